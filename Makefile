@@ -1,0 +1,44 @@
+# Two commands set everything up on a fresh machine: `make demo` and `make test`.
+# Each creates .venv from the exact pins in requirements.txt first (scripts/setup-env.sh).
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+ASSIGNMENTS := $(notdir $(wildcard source/*))
+PYTEST_WORKERS ?= 2
+
+.PHONY: venv test test-fast demo release lab bench clean help
+
+help:
+	@echo "make demo     grade a small simulated class with nbgrader and print the grade table"
+	@echo "make test     run the whole test suite (contract tests included)"
+	@echo "make release  regenerate release/ from source/ with nbgrader generate_assignment"
+	@echo "make lab      start JupyterLab on the course with nbgrader's extensions"
+	@echo "make bench    time every answer-key notebook"
+
+$(STAMP): requirements.txt pyproject.toml scripts/setup-env.sh
+	@bash scripts/setup-env.sh
+
+venv: $(STAMP)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup
+
+# The quick checks only (no notebook execution), while editing.
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "not slow"
+
+demo: $(STAMP) release
+	$(BIN)/python -m autograder.demo
+
+release: $(STAMP)
+	$(BIN)/python -m autograder.release $(ASSIGNMENTS)
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab --notebook-dir=. --ServerApp.root_dir=.
+
+bench: $(STAMP)
+	$(BIN)/python -m autograder.bench
+
+clean:
+	rm -rf $(VENV) submitted autograded feedback gradebook.db demo .artifacts

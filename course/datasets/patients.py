@@ -1,0 +1,158 @@
+"""A messy clinic table for module 01-data-quality, with every flaw injected on purpose and recorded.
+
+Flaws (each listed in the returned truth so tests and lessons can measure what a cleaning step finds):
+exact duplicates, near duplicates (case, spaces, full-width characters), missing values written five ways,
+heights in metres among centimetres, city names spelled several ways, blood-pressure typos (an extra or a dropped digit),
+and flipped diagnosis labels.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+CITIES = ("Beijing", "Shanghai", "Guangzhou", "Shenzhen", "Chengdu")
+
+# Spellings seen in the raw table, after normalising case and spaces, mapped to the canonical city.
+CITY_ALIASES = {
+    "beijing": "Beijing", "bj": "Beijing", "peking": "Beijing", "北京": "Beijing",
+    "shanghai": "Shanghai", "sh": "Shanghai", "上海": "Shanghai",
+    "guangzhou": "Guangzhou", "gz": "Guangzhou", "canton": "Guangzhou", "广州": "Guangzhou",
+    "shenzhen": "Shenzhen", "sz": "Shenzhen", "深圳": "Shenzhen",
+    "chengdu": "Chengdu", "cd": "Chengdu", "成都": "Chengdu",
+}
+
+# Strings that mean "no value" in the raw exports (compared after strip() and lower()).
+MISSING_TOKENS = ("", "na", "n/a", "null", "none", "?", "-")
+
+_FAMILY = ["Wang", "Li", "Zhang", "Liu", "Chen", "Yang", "Zhao", "Huang", "Zhou", "Wu", "Xu", "Sun"]
+_GIVEN = ["Wei", "Fang", "Na", "Min", "Jing", "Lei", "Qiang", "Yan", "Jun", "Yong", "Xiu", "Tao", "Hui"]
+
+
+@dataclass
+class PatientsTruth:
+    """What was injected, by row label of the returned table."""
+
+    exact_duplicates: list[int] = field(default_factory=list)
+    near_duplicates: list[int] = field(default_factory=list)
+    height_in_metres: list[int] = field(default_factory=list)
+    bp_typos: list[int] = field(default_factory=list)
+    flipped_labels: list[int] = field(default_factory=list)
+
+
+def _clean_patients(n: int, rng: np.random.Generator) -> pd.DataFrame:
+    family = rng.choice(_FAMILY, n)
+    given = rng.choice(_GIVEN, n)
+    names = [f"{f} {g}" for f, g in zip(family, given)]
+    emails = [f"{g.lower()}.{f.lower()}{i}@example.cn" for i, (f, g) in enumerate(zip(family, given))]
+    age = rng.integers(18, 90, n)
+    height = np.round(rng.normal(168, 9, n), 1)
+    weight = np.round(rng.normal(66, 11, n), 1)
+    smoker = rng.random(n) < 0.25
+    bp = np.round(rng.normal(118, 12, n) + 0.35 * (age - 50))
+    chol = np.round(rng.normal(5.0, 0.9, n), 2)
+    logit = -9.0 + 0.05 * age + 0.035 * bp + 0.6 * chol + 0.9 * smoker
+    disease = (rng.random(n) < 1 / (1 + np.exp(-logit))).astype(int)
+    return pd.DataFrame({
+        "record_id": [f"R{i:05d}" for i in range(n)],
+        "name": names,
+        "email": emails,
+        "age": age.astype(float),
+        "height": height,
+        "weight_kg": weight,
+        "city": rng.choice(CITIES, n),
+        "smoker": np.where(smoker, "yes", "no"),
+        "systolic_bp": bp,
+        "cholesterol": chol,
+        "disease": disease,
+    })
+
+
+def _near_copy(row: pd.Series, rng: np.random.Generator) -> pd.Series:
+    """The same person typed again: other case, stray spaces, sometimes full-width letters."""
+    row = row.copy()
+    variant = rng.integers(0, 3)
+    if variant == 0:
+        row["name"] = "  " + row["name"].upper()
+    elif variant == 1:
+        row["name"] = row["name"].replace(" ", "   ") + " "
+        if isinstance(row["email"], str):
+            row["email"] = row["email"].upper()
+    else:
+        # Full-width Latin letters come from Chinese input methods; NFKC folds them back.
+        row["name"] = "".join(chr(ord(c) + 0xFEE0) if c.isascii() and c.isalpha() else c for c in row["name"])
+    return row
+
+
+def make_patients(n: int = 400, seed: int = 0, return_truth: bool = False):
+    """A raw clinic export of about ``n`` patients plus injected duplicates, typos and gaps.
+
+    Returns the table, or ``(table, PatientsTruth)`` when ``return_truth`` is set.
+    """
+    rng = np.random.default_rng(seed)
+    df = _clean_patients(n, rng)
+    truth = PatientsTruth()
+
+    # Label noise first, on the clean rows: about 6% of diagnoses flipped.
+    flip = rng.choice(n, size=max(1, int(0.06 * n)), replace=False)
+    df.loc[flip, "disease"] = 1 - df.loc[flip, "disease"]
+
+    # Units: some sites typed height in metres.
+    metres = rng.choice(n, size=max(1, n // 10), replace=False)
+    df.loc[metres, "height"] = np.round(df.loc[metres, "height"] / 100, 3)
+
+    # Categories: the same city spelled several ways.
+    aliases = {c: [a for a, v in CITY_ALIASES.items() if v == c] for c in CITIES}
+    messy = rng.random(n) < 0.3
+    df.loc[messy, "city"] = [
+        rng.choice([a.upper(), " " + a.title() + " ", a]) for a in
+        (rng.choice(aliases[c]) for c in df.loc[messy, "city"])
+    ]
+    df.loc[rng.random(n) < 0.2, "smoker"] = rng.choice(["Y", "N", "1", "0", "TRUE"], 1)[0]
+
+    # Outliers: an extra digit typed into blood pressure, or the last digit dropped.
+    typos = rng.choice(n, size=max(2, n // 40), replace=False)
+    extra_digit, dropped_digit = typos[: len(typos) * 2 // 3], typos[len(typos) * 2 // 3:]
+    df.loc[extra_digit, "systolic_bp"] = df.loc[extra_digit, "systolic_bp"] * 10
+    df.loc[dropped_digit, "systolic_bp"] = (df.loc[dropped_digit, "systolic_bp"] // 10).astype(float)
+
+    # Missing values, written the ways real exports write them.
+    for col, rate in (("age", 0.05), ("weight_kg", 0.08), ("cholesterol", 0.06)):
+        df.loc[rng.random(n) < rate, col] = np.nan
+    df["email"] = df["email"].astype(object)
+    gaps = rng.random(n) < 0.04
+    df.loc[gaps, "email"] = rng.choice(["", "N/A", "null", "?", None], int(gaps.sum()))
+
+    truth.height_in_metres = sorted(int(i) for i in metres)
+    truth.bp_typos = sorted(int(i) for i in typos)
+    truth.flipped_labels = sorted(int(i) for i in flip)
+
+    # Duplicates: re-entered records appended at the end, exact and near.
+    exact_src = rng.choice(n, size=max(1, n // 40), replace=False)
+    near_src = rng.choice(np.setdiff1d(np.arange(n), exact_src), size=max(1, n // 25), replace=False)
+    extra = [df.loc[i].copy() for i in exact_src] + [_near_copy(df.loc[i], rng) for i in near_src]
+    start = len(df)
+    df = pd.concat([df, pd.DataFrame(extra)], ignore_index=True)
+    truth.exact_duplicates = list(range(start, start + len(exact_src)))
+    truth.near_duplicates = list(range(start + len(exact_src), len(df)))
+    df["record_id"] = [f"R{i:05d}" for i in range(len(df))]
+    return (df, truth) if return_truth else df
+
+
+def make_label_noise_task(n: int = 600, noise: float = 0.1, seed: int = 0):
+    """A three-class tabular task with a known fraction of labels flipped at random.
+
+    Returns ``(X, y_noisy, y_true)``; the rows whose labels differ are the planted label errors.
+    """
+    from sklearn.datasets import make_classification
+
+    X, y_true = make_classification(
+        n_samples=n, n_features=6, n_informative=4, n_redundant=0, n_classes=3,
+        n_clusters_per_class=1, class_sep=1.6, random_state=seed,
+    )
+    rng = np.random.default_rng(seed + 1)
+    y = y_true.copy()
+    flip = rng.choice(n, size=int(noise * n), replace=False)
+    y[flip] = (y[flip] + rng.integers(1, 3, flip.size)) % 3
+    return X, y, y_true

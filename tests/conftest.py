@@ -1,0 +1,78 @@
+"""Shared fixtures: one nbgrader batch per assignment per test session, graded offline.
+
+Each assignment's batch holds the key, the blank release, two cheats and every wrong answer of its
+catalog, as separate students, and is autograded once by stock nbgrader; every contract test reads
+its scores from that one batch.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from autograder import nbgrader_batch, simulated
+from course.syllabus import Module, load_syllabus
+
+REPO = Path(__file__).resolve().parent.parent
+MODULES = load_syllabus()
+
+
+def module_params(extra=None):
+    """One pytest param per syllabus module, grouped so that xdist keeps a module's tests on one worker."""
+    return [pytest.param(m, id=m.id, marks=pytest.mark.xdist_group(m.id)) for m in MODULES]
+
+
+@dataclass
+class Batch:
+    module: Module
+    course: Path
+    results: dict  # per student: success, seconds, log
+    scores: dict  # per student: grade_id -> CellScore
+
+    def autograded_total(self, student: str) -> float:
+        return sum(s.score for s in self.scores[student].values() if not s.needs_manual_grade)
+
+    def autograded_cell(self, student: str, grade_id: str):
+        """A cell of the student's notebook as nbgrader left it after autograding (outputs included)."""
+        path = self.course / "autograded" / student / self.module.id / self.module.notebook
+        nb = simulated.read(path)
+        return next(c for c in nb.cells if simulated.grade_id(c) == grade_id)
+
+    def generated_release(self) -> Path:
+        return self.course / "release" / self.module.id / self.module.notebook
+
+
+class Batches:
+    def __init__(self, root: Path):
+        self.root = root
+        self._done: dict[str, Batch] = {}
+
+    def get(self, module: Module) -> Batch:
+        if module.id not in self._done:
+            self._done[module.id] = self._grade(module)
+        return self._done[module.id]
+
+    def _grade(self, module: Module) -> Batch:
+        course = nbgrader_batch.make_course(self.root / module.id, [module.id], source_root=REPO)
+        key = simulated.read(REPO / "source" / module.id / module.notebook)
+        blank = simulated.read(course / "release" / module.id / module.notebook)
+        students = {
+            "key": key,
+            "blank": blank,
+            "cheat-always-equal": simulated.cheat(key),
+            "cheat-patched-testing": simulated.cheat(key, patch_testing=True),
+        }
+        for wrong in simulated.wrong_answers(module.id, REPO):
+            students[f"wrong-{wrong.name}"] = simulated.with_cell(key, wrong.cell, wrong.code)
+        for student, nb in students.items():
+            nbgrader_batch.submit(course, student, module.id, {module.notebook: simulated.to_json(nb)})
+        results = nbgrader_batch.autograde(course, module.id, sorted(students), offline=True)
+        (self.root / f"{module.id}-results.json").write_text(json.dumps(results, indent=1))
+        return Batch(module, course, results, nbgrader_batch.scores(course, module.id))
+
+
+@pytest.fixture(scope="session")
+def batches(tmp_path_factory) -> Batches:
+    return Batches(tmp_path_factory.mktemp("contract"))
