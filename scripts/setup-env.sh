@@ -22,7 +22,7 @@ if [ ! -x .venv/bin/python ]; then
   "$PYTHON" -m venv .venv
 fi
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
-.venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+.venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 # Our Jupyter server extensions (nbgrader's formgrader, assignment list) for `make lab`.
 .venv/bin/jupyter server extension enable --sys-prefix nbgrader.server_extensions.formgrader >/dev/null 2>&1 || true
 touch .venv/.installed
