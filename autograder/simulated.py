@@ -53,6 +53,7 @@ class WrongAnswer:
     loses: tuple[str, ...]
     why: str
     code: str
+    cascades: tuple[str, ...] = ()  # graded cells of later exercises that reuse this answer by design
 
 
 def read(path: Path) -> nbformat.NotebookNode:
@@ -117,8 +118,8 @@ def wrong_answers(assignment: str, root: Path = REPO_ROOT) -> list[WrongAnswer]:
     if not path.exists():
         raise FileNotFoundError(f"no wrong-answer catalog for {assignment}: add {path.relative_to(root)}")
     raw = runpy.run_path(str(path))["WRONG_ANSWERS"]
-    return [WrongAnswer(name=w["name"], cell=w["cell"], loses=tuple(w["loses"]), why=w["why"], code=w["code"])
-            for w in raw]
+    return [WrongAnswer(name=w["name"], cell=w["cell"], loses=tuple(w["loses"]), why=w["why"], code=w["code"],
+                        cascades=tuple(w.get("cascades", ()))) for w in raw]
 
 
 def to_json(nb) -> str:

@@ -33,7 +33,9 @@ def comparable(nb) -> list:
 def distinctive_lines(text: str) -> set[str]:
     """Lines long and specific enough that finding one in the release would leak the key."""
     lines = {line.strip() for line in text.splitlines()}
-    return {line for line in lines if len(line) >= 30 and not line.startswith(("#", '"""', "assert isinstance"))}
+    # Imports and type checks repeat between visible and hidden tests by design (hidden tests re-import).
+    generic = ("#", '"""', "assert isinstance", "import ", "from ")
+    return {line for line in lines if len(line) >= 30 and not line.startswith(generic)}
 
 
 @pytest.mark.parametrize("module", module_params())
@@ -76,8 +78,10 @@ def test_wrong_answer_loses_its_points(batches, module, wrong):
     assert not errors, f"{wrong.name} raises when defined: {errors[0].ename}: {errors[0].evalue}"
     exercise = module.exercise_of_cell(wrong.cell)
     elsewhere = {cell: s.score for cell, s in graded.items()
-                 if cell not in exercise.graded_cells and not s.needs_manual_grade and s.score < s.max_score}
-    assert not elsewhere, f"{wrong.name} also loses points outside {exercise.id}: {elsewhere}"
+                 if cell not in exercise.graded_cells and cell not in wrong.cascades
+                 and not s.needs_manual_grade and s.score < s.max_score}
+    assert not elsewhere, (f"{wrong.name} also loses points outside {exercise.id}: {elsewhere} "
+                           "(list them under `cascades` if a later exercise reuses this answer by design)")
 
 
 @pytest.mark.parametrize("module", module_params())

@@ -150,6 +150,7 @@ WRONG_ANSWERS = [
               "    return pd.DataFrame({k: normalize_text(df[k]) for k in keys}).duplicated(keep=False)\n"),
     dict(name="no_nfkc", cell="duplicates_solution", loses=["correct_normalize_text", "correct_flag_duplicates"],
          why="lower-cases and strips but leaves full-width letters as they are",
+         cascades=["correct_canonical_city"],  # canonical_city reuses normalize_text, as exercise 3 asks
          code=_NORMALIZE_OK.replace('unicodedata.normalize("NFKC", str(v))', "str(v)")
               + "\n\ndef flag_duplicates(df, keys):\n"
               "    return pd.DataFrame({k: normalize_text(df[k]) for k in keys}).duplicated(keep='first')\n"),
