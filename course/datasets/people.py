@@ -1,0 +1,98 @@
+"""A synthetic table of people with PII: the data set of module 05-privacy.
+
+Generated, never downloaded: a fixed seed gives the same rows on every machine. Every person
+is invented. The flaws are on purpose:
+
+- direct identifiers (name, email, phone) sit next to a sensitive attribute (diagnosis);
+- phone numbers come from a handful of known 7-digit blocks (carrier prefix + region code),
+  so the space of possible numbers is small enough to enumerate;
+- emails embed the name and often the birth year;
+- the quasi-identifiers (birth date, sex, postcode) single out most people, and a public
+  register (``make_public_register``) lists them with names, ready for a linkage attack;
+- incomes are heavy-tailed with a few extreme values, so an unclipped mean is dominated by them.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+DIRECT_IDENTIFIERS: tuple[str, ...] = ("name", "email", "phone")
+QUASI_IDENTIFIERS: tuple[str, ...] = ("birth_date", "sex", "postcode")
+SENSITIVE: str = "diagnosis"
+
+# Phone numbers are 11 digits: a 7-digit block (carrier prefix + region code) and 4 free digits.
+PHONE_BLOCKS: tuple[str, ...] = ("1380013", "1391021", "1502103", "1860755", "1770571")
+
+_CITY_POSTCODES = {"Beijing": "100", "Shanghai": "200", "Guangzhou": "510", "Shenzhen": "518", "Hangzhou": "310"}
+_SURNAMES = [
+    "Wang", "Li", "Zhang", "Liu", "Chen", "Yang", "Huang", "Zhao", "Wu", "Zhou",
+    "Xu", "Sun", "Ma", "Zhu", "Hu", "Guo", "He", "Lin", "Luo", "Gao",
+]
+_GIVEN = [
+    "Wei", "Fang", "Na", "Min", "Jing", "Li", "Qiang", "Lei", "Jun", "Yang",
+    "Yong", "Yan", "Jie", "Juan", "Tao", "Ming", "Chao", "Xiuying", "Xia", "Ping",
+    "Gang", "Hui", "Hua", "Dan", "Bo", "Ning", "Yu", "Hao", "Xin", "Rui",
+]
+_DOMAINS = ["163.com", "qq.com", "126.com", "example.cn", "mail.example.com"]
+_DIAGNOSES = ["none", "hypertension", "diabetes", "asthma", "depression", "hiv"]
+_DIAGNOSIS_P = [0.60, 0.15, 0.10, 0.08, 0.05, 0.02]
+
+
+def _people_core(n: int, rng: np.random.Generator) -> pd.DataFrame:
+    """Names, birth dates, sex and postcodes of ``n`` invented people."""
+    surname = rng.choice(_SURNAMES, size=n)
+    given = rng.choice(_GIVEN, size=n)
+    name = np.char.add(np.char.add(surname, " "), given)
+    # birth years 1950-2005, fewer old and young people; a uniform day within the year
+    year = np.clip(np.round(rng.normal(1980, 11, size=n)), 1950, 2005).astype(int)
+    day = rng.integers(0, 365, size=n)
+    birth_date = pd.to_datetime(pd.Series(year).astype(str) + "-01-01") + pd.to_timedelta(day, unit="D")
+    sex = rng.choice(["F", "M"], size=n)
+    city = rng.choice(list(_CITY_POSTCODES), size=n, p=[0.3, 0.25, 0.15, 0.15, 0.15])
+    district = rng.integers(0, 6, size=n)
+    street = rng.integers(0, 40, size=n)
+    postcode = [f"{_CITY_POSTCODES[c]}{d}{s:02d}" for c, d, s in zip(city, district, street)]
+    return pd.DataFrame(
+        {"name": name, "birth_date": birth_date.to_numpy(), "sex": sex, "postcode": postcode}
+    )
+
+
+def make_people(n: int = 1000, seed: int = 0) -> pd.DataFrame:
+    """Return ``n`` invented people: identifiers, quasi-identifiers and sensitive columns.
+
+    Columns: ``person_id`` (int), ``name``, ``email``, ``phone`` (11 digits, unique),
+    ``birth_date`` (datetime64), ``sex`` ("F"/"M"), ``postcode`` (6 digits),
+    ``diagnosis`` (sensitive category) and ``monthly_income`` (CNY, heavy-tailed).
+    """
+    if n < 1 or n > len(PHONE_BLOCKS) * 10_000:
+        raise ValueError(f"n must be between 1 and {len(PHONE_BLOCKS) * 10_000}, got {n}")
+    rng = np.random.default_rng(seed)
+    df = _people_core(n, rng)
+    local = df["name"].str.lower().str.replace(" ", ".", regex=False)
+    with_year = rng.random(n) < 0.6
+    suffix = np.where(with_year, df["birth_date"].dt.year.astype(str).str[-2:], "")
+    df["email"] = local + suffix + "@" + rng.choice(_DOMAINS, size=n)
+    numbers = rng.choice(len(PHONE_BLOCKS) * 10_000, size=n, replace=False)
+    df["phone"] = [f"{PHONE_BLOCKS[k // 10_000]}{k % 10_000:04d}" for k in numbers]
+    df["diagnosis"] = rng.choice(_DIAGNOSES, size=n, p=_DIAGNOSIS_P)
+    income = np.exp(rng.normal(np.log(9000), 0.55, size=n))
+    rich = rng.choice(n, size=max(1, n // 200), replace=False)
+    income[rich] *= rng.uniform(30, 80, size=len(rich))
+    df["monthly_income"] = np.round(income, -1)
+    df.insert(0, "person_id", np.arange(1, n + 1, dtype=np.int64))
+    columns = ["person_id", "name", "email", "phone", "birth_date", "sex", "postcode", "diagnosis", "monthly_income"]
+    return df[columns]
+
+
+def make_public_register(people: pd.DataFrame, n_others: int = 1500, seed: int = 1) -> pd.DataFrame:
+    """A public list (a club's member list, a voter roll) naming everyone in ``people`` and others.
+
+    Columns: ``name``, ``birth_date``, ``sex``, ``postcode``; rows shuffled, no sensitive data.
+    Joining it with a "de-identified" release on the quasi-identifiers puts names back.
+    """
+    rng = np.random.default_rng(seed)
+    others = _people_core(n_others, rng)
+    register = pd.concat([people[["name", "birth_date", "sex", "postcode"]], others], ignore_index=True)
+    order = rng.permutation(len(register))
+    return register.iloc[order].reset_index(drop=True)

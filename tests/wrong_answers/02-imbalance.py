@@ -1,0 +1,387 @@
+"""Plausible wrong answers for module 02-imbalance: each must score 0 on the graded cells it `loses`.
+
+Every entry replaces the whole source of one solution cell; the rest of the notebook keeps the key's answers.
+"""
+
+WRONG_ANSWERS = [
+    # ------------------------------------------------------------------ exercise 1: imbalance-metrics
+    dict(
+        name="precision_recall_swapped",
+        cell="metrics_solution",
+        loses=["correct_metrics_counts"],
+        why="divides TP by the actual positives for precision and by the predicted positives for recall (seed 004 Q4 words both alike)",
+        code='''def imbalance_metrics(y_true, y_pred) -> dict[str, float]:
+    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
+    tp = int(np.sum((y_true == 1) & (y_pred == 1)))
+    fp = int(np.sum((y_true == 0) & (y_pred == 1)))
+    fn = int(np.sum((y_true == 1) & (y_pred == 0)))
+    tn = int(np.sum((y_true == 0) & (y_pred == 0)))
+    ratio = lambda a, b: float(a / b) if b else 0.0
+    precision = ratio(tp, tp + fn)
+    recall = ratio(tp, tp + fp)
+    return {"accuracy": ratio(tp + tn, tp + fp + fn + tn), "precision": precision, "recall": recall,
+            "f1": ratio(2 * tp, 2 * tp + fp + fn),
+            "balanced_accuracy": (ratio(tp, tp + fn) + ratio(tn, tn + fp)) / 2}
+''',
+    ),
+    dict(
+        name="f1_from_accuracy_and_recall",
+        cell="metrics_solution",
+        loses=["correct_metrics_f1_balanced"],
+        why="takes the harmonic mean of accuracy (准确率) and recall, as seed 004 Q4's wording suggests, instead of precision and recall",
+        code='''def imbalance_metrics(y_true, y_pred) -> dict[str, float]:
+    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
+    tp = int(np.sum((y_true == 1) & (y_pred == 1)))
+    fp = int(np.sum((y_true == 0) & (y_pred == 1)))
+    fn = int(np.sum((y_true == 1) & (y_pred == 0)))
+    tn = int(np.sum((y_true == 0) & (y_pred == 0)))
+    ratio = lambda a, b: float(a / b) if b else 0.0
+    accuracy, recall = ratio(tp + tn, tp + fp + fn + tn), ratio(tp, tp + fn)
+    return {"accuracy": accuracy, "precision": ratio(tp, tp + fp), "recall": recall,
+            "f1": ratio(2 * accuracy * recall, accuracy + recall),
+            "balanced_accuracy": (recall + ratio(tn, tn + fp)) / 2}
+''',
+    ),
+    dict(
+        name="balanced_accuracy_mean_of_precision_and_recall",
+        cell="metrics_solution",
+        loses=["correct_metrics_f1_balanced"],
+        why="averages precision and recall (both about the positive class) instead of the recall of each class",
+        code='''def imbalance_metrics(y_true, y_pred) -> dict[str, float]:
+    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
+    tp = int(np.sum((y_true == 1) & (y_pred == 1)))
+    fp = int(np.sum((y_true == 0) & (y_pred == 1)))
+    fn = int(np.sum((y_true == 1) & (y_pred == 0)))
+    tn = int(np.sum((y_true == 0) & (y_pred == 0)))
+    ratio = lambda a, b: float(a / b) if b else 0.0
+    precision, recall = ratio(tp, tp + fp), ratio(tp, tp + fn)
+    return {"accuracy": ratio(tp + tn, tp + fp + fn + tn), "precision": precision, "recall": recall,
+            "f1": ratio(2 * tp, 2 * tp + fp + fn), "balanced_accuracy": (precision + recall) / 2}
+''',
+    ),
+    dict(
+        name="nan_on_zero_division",
+        cell="metrics_solution",
+        loses=["correct_metrics_counts", "correct_metrics_f1_balanced"],
+        why="divides numpy counts without guarding the denominator: a model that never predicts positive gets precision and F1 nan, not 0",
+        code='''def imbalance_metrics(y_true, y_pred) -> dict[str, float]:
+    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
+    tp = np.sum((y_true == 1) & (y_pred == 1))
+    fp = np.sum((y_true == 0) & (y_pred == 1))
+    fn = np.sum((y_true == 1) & (y_pred == 0))
+    tn = np.sum((y_true == 0) & (y_pred == 0))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        precision = np.float64(tp) / (tp + fp)
+        recall = np.float64(tp) / (tp + fn)
+        f1 = 2 * precision * recall / (precision + recall)
+    return {"accuracy": float((tp + tn) / len(y_true)), "precision": float(precision), "recall": float(recall),
+            "f1": float(f1), "balanced_accuracy": float((recall + tn / (tn + fp)) / 2)}
+''',
+    ),
+    # ------------------------------------------------------------------ exercise 2: average-precision
+    dict(
+        name="trapezoid_area_under_pr_curve",
+        cell="ap_solution",
+        loses=["correct_ap_distinct", "correct_ap_ties"],
+        why="integrates the precision-recall curve with trapezoids from (0, 1), which interpolates linearly and overestimates; AP is a step sum",
+        code='''def average_precision(y_true, scores) -> float:
+    y_true = np.asarray(y_true) == 1
+    scores = np.asarray(scores, dtype=float)
+    precision, recall = [1.0], [0.0]
+    for t in np.unique(scores)[::-1]:
+        predicted = scores >= t
+        tp = np.sum(predicted & y_true)
+        precision.append(tp / predicted.sum())
+        recall.append(tp / y_true.sum())
+    return float(np.trapezoid(precision, recall))
+''',
+    ),
+    dict(
+        name="ties_ranked_one_by_one",
+        cell="ap_solution",
+        loses=["correct_ap_ties"],
+        why="averages precision at the rank of each positive after an arbitrary sort, so tied scores are split instead of entering together",
+        code='''def average_precision(y_true, scores) -> float:
+    y_true = np.asarray(y_true) == 1
+    order = np.argsort(-np.asarray(scores, dtype=float), kind="mergesort")
+    hits = y_true[order]
+    precision_at_k = np.cumsum(hits) / np.arange(1, len(hits) + 1)
+    return float(precision_at_k[hits].mean())
+''',
+    ),
+    dict(
+        name="roc_auc_instead",
+        cell="ap_solution",
+        loses=["correct_ap_distinct", "correct_ap_ties"],
+        why="reports ROC-AUC, which ignores how rare the positives are",
+        code='''def average_precision(y_true, scores) -> float:
+    from sklearn.metrics import roc_auc_score
+    return float(roc_auc_score(y_true, scores))
+''',
+    ),
+    # ------------------------------------------------------------------ exercise 3: class-weights
+    dict(
+        name="n_over_count_without_n_classes",
+        cell="weights_solution",
+        loses=["correct_class_weight_binary", "correct_class_weight_multiclass"],
+        why="inverse frequency n / count without dividing by the number of classes: the right ratios, the wrong scale",
+        code='''def balanced_class_weight(y) -> dict:
+    labels, counts = np.unique(np.asarray(y), return_counts=True)
+    return {label.item(): float(len(y) / count) for label, count in zip(labels, counts)}
+''',
+    ),
+    dict(
+        name="frequency_not_inverse",
+        cell="weights_solution",
+        loses=["correct_class_weight_binary", "correct_class_weight_multiclass"],
+        why="weights each class by its frequency, which makes the majority class weigh even more",
+        code='''def balanced_class_weight(y) -> dict:
+    labels, counts = np.unique(np.asarray(y), return_counts=True)
+    return {label.item(): float(len(labels) * count / len(y)) for label, count in zip(labels, counts)}
+''',
+    ),
+    dict(
+        name="keys_by_position",
+        cell="weights_solution",
+        loses=["correct_class_weight_multiclass"],
+        why="keys the weights by the position of each class (0, 1, 2 ...) instead of its label; right only when labels are 0..k-1",
+        code='''def balanced_class_weight(y) -> dict:
+    labels, counts = np.unique(np.asarray(y), return_counts=True)
+    return {i: float(len(y) / (len(labels) * count)) for i, count in enumerate(counts)}
+''',
+    ),
+    # ------------------------------------------------------------------ exercise 4: smote
+    dict(
+        name="neighbours_from_whole_dataset",
+        cell="smote_solution",
+        loses=["correct_smote_segments", "correct_smote_neighbours"],
+        why="looks for the k nearest neighbours among all rows, so synthetic 'minority' rows are drawn towards majority samples",
+        code='''def smote(X, y, n_new: int, k: int = 5, minority_label=1, random_state: int = 0) -> np.ndarray:
+    X_all = np.asarray(X, dtype=float)
+    minority = np.flatnonzero(np.asarray(y) == minority_label)
+    rng = np.random.default_rng(random_state)
+    distances = ((X_all[minority, None, :] - X_all[None, :, :]) ** 2).sum(axis=-1)
+    distances[np.arange(len(minority)), minority] = np.inf
+    neighbours = np.argsort(distances, axis=1)[:, :k]
+    base = rng.integers(0, len(minority), size=n_new)
+    partner = neighbours[base, rng.integers(0, k, size=n_new)]
+    lam = rng.random((n_new, 1))
+    return X_all[minority[base]] + lam * (X_all[partner] - X_all[minority[base]])
+''',
+    ),
+    dict(
+        name="sample_is_its_own_neighbour",
+        cell="smote_solution",
+        loses=["correct_smote_segments"],
+        why="queries NearestNeighbors on the points it was fitted on and keeps the first column, the sample itself: some 'synthetic' rows are copies",
+        code='''def smote(X, y, n_new: int, k: int = 5, minority_label=1, random_state: int = 0) -> np.ndarray:
+    from sklearn.neighbors import NearestNeighbors
+    X_min = np.asarray(X, dtype=float)[np.asarray(y) == minority_label]
+    rng = np.random.default_rng(random_state)
+    neighbours = NearestNeighbors(n_neighbors=k).fit(X_min).kneighbors(X_min, return_distance=False)
+    base = rng.integers(0, len(X_min), size=n_new)
+    partner = neighbours[base, rng.integers(0, k, size=n_new)]
+    lam = rng.random((n_new, 1))
+    return X_min[base] + lam * (X_min[partner] - X_min[base])
+''',
+    ),
+    dict(
+        name="random_minority_partner",
+        cell="smote_solution",
+        loses=["correct_smote_neighbours"],
+        why="interpolates towards any other minority sample, not one of the k nearest, so new rows cross regions the minority never occupies",
+        code='''def smote(X, y, n_new: int, k: int = 5, minority_label=1, random_state: int = 0) -> np.ndarray:
+    X_min = np.asarray(X, dtype=float)[np.asarray(y) == minority_label]
+    rng = np.random.default_rng(random_state)
+    base = rng.integers(0, len(X_min), size=n_new)
+    partner = (base + rng.integers(1, len(X_min), size=n_new)) % len(X_min)
+    lam = rng.random((n_new, 1))
+    return X_min[base] + lam * (X_min[partner] - X_min[base])
+''',
+    ),
+    dict(
+        name="one_lambda_for_all_rows",
+        cell="smote_solution",
+        loses=["correct_smote_segments"],
+        why="draws a single lambda (rng.random()) shared by every new row, so all synthetic rows sit at the same fraction of their segments",
+        code='''def smote(X, y, n_new: int, k: int = 5, minority_label=1, random_state: int = 0) -> np.ndarray:
+    X_min = np.asarray(X, dtype=float)[np.asarray(y) == minority_label]
+    rng = np.random.default_rng(random_state)
+    distances = ((X_min[:, None, :] - X_min[None, :, :]) ** 2).sum(axis=-1)
+    np.fill_diagonal(distances, np.inf)
+    neighbours = np.argsort(distances, axis=1)[:, :k]
+    base = rng.integers(0, len(X_min), size=n_new)
+    partner = neighbours[base, rng.integers(0, k, size=n_new)]
+    lam = rng.random()
+    return X_min[base] + lam * (X_min[partner] - X_min[base])
+''',
+    ),
+    dict(
+        name="ignores_random_state",
+        cell="smote_solution",
+        loses=["correct_smote_shape"],
+        why="draws from an unseeded generator, so the same random_state gives different rows on every call",
+        code='''def smote(X, y, n_new: int, k: int = 5, minority_label=1, random_state: int = 0) -> np.ndarray:
+    X_min = np.asarray(X, dtype=float)[np.asarray(y) == minority_label]
+    rng = np.random.default_rng()
+    distances = ((X_min[:, None, :] - X_min[None, :, :]) ** 2).sum(axis=-1)
+    np.fill_diagonal(distances, np.inf)
+    neighbours = np.argsort(distances, axis=1)[:, :k]
+    base = rng.integers(0, len(X_min), size=n_new)
+    partner = neighbours[base, rng.integers(0, k, size=n_new)]
+    lam = rng.random((n_new, 1))
+    return X_min[base] + lam * (X_min[partner] - X_min[base])
+''',
+    ),
+    # ------------------------------------------------------------------ exercise 5: resample-in-cv
+    dict(
+        name="resample_before_split",
+        cell="cv_solution",
+        loses=["correct_cv_scores", "correct_cv_no_leak"],
+        why="balances the whole data set, then cross-validates: synthetic rows from test folds train the model and the test folds are no longer imbalanced",
+        code='''def honest_cv_scores(model, sampler, X, y, n_splits: int = 5, seed: int = 0) -> np.ndarray:
+    X_res, y_res = clone(sampler).fit_resample(X, y)
+    folds = StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=seed)
+    return np.asarray(cross_val_score(clone(model), X_res, y_res, cv=folds, scoring="average_precision"), dtype=float)
+''',
+    ),
+    dict(
+        name="resample_test_folds_too",
+        cell="cv_solution",
+        loses=["correct_cv_scores", "correct_cv_no_leak"],
+        why="splits first but then resamples the held-out fold as well, so it is scored on balanced, partly synthetic data",
+        code='''def honest_cv_scores(model, sampler, X, y, n_splits: int = 5, seed: int = 0) -> np.ndarray:
+    from sklearn.metrics import average_precision_score
+    X, y = np.asarray(X), np.asarray(y)
+    scores = []
+    for train, test in StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=seed).split(X, y):
+        X_tr, y_tr = clone(sampler).fit_resample(X[train], y[train])
+        X_te, y_te = clone(sampler).fit_resample(X[test], y[test])
+        fitted = clone(model).fit(X_tr, y_tr)
+        scores.append(average_precision_score(y_te, fitted.predict_proba(X_te)[:, 1]))
+    return np.asarray(scores, dtype=float)
+''',
+    ),
+    dict(
+        name="unstratified_kfold",
+        cell="cv_solution",
+        loses=["correct_cv_scores"],
+        why="uses KFold, whose folds do not keep the positive rate: with few positives some folds get almost none",
+        code='''def honest_cv_scores(model, sampler, X, y, n_splits: int = 5, seed: int = 0) -> np.ndarray:
+    from sklearn.model_selection import KFold
+    pipeline = Pipeline([("sampler", clone(sampler)), ("model", clone(model))])
+    folds = KFold(n_splits=n_splits, shuffle=True, random_state=seed)
+    return np.asarray(cross_val_score(pipeline, X, y, cv=folds, scoring="average_precision"), dtype=float)
+''',
+    ),
+    # ------------------------------------------------------------------ exercise 6: threshold-moving
+    dict(
+        name="strict_greater_than",
+        cell="threshold_solution",
+        loses=["correct_best_f1_threshold", "correct_recall_threshold"],
+        why="predicts positive when proba > t, so the returned threshold is one candidate off from the one that was scored",
+        code='''def best_f1_threshold(y_true, proba) -> tuple[float, float]:
+    y_true, proba = np.asarray(y_true) == 1, np.asarray(proba, dtype=float)
+    best_t, best_f1 = float(proba.max()), -1.0
+    for t in np.unique(proba):
+        predicted = proba > t
+        tp, fp, fn = np.sum(predicted & y_true), np.sum(predicted & ~y_true), np.sum(~predicted & y_true)
+        f1 = 2 * tp / (2 * tp + fp + fn) if tp > 0 else 0.0
+        if f1 >= best_f1:
+            best_t, best_f1 = float(t), float(f1)
+    return best_t, best_f1
+
+
+def threshold_for_recall(y_true, proba, target_recall: float) -> float:
+    y_true, proba = np.asarray(y_true) == 1, np.asarray(proba, dtype=float)
+    best_t, best_precision = float(proba.min()), -1.0
+    for t in np.unique(proba):
+        predicted = proba > t
+        tp = int(np.sum(predicted & y_true))
+        if predicted.sum() > 0 and tp / y_true.sum() >= target_recall:
+            precision = tp / int(predicted.sum())
+            if precision >= best_precision:
+                best_t, best_precision = float(t), precision
+    return best_t
+''',
+    ),
+    dict(
+        name="fixed_grid_of_thresholds",
+        cell="threshold_solution",
+        loses=["correct_best_f1_threshold", "correct_recall_threshold"],
+        why="scans a fixed grid 0.00, 0.01, ... 1.00 instead of the predicted probabilities, so it misses the best cut and can land between them",
+        code='''def best_f1_threshold(y_true, proba) -> tuple[float, float]:
+    from sklearn.metrics import f1_score
+    y_true, proba = np.asarray(y_true), np.asarray(proba, dtype=float)
+    grid = np.round(np.linspace(0, 1, 101), 2)
+    f1s = [f1_score(y_true, (proba >= t).astype(int), zero_division=0) for t in grid]
+    i = int(np.argmax(f1s))
+    return float(grid[i]), float(f1s[i])
+
+
+def threshold_for_recall(y_true, proba, target_recall: float) -> float:
+    y_true, proba = np.asarray(y_true) == 1, np.asarray(proba, dtype=float)
+    best_t, best_precision = 0.0, -1.0
+    for t in np.round(np.linspace(0, 1, 101), 2):
+        predicted = proba >= t
+        tp = int(np.sum(predicted & y_true))
+        if predicted.sum() > 0 and tp / y_true.sum() >= target_recall and tp / predicted.sum() >= best_precision:
+            best_t, best_precision = float(t), tp / predicted.sum()
+    return best_t
+''',
+    ),
+    dict(
+        name="lowest_threshold_meeting_recall",
+        cell="threshold_solution",
+        loses=["correct_recall_threshold"],
+        why="returns the first threshold (from the bottom) whose recall reaches the target: it always meets it, with the most false alerts",
+        code='''def best_f1_threshold(y_true, proba) -> tuple[float, float]:
+    y_true, proba = np.asarray(y_true) == 1, np.asarray(proba, dtype=float)
+    best_t, best_f1 = float(proba.max()), -1.0
+    for t in np.unique(proba):
+        predicted = proba >= t
+        tp, fp, fn = np.sum(predicted & y_true), np.sum(predicted & ~y_true), np.sum(~predicted & y_true)
+        f1 = 2 * tp / (2 * tp + fp + fn) if tp > 0 else 0.0
+        if f1 >= best_f1:
+            best_t, best_f1 = float(t), float(f1)
+    return best_t, best_f1
+
+
+def threshold_for_recall(y_true, proba, target_recall: float) -> float:
+    y_true, proba = np.asarray(y_true) == 1, np.asarray(proba, dtype=float)
+    for t in np.unique(proba):
+        if np.sum((proba >= t) & y_true) / y_true.sum() >= target_recall:
+            return float(t)
+    return float(proba.min())
+''',
+    ),
+    dict(
+        name="maximise_accuracy_not_f1",
+        cell="threshold_solution",
+        loses=["correct_best_f1_threshold"],
+        why="picks the threshold with the best accuracy, which on rare positives drifts up towards predicting no positive at all",
+        code='''def best_f1_threshold(y_true, proba) -> tuple[float, float]:
+    y_true, proba = np.asarray(y_true) == 1, np.asarray(proba, dtype=float)
+    best_t, best_acc, best_f1 = float(proba.max()), -1.0, 0.0
+    for t in np.unique(proba):
+        predicted = proba >= t
+        tp, fp, fn = np.sum(predicted & y_true), np.sum(predicted & ~y_true), np.sum(~predicted & y_true)
+        acc = np.mean(predicted == y_true)
+        if acc >= best_acc:
+            best_t, best_acc = float(t), acc
+            best_f1 = float(2 * tp / (2 * tp + fp + fn)) if tp > 0 else 0.0
+    return best_t, best_f1
+
+
+def threshold_for_recall(y_true, proba, target_recall: float) -> float:
+    y_true, proba = np.asarray(y_true) == 1, np.asarray(proba, dtype=float)
+    best_t, best_precision = float(proba.min()), -1.0
+    for t in np.unique(proba):
+        predicted = proba >= t
+        tp = int(np.sum(predicted & y_true))
+        if tp / y_true.sum() >= target_recall and tp / predicted.sum() >= best_precision:
+            best_t, best_precision = float(t), tp / predicted.sum()
+    return best_t
+''',
+    ),
+]

@@ -1,0 +1,573 @@
+"""Plausible wrong answers of module 05-privacy: each must score 0 on the graded cells it `loses`.
+
+Every entry replaces the whole source of one solution cell; the rest of the notebook keeps the key's answers.
+"""
+
+WRONG_ANSWERS = [
+    # ------------------------------------------------------------ 1. pseudonymise-hmac
+    dict(
+        name="unkeyed_sha256",
+        cell="pseudonymise_solution",
+        loses=["correct_pseudonymise_hmac", "correct_pseudonymise_properties"],
+        why="a plain hash ignores the key: the dictionary attack reverses every phone",
+        code='''def pseudonymise(values: pd.Series, key: bytes) -> pd.Series:
+    return values.map(lambda v: hashlib.sha256(str(v).encode("utf-8")).hexdigest())
+''',
+    ),
+    dict(
+        name="key_prefixed_sha256",
+        cell="pseudonymise_solution",
+        loses=["correct_pseudonymise_hmac"],
+        why="sha256(key + value) is a home-made MAC, open to length extension; HMAC is the standard construction",
+        code='''def pseudonymise(values: pd.Series, key: bytes) -> pd.Series:
+    return values.map(lambda v: hashlib.sha256(key + str(v).encode("utf-8")).hexdigest())
+''',
+    ),
+    dict(
+        name="random_token_per_row",
+        cell="pseudonymise_solution",
+        loses=["correct_pseudonymise_hmac", "correct_pseudonymise_properties"],
+        why="a fresh random token per row is not a pseudonym: equal values get different tokens, joins break",
+        code='''import secrets
+
+
+def pseudonymise(values: pd.Series, key: bytes) -> pd.Series:
+    return values.map(lambda v: secrets.token_hex(32))
+''',
+    ),
+    # ------------------------------------------------------------ 2. k-anonymity
+    dict(
+        name="groupby_drops_missing_keys",
+        cell="k_anonymity_solution",
+        loses=["correct_k_anonymity_edge_cases"],
+        why="groupby drops rows whose key is NaN by default, hiding the tiny classes of rows with gaps",
+        code='''def k_anonymity(df: pd.DataFrame, quasi_identifiers: list[str]) -> int:
+    if len(df) == 0:
+        return 0
+    return int(df.groupby(list(quasi_identifiers)).size().min())
+''',
+    ),
+    dict(
+        name="counts_classes_not_smallest_class",
+        cell="k_anonymity_solution",
+        loses=["correct_k_anonymity", "correct_k_anonymity_edge_cases"],
+        why="the number of distinct combinations is not k; k is the size of the smallest class",
+        code='''def k_anonymity(df: pd.DataFrame, quasi_identifiers: list[str]) -> int:
+    return int(len(df[list(quasi_identifiers)].drop_duplicates()))
+''',
+    ),
+    dict(
+        name="largest_class",
+        cell="k_anonymity_solution",
+        loses=["correct_k_anonymity", "correct_k_anonymity_edge_cases"],
+        why="the largest class says how well most people hide, not how badly the most exposed one does",
+        code='''def k_anonymity(df: pd.DataFrame, quasi_identifiers: list[str]) -> int:
+    return int(df.groupby(list(quasi_identifiers), dropna=False).size().max())
+''',
+    ),
+    # ------------------------------------------------------------ 3. generalise-k5
+    dict(
+        name="drops_name_only",
+        cell="generalise_solution",
+        loses=["correct_generalise"],
+        why="dropping the name but keeping phone and email leaves direct identifiers in the release",
+        code='''def generalise(df: pd.DataFrame, year_width: int, postcode_digits: int) -> pd.DataFrame:
+    out = df.drop(columns=[c for c in ["name"] if c in df.columns])
+    years = pd.to_datetime(out.pop("birth_date")).dt.year
+    out["birth_band"] = (years // year_width * year_width).astype("int64")
+    out["postcode"] = out["postcode"].astype(str).str[:postcode_digits].str.ljust(6, "*")
+    return out
+
+
+def choose_generalisation(df, k_target, year_widths, digit_options):
+    best = None
+    for width in year_widths:
+        for digits in digit_options:
+            sizes = generalise(df, width, digits).groupby(RELEASE_QIS, dropna=False).size()
+            if len(sizes) and sizes.min() >= k_target:
+                rank = (-len(sizes), width, -digits)
+                if best is None or rank < best[0]:
+                    best = (rank, (int(width), int(digits)))
+    if best is None:
+        raise ValueError("no setting reaches k")
+    return best[1]
+''',
+    ),
+    dict(
+        name="rounds_years_to_nearest_band",
+        cell="generalise_solution",
+        loses=["correct_generalise", "correct_choose_generalisation"],
+        why="rounds the year to the nearest band start instead of flooring: 1987 lands in the 1990s band",
+        code='''def generalise(df: pd.DataFrame, year_width: int, postcode_digits: int) -> pd.DataFrame:
+    out = df.drop(columns=[c for c in DIRECT_IDENTIFIERS if c in df.columns])
+    years = pd.to_datetime(out.pop("birth_date")).dt.year
+    out["birth_band"] = ((years / year_width).round() * year_width).astype("int64")
+    out["postcode"] = out["postcode"].astype(str).str[:postcode_digits].str.ljust(6, "*")
+    return out
+
+
+def choose_generalisation(df, k_target, year_widths, digit_options):
+    best = None
+    for width in year_widths:
+        for digits in digit_options:
+            sizes = generalise(df, width, digits).groupby(RELEASE_QIS, dropna=False).size()
+            if len(sizes) and sizes.min() >= k_target:
+                rank = (-len(sizes), width, -digits)
+                if best is None or rank < best[0]:
+                    best = (rank, (int(width), int(digits)))
+    if best is None:
+        raise ValueError("no setting reaches k")
+    return best[1]
+''',
+    ),
+    dict(
+        name="truncates_postcode_without_padding",
+        cell="generalise_solution",
+        loses=["correct_generalise"],
+        why="a bare prefix ('100') mixes up codes of different lengths and breaks the fixed 6-character format",
+        code='''def generalise(df: pd.DataFrame, year_width: int, postcode_digits: int) -> pd.DataFrame:
+    out = df.drop(columns=[c for c in DIRECT_IDENTIFIERS if c in df.columns])
+    years = pd.to_datetime(out.pop("birth_date")).dt.year
+    out["birth_band"] = (years // year_width * year_width).astype("int64")
+    out["postcode"] = out["postcode"].astype(str).str[:postcode_digits]
+    return out
+
+
+def choose_generalisation(df, k_target, year_widths, digit_options):
+    best = None
+    for width in year_widths:
+        for digits in digit_options:
+            sizes = generalise(df, width, digits).groupby(RELEASE_QIS, dropna=False).size()
+            if len(sizes) and sizes.min() >= k_target:
+                rank = (-len(sizes), width, -digits)
+                if best is None or rank < best[0]:
+                    best = (rank, (int(width), int(digits)))
+    if best is None:
+        raise ValueError("no setting reaches k")
+    return best[1]
+''',
+    ),
+    dict(
+        name="maximises_k",
+        cell="generalise_solution",
+        loses=["correct_choose_generalisation"],
+        why="the safest setting (largest k) over-generalises: it throws away detail the target k did not require",
+        code='''def generalise(df: pd.DataFrame, year_width: int, postcode_digits: int) -> pd.DataFrame:
+    out = df.drop(columns=[c for c in DIRECT_IDENTIFIERS if c in df.columns])
+    years = pd.to_datetime(out.pop("birth_date")).dt.year
+    out["birth_band"] = (years // year_width * year_width).astype("int64")
+    out["postcode"] = out["postcode"].astype(str).str[:postcode_digits].str.ljust(6, "*")
+    return out
+
+
+def choose_generalisation(df, k_target, year_widths, digit_options):
+    best, best_k = None, -1
+    for width in year_widths:
+        for digits in digit_options:
+            k = int(generalise(df, width, digits).groupby(RELEASE_QIS).size().min())
+            if k >= k_target and k > best_k:
+                best, best_k = (int(width), int(digits)), k
+    if best is None:
+        raise ValueError("no setting reaches k")
+    return best
+''',
+    ),
+    dict(
+        name="first_setting_that_reaches_k",
+        cell="generalise_solution",
+        loses=["correct_choose_generalisation"],
+        why="stops at the first setting that reaches k in the caller's order, whatever it loses",
+        code='''def generalise(df: pd.DataFrame, year_width: int, postcode_digits: int) -> pd.DataFrame:
+    out = df.drop(columns=[c for c in DIRECT_IDENTIFIERS if c in df.columns])
+    years = pd.to_datetime(out.pop("birth_date")).dt.year
+    out["birth_band"] = (years // year_width * year_width).astype("int64")
+    out["postcode"] = out["postcode"].astype(str).str[:postcode_digits].str.ljust(6, "*")
+    return out
+
+
+def choose_generalisation(df, k_target, year_widths, digit_options):
+    for width in year_widths:
+        for digits in digit_options:
+            if generalise(df, width, digits).groupby(RELEASE_QIS).size().min() >= k_target:
+                return (int(width), int(digits))
+    raise ValueError("no setting reaches k")
+''',
+    ),
+    dict(
+        name="strictly_greater_than_k",
+        cell="generalise_solution",
+        loses=["correct_choose_generalisation"],
+        why="k >= k_target is the definition; requiring k > k_target rejects the best setting when it hits k exactly",
+        code='''def generalise(df: pd.DataFrame, year_width: int, postcode_digits: int) -> pd.DataFrame:
+    out = df.drop(columns=[c for c in DIRECT_IDENTIFIERS if c in df.columns])
+    years = pd.to_datetime(out.pop("birth_date")).dt.year
+    out["birth_band"] = (years // year_width * year_width).astype("int64")
+    out["postcode"] = out["postcode"].astype(str).str[:postcode_digits].str.ljust(6, "*")
+    return out
+
+
+def choose_generalisation(df, k_target, year_widths, digit_options):
+    best = None
+    for width in year_widths:
+        for digits in digit_options:
+            sizes = generalise(df, width, digits).groupby(RELEASE_QIS, dropna=False).size()
+            if len(sizes) and sizes.min() > k_target:
+                rank = (-len(sizes), width, -digits)
+                if best is None or rank < best[0]:
+                    best = (rank, (int(width), int(digits)))
+    if best is None:
+        raise ValueError("no setting reaches k")
+    return best[1]
+''',
+    ),
+    # ------------------------------------------------------------ 4. laplace-mechanism
+    dict(
+        name="laplace_scale_upside_down",
+        cell="laplace_solution",
+        loses=["correct_dp_count", "correct_dp_mean_scale", "correct_dp_mean_noise"],
+        why="scale epsilon / sensitivity: less noise when more privacy is asked for",
+        code='''def dp_count(flags: np.ndarray, epsilon: float, rng: np.random.Generator) -> float:
+    return float(np.count_nonzero(flags) + rng.laplace(0.0, epsilon / 1.0))
+
+
+def dp_mean(values, lower, upper, epsilon, rng):
+    clipped = np.clip(np.asarray(values, dtype=float), lower, upper)
+    sensitivity = (upper - lower) / len(clipped)
+    return float(clipped.mean() + rng.laplace(0.0, epsilon / sensitivity))
+''',
+    ),
+    dict(
+        name="mean_without_clipping",
+        cell="laplace_solution",
+        loses=["correct_dp_mean_scale", "correct_dp_mean_noise"],
+        why="without clipping one value can move the mean arbitrarily far: the noise does not cover it",
+        code='''def dp_count(flags: np.ndarray, epsilon: float, rng: np.random.Generator) -> float:
+    return float(np.count_nonzero(flags) + rng.laplace(0.0, 1.0 / epsilon))
+
+
+def dp_mean(values, lower, upper, epsilon, rng):
+    values = np.asarray(values, dtype=float)
+    return float(values.mean() + rng.laplace(0.0, (upper - lower) / len(values) / epsilon))
+''',
+    ),
+    dict(
+        name="bounds_from_the_data",
+        cell="laplace_solution",
+        loses=["correct_dp_mean_scale", "correct_dp_mean_noise"],
+        why="the data's min and max leak the extremes and make the noise depend on the data",
+        code='''def dp_count(flags: np.ndarray, epsilon: float, rng: np.random.Generator) -> float:
+    return float(np.count_nonzero(flags) + rng.laplace(0.0, 1.0 / epsilon))
+
+
+def dp_mean(values, lower, upper, epsilon, rng):
+    values = np.asarray(values, dtype=float)
+    lo, hi = values.min(), values.max()
+    return float(values.mean() + rng.laplace(0.0, (hi - lo) / len(values) / epsilon))
+''',
+    ),
+    dict(
+        name="mean_sensitivity_not_divided_by_n",
+        cell="laplace_solution",
+        loses=["correct_dp_mean_scale", "correct_dp_mean_noise"],
+        why="upper - lower is the sensitivity of the sum; the mean's is (upper - lower) / n",
+        code='''def dp_count(flags: np.ndarray, epsilon: float, rng: np.random.Generator) -> float:
+    return float(np.count_nonzero(flags) + rng.laplace(0.0, 1.0 / epsilon))
+
+
+def dp_mean(values, lower, upper, epsilon, rng):
+    clipped = np.clip(np.asarray(values, dtype=float), lower, upper)
+    return float(clipped.mean() + rng.laplace(0.0, (upper - lower) / epsilon))
+''',
+    ),
+    # ------------------------------------------------------------ 5. randomised-response
+    dict(
+        name="raw_yes_rate",
+        cell="rr_solution",
+        loses=["correct_rr_estimator"],
+        why="the observed yes rate includes the coin's yeses: it is biased towards 1/2",
+        code='''def randomised_response(truth, p_truth, rng):
+    truth = np.asarray(truth, dtype=bool)
+    honest = rng.random(truth.shape) < p_truth
+    coin = rng.random(truth.shape) < 0.5
+    return np.where(honest, truth, coin)
+
+
+def estimate_proportion(responses, p_truth):
+    return float(np.mean(np.asarray(responses, dtype=float)))
+''',
+    ),
+    dict(
+        name="estimate_ignores_coin_and_clips",
+        cell="rr_solution",
+        loses=["correct_rr_estimator"],
+        why="divides by p_truth but forgets the (1 - p) / 2 yeses of the coin, then clips to [0, 1]",
+        code='''def randomised_response(truth, p_truth, rng):
+    truth = np.asarray(truth, dtype=bool)
+    honest = rng.random(truth.shape) < p_truth
+    coin = rng.random(truth.shape) < 0.5
+    return np.where(honest, truth, coin)
+
+
+def estimate_proportion(responses, p_truth):
+    return float(min(1.0, max(0.0, np.mean(np.asarray(responses, dtype=float)) / p_truth)))
+''',
+    ),
+    dict(
+        name="lie_instead_of_coin",
+        cell="rr_solution",
+        loses=["correct_rr_mechanism"],
+        why="answering the opposite of the truth is another design (Warner's) whose rates do not match this estimator",
+        code='''def randomised_response(truth, p_truth, rng):
+    truth = np.asarray(truth, dtype=bool)
+    honest = rng.random(truth.shape) < p_truth
+    return np.where(honest, truth, ~truth)
+
+
+def estimate_proportion(responses, p_truth):
+    yes_rate = float(np.mean(np.asarray(responses, dtype=float)))
+    return (yes_rate - (1 - p_truth) / 2) / p_truth
+''',
+    ),
+    dict(
+        name="one_coin_for_everyone",
+        cell="rr_solution",
+        loses=["correct_rr_mechanism"],
+        why="a single draw for the whole survey: everyone is honest, or everyone answers the same coin",
+        code='''def randomised_response(truth, p_truth, rng):
+    truth = np.asarray(truth, dtype=bool)
+    if rng.random() < p_truth:
+        return truth.copy()
+    return np.full(truth.shape, rng.random() < 0.5)
+
+
+def estimate_proportion(responses, p_truth):
+    yes_rate = float(np.mean(np.asarray(responses, dtype=float)))
+    return (yes_rate - (1 - p_truth) / 2) / p_truth
+''',
+    ),
+    # ------------------------------------------------------------ 6. privacy-budget
+    dict(
+        name="budget_does_not_add_up",
+        cell="accountant_solution",
+        loses=["correct_accountant_sequential", "correct_accountant_parallel"],
+        why="keeps only the largest epsilon seen, as if repeated queries were free",
+        code='''class PrivacyAccountant:
+    def __init__(self, total_epsilon: float) -> None:
+        if not total_epsilon > 0:
+            raise ValueError("total must be positive")
+        self.total_epsilon = float(total_epsilon)
+        self.spent = 0.0
+
+    def remaining(self) -> float:
+        return float(self.total_epsilon - self.spent)
+
+    def spend(self, epsilon: float) -> float:
+        if not epsilon > 0 or epsilon > self.total_epsilon + 1e-9:
+            raise ValueError("refused")
+        self.spent = max(self.spent, float(epsilon))
+        return self.remaining()
+
+    def spend_parallel(self, epsilons):
+        if len(epsilons) == 0 or not min(epsilons) > 0:
+            raise ValueError("refused")
+        cost = max(epsilons)
+        if self.spent + cost > self.total_epsilon + 1e-9:
+            raise ValueError("refused")
+        self.spent += float(cost)
+        return self.remaining()
+''',
+    ),
+    dict(
+        name="charges_before_refusing",
+        cell="accountant_solution",
+        loses=["correct_accountant_sequential"],
+        why="adds the cost first and raises afterwards: a refused query still eats the budget",
+        code='''class PrivacyAccountant:
+    def __init__(self, total_epsilon: float) -> None:
+        if not total_epsilon > 0:
+            raise ValueError("total must be positive")
+        self.total_epsilon = float(total_epsilon)
+        self.spent = 0.0
+
+    def remaining(self) -> float:
+        return float(self.total_epsilon - self.spent)
+
+    def spend(self, epsilon: float) -> float:
+        if not epsilon > 0:
+            raise ValueError("refused")
+        self.spent += float(epsilon)
+        if self.spent > self.total_epsilon + 1e-9:
+            raise ValueError("refused")
+        return self.remaining()
+
+    def spend_parallel(self, epsilons):
+        if len(epsilons) == 0 or not min(epsilons) > 0:
+            raise ValueError("refused")
+        cost = max(epsilons)
+        if self.spent + cost > self.total_epsilon + 1e-9:
+            raise ValueError("refused")
+        self.spent += float(cost)
+        return self.remaining()
+''',
+    ),
+    dict(
+        name="refuses_at_exact_budget",
+        cell="accountant_solution",
+        loses=["correct_accountant_sequential"],
+        why="uses >= against the total: the last query that fits exactly is refused",
+        code='''class PrivacyAccountant:
+    def __init__(self, total_epsilon: float) -> None:
+        if not total_epsilon > 0:
+            raise ValueError("total must be positive")
+        self.total_epsilon = float(total_epsilon)
+        self.spent = 0.0
+
+    def remaining(self) -> float:
+        return float(self.total_epsilon - self.spent)
+
+    def spend(self, epsilon: float) -> float:
+        if not epsilon > 0 or self.spent + epsilon >= self.total_epsilon:
+            raise ValueError("refused")
+        self.spent += float(epsilon)
+        return self.remaining()
+
+    def spend_parallel(self, epsilons):
+        if len(epsilons) == 0 or not min(epsilons) > 0:
+            raise ValueError("refused")
+        cost = max(epsilons)
+        if self.spent + cost > self.total_epsilon + 1e-9:
+            raise ValueError("refused")
+        self.spent += float(cost)
+        return self.remaining()
+''',
+    ),
+    dict(
+        name="parallel_bins_charged_the_sum",
+        cell="accountant_solution",
+        loses=["correct_accountant_parallel"],
+        why="queries on disjoint bins compose in parallel; charging the sum wastes the budget",
+        code='''class PrivacyAccountant:
+    def __init__(self, total_epsilon: float) -> None:
+        if not total_epsilon > 0:
+            raise ValueError("total must be positive")
+        self.total_epsilon = float(total_epsilon)
+        self.spent = 0.0
+
+    def remaining(self) -> float:
+        return float(self.total_epsilon - self.spent)
+
+    def spend(self, epsilon: float) -> float:
+        if not epsilon > 0 or self.spent + epsilon > self.total_epsilon + 1e-9:
+            raise ValueError("refused")
+        self.spent += float(epsilon)
+        return self.remaining()
+
+    def spend_parallel(self, epsilons):
+        for e in epsilons:
+            self.spend(e)
+        return self.remaining()
+''',
+    ),
+    dict(
+        name="parallel_bins_charged_the_mean",
+        cell="accountant_solution",
+        loses=["correct_accountant_parallel"],
+        why="the average epsilon under-charges: the person in the most expensive bin loses max(epsilons)",
+        code='''class PrivacyAccountant:
+    def __init__(self, total_epsilon: float) -> None:
+        if not total_epsilon > 0:
+            raise ValueError("total must be positive")
+        self.total_epsilon = float(total_epsilon)
+        self.spent = 0.0
+
+    def remaining(self) -> float:
+        return float(self.total_epsilon - self.spent)
+
+    def spend(self, epsilon: float) -> float:
+        if not epsilon > 0 or self.spent + epsilon > self.total_epsilon + 1e-9:
+            raise ValueError("refused")
+        self.spent += float(epsilon)
+        return self.remaining()
+
+    def spend_parallel(self, epsilons):
+        return self.spend(sum(epsilons) / len(epsilons))
+''',
+    ),
+    # ------------------------------------------------------------ 7. federated-averaging
+    dict(
+        name="unweighted_mean",
+        cell="fedavg_solution",
+        loses=["correct_federated_average"],
+        why="a plain mean gives a 20-row clinic the pull of a 200-row hospital",
+        code='''def federated_average(client_params, client_sizes):
+    return np.mean(np.stack([np.asarray(p, dtype=float) for p in client_params]), axis=0)
+''',
+    ),
+    dict(
+        name="weighted_sum_not_normalised",
+        cell="fedavg_solution",
+        loses=["correct_federated_average"],
+        why="sums size-weighted parameters without dividing by the total size: the model blows up",
+        code='''def federated_average(client_params, client_sizes):
+    return sum(float(n) * np.asarray(p, dtype=float) for n, p in zip(client_sizes, client_params))
+''',
+    ),
+    # ------------------------------------------------------------ 8. secret-sharing
+    dict(
+        name="secret_in_one_share",
+        cell="shares_solution",
+        loses=["correct_make_shares"],
+        why="one share carries the secret and the others are zeros: the first party learns everything",
+        code='''def make_shares(secret, n_parties, rng, modulus=MODULUS):
+    return [int(secret) % modulus] + [0] * (n_parties - 1)
+
+
+def secure_sum(client_shares, modulus=MODULUS):
+    return sum(sum(int(s) for s in column) % modulus for column in zip(*client_shares)) % modulus
+''',
+    ),
+    dict(
+        name="last_share_not_reduced",
+        cell="shares_solution",
+        loses=["correct_make_shares"],
+        why="secret - sum(others) is negative and far from uniform until reduced modulo the prime",
+        code='''def make_shares(secret, n_parties, rng, modulus=MODULUS):
+    shares = [int(rng.integers(0, modulus)) for _ in range(n_parties - 1)]
+    return shares + [int(secret) - sum(shares)]
+
+
+def secure_sum(client_shares, modulus=MODULUS):
+    return sum(sum(int(s) for s in column) % modulus for column in zip(*client_shares)) % modulus
+''',
+    ),
+    dict(
+        name="secure_sum_without_modulus",
+        cell="shares_solution",
+        loses=["correct_secure_sum"],
+        why="adds shares as plain integers: the result is the secret sum plus a multiple of the modulus",
+        code='''def make_shares(secret, n_parties, rng, modulus=MODULUS):
+    shares = [int(rng.integers(0, modulus)) for _ in range(n_parties - 1)]
+    shares.append((int(secret) - sum(shares)) % modulus)
+    return shares
+
+
+def secure_sum(client_shares, modulus=MODULUS):
+    return sum(sum(int(s) for s in column) for column in zip(*client_shares))
+''',
+    ),
+    dict(
+        name="secure_sum_one_party_only",
+        cell="shares_solution",
+        loses=["correct_secure_sum"],
+        why="totals only the first party's shares, which are random noise on their own",
+        code='''def make_shares(secret, n_parties, rng, modulus=MODULUS):
+    shares = [int(rng.integers(0, modulus)) for _ in range(n_parties - 1)]
+    shares.append((int(secret) - sum(shares)) % modulus)
+    return shares
+
+
+def secure_sum(client_shares, modulus=MODULUS):
+    return sum(int(c[0]) for c in client_shares) % modulus
+''',
+    ),
+]
