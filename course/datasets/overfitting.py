@@ -1,0 +1,59 @@
+"""Data for module 03-overfitting: small, deterministic, generated or bundled with scikit-learn.
+
+Nothing is downloaded: the digits come with scikit-learn, the rest is generated from fixed seeds.
+"""
+from __future__ import annotations
+
+import numpy as np
+from sklearn.datasets import load_digits
+from sklearn.model_selection import train_test_split
+
+__all__ = ["make_noisy_sine", "load_noisy_digits", "load_small_digits"]
+
+
+def make_noisy_sine(
+    n_samples: int = 40, noise: float = 0.3, seed: int = 0
+) -> tuple[np.ndarray, np.ndarray]:
+    """A one-feature regression task: y = sin(2*pi*x) + Gaussian noise, x uniform on [0, 1].
+
+    Returns ``X`` of shape ``(n_samples, 1)`` and ``y`` of shape ``(n_samples,)``. Few points and
+    visible noise make it easy to overfit with a high-degree polynomial.
+    """
+    if n_samples < 1:
+        raise ValueError(f"n_samples must be at least 1, got {n_samples}")
+    rng = np.random.default_rng(seed)
+    x = rng.uniform(0.0, 1.0, n_samples)
+    y = np.sin(2 * np.pi * x) + rng.normal(0.0, noise, n_samples)
+    return x.reshape(-1, 1), y
+
+
+def load_noisy_digits(
+    n_train: int = 300, n_val: int = 400, label_noise: float = 0.3, seed: int = 0
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """scikit-learn's 8x8 digits, pixels scaled to [0, 1], split into a small train and a validation set.
+
+    Flaw injected on purpose: a fraction ``label_noise`` of the *training* labels is replaced by a
+    random digit (a rushed annotation job), so a flexible network can memorise wrong labels. The
+    validation labels stay clean. Returns ``X_train, X_val, y_train, y_val``.
+    """
+    X, y = load_digits(return_X_y=True)
+    X = X / 16.0
+    X_train, X_val, y_train, y_val = train_test_split(
+        X, y, train_size=n_train, test_size=n_val, random_state=seed, stratify=y
+    )
+    rng = np.random.default_rng(seed)
+    y_train = y_train.copy()
+    flip = rng.random(len(y_train)) < label_noise
+    y_train[flip] = rng.integers(0, 10, int(flip.sum()))
+    return X_train, X_val, y_train, y_val
+
+
+def load_small_digits(
+    n_train: int = 200, seed: int = 0
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """scikit-learn's digits with few training images (pixels in [0, 16]) and the rest held out.
+
+    Returns ``X_train, X_test, y_train, y_test``; rows are flattened 8x8 images (64 columns).
+    """
+    X, y = load_digits(return_X_y=True)
+    return train_test_split(X, y, train_size=n_train, random_state=seed, stratify=y)

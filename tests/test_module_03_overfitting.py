@@ -1,0 +1,141 @@
+"""Module 03-overfitting: its data is deterministic, and its hidden tests accept other correct answers."""
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import notebook_cells
+from course.datasets.overfitting import load_noisy_digits, load_small_digits, make_noisy_sine
+
+REPO = Path(__file__).resolve().parent.parent
+NOTEBOOK = REPO / "source" / "03-overfitting" / "03-overfitting.ipynb"
+
+
+def cell_source(grade_id: str) -> str:
+    return notebook_cells.cell_source(NOTEBOOK, grade_id)
+
+
+def hidden_tests(grade_id: str) -> str:
+    return notebook_cells.hidden_tests(NOTEBOOK, grade_id)
+
+
+def test_noisy_sine_is_deterministic():
+    X1, y1 = make_noisy_sine()
+    X2, y2 = make_noisy_sine()
+    assert X1.shape == (40, 1) and y1.shape == (40,)
+    assert np.array_equal(X1, X2) and np.array_equal(y1, y2)
+    assert not np.array_equal(make_noisy_sine(seed=1)[1], y1)
+    assert 0.0 <= X1.min() and X1.max() <= 1.0
+
+
+def test_noisy_digits_flip_training_labels_only():
+    X_tr, X_val, y_tr, y_val = load_noisy_digits()
+    again = load_noisy_digits()
+    assert all(np.array_equal(a, b) for a, b in zip((X_tr, X_val, y_tr, y_val), again))
+    assert X_tr.shape == (300, 64) and X_val.shape == (400, 64) and X_tr.max() <= 1.0
+    clean = load_noisy_digits(label_noise=0.0)
+    changed = float(np.mean(clean[2] != y_tr))
+    assert 0.15 < changed < 0.35  # 30 % drawn, a tenth of them redrawn to the same digit
+    assert np.array_equal(clean[3], y_val), "validation labels must stay clean"
+
+
+def test_small_digits_are_deterministic_and_stratified():
+    X_tr, X_te, y_tr, y_te = load_small_digits()
+    assert X_tr.shape == (200, 64) and len(X_te) == 1797 - 200
+    assert np.array_equal(y_tr, load_small_digits()[2])
+    assert np.bincount(y_tr).min() >= 19
+
+
+# ---- other correct implementations, written differently from the key --------------------------
+
+def _train_val_scores(model, X_train, y_train, X_val, y_val):
+    fitted = copy.deepcopy(model)
+    fitted.fit(X_train, y_train)
+    return fitted.score(X_train, y_train), fitted.score(X_val, y_val)
+
+
+def _kfold_indices(n_samples, k):
+    rows = np.arange(n_samples)
+    return [(np.setdiff1d(rows, part), part) for part in np.array_split(rows, k)]
+
+
+def _manual_cv_scores(model, X, y, k):
+    from sklearn.base import clone
+    return np.array([clone(model).fit(X[tr], y[tr]).score(X[va], y[va]) for tr, va in _kfold_indices(len(X), k)])
+
+
+def _ridge_closed_form(X, y, alpha):
+    X_c, y_c = X - X.mean(axis=0), y - y.mean()
+    stacked = np.vstack([X_c, np.sqrt(alpha) * np.eye(X.shape[1])])
+    target = np.concatenate([y_c, np.zeros(X.shape[1])])
+    w = np.linalg.lstsq(stacked, target, rcond=None)[0]
+    return w, y.mean() - X.mean(axis=0) @ w
+
+
+def _lasso_survivors(X, y, alphas, feature_names):
+    from sklearn.linear_model import Lasso
+    Z = (X - X.mean(axis=0)) / X.std(axis=0)
+    return {a: [n for n, c in zip(feature_names, Lasso(alpha=a).fit(Z, y).coef_) if c != 0] for a in alphas}
+
+
+def _early_stopping_fit(model, X_train, y_train, X_val, y_val, max_epochs, patience):
+    errors, best, waited = [], None, 0
+    for epoch in range(1, max_epochs + 1):
+        model.partial_fit(X_train, y_train, classes=np.unique(y_train))
+        errors.append(1 - model.score(X_val, y_val))
+        if best is None or errors[-1] < min(errors[:-1]):
+            best, waited = (copy.deepcopy(model), epoch), 0
+        else:
+            waited += 1
+            if waited == patience:
+                break
+    return best[0], best[1], errors
+
+
+def _nested_cv(estimator, param_grid, X, y, inner_cv, outer_cv):
+    from sklearn.model_selection import GridSearchCV
+    scores, params = [], []
+    for tr, te in outer_cv.split(X, y):
+        search = GridSearchCV(estimator, param_grid, cv=inner_cv, refit=True).fit(X[tr], y[tr])
+        scores.append(search.best_estimator_.score(X[te], y[te]))
+        params.append(search.best_params_)
+    return np.asarray(scores), params
+
+
+def _shift_image(image, dx, dy):
+    h, w = image.shape
+    padded = np.pad(image, ((abs(dy), abs(dy)), (abs(dx), abs(dx))))
+    return padded[abs(dy) - dy:abs(dy) - dy + h, abs(dx) - dx:abs(dx) - dx + w]
+
+
+def _augment_with_shifts(X, y):
+    shifted = [np.array([_shift_image(r.reshape(8, 8), dx, dy).ravel() for r in X])
+               for dx, dy in [(0, -1), (0, 1), (-1, 0), (1, 0)]]  # another order of the shifts
+    return np.vstack([X] + shifted), np.concatenate([y] * 5)
+
+
+def _split_then_augment(X, y, test_size, seed):
+    from sklearn.model_selection import train_test_split
+    X_tr, X_te, y_tr, y_te = train_test_split(X, y, test_size=test_size, random_state=seed, stratify=y)
+    return (*_augment_with_shifts(X_tr, y_tr)[:1], X_te, _augment_with_shifts(X_tr, y_tr)[1], y_te)
+
+
+OTHERS = {
+    "train_val_scores": _train_val_scores, "kfold_indices": _kfold_indices, "manual_cv_scores": _manual_cv_scores,
+    "ridge_closed_form": _ridge_closed_form, "lasso_survivors": _lasso_survivors,
+    "early_stopping_fit": _early_stopping_fit, "nested_cv": _nested_cv, "shift_image": _shift_image,
+    "augment_with_shifts": _augment_with_shifts, "split_then_augment": _split_then_augment,
+}
+
+
+@pytest.mark.parametrize("grade_id", [
+    "correct_train_val_scores", "correct_kfold_indices", "correct_manual_cv_scores", "correct_ridge_centred",
+    "correct_ridge_intercept", "correct_lasso_survivors", "correct_early_stopping_epoch",
+    "correct_early_stopping_restore", "correct_nested_scores", "correct_nested_params", "correct_shift_image",
+    "correct_augment_with_shifts", "correct_split_then_augment",
+])
+def test_hidden_tests_accept_another_correct_implementation(grade_id):
+    exec(hidden_tests(grade_id), {"np": np, **OTHERS})

@@ -1,0 +1,467 @@
+"""Plausible wrong implementations for module 03-overfitting: each must lose the graded cells in `loses`.
+
+Every entry replaces the whole source of one solution cell; the rest of the notebook keeps the key's answers.
+"""
+
+_GAP_DIAGNOSE_KEY = '''
+
+def diagnose(train_score: float, val_score: float, target: float, tol: float = 0.05) -> str:
+    """Name the problem: "high bias", "high variance" or "good fit" (bias is checked first)."""
+    if train_score < target - tol:
+        return "high bias"
+    if train_score - val_score > tol:
+        return "high variance"
+    return "good fit"
+'''
+
+_GAP_SCORES_KEY = '''
+def train_val_scores(model, X_train, y_train, X_val, y_val) -> tuple[float, float]:
+    """Fit a fresh copy of ``model`` on the training split; return (train score, validation score)."""
+    fitted = clone(model).fit(X_train, y_train)
+    return float(fitted.score(X_train, y_train)), float(fitted.score(X_val, y_val))
+
+'''
+
+_KFOLD_KEY = '''
+def kfold_indices(n_samples: int, k: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Consecutive, unshuffled folds; the first n_samples % k folds have one extra row."""
+    sizes = np.full(k, n_samples // k, dtype=int)
+    sizes[: n_samples % k] += 1
+    all_rows = np.arange(n_samples)
+    folds, start = [], 0
+    for size in sizes:
+        val_idx = all_rows[start:start + size]
+        train_idx = np.concatenate([all_rows[:start], all_rows[start + size:]])
+        folds.append((train_idx, val_idx))
+        start += size
+    return folds
+
+'''
+
+_CV_SCORES_KEY = '''
+
+def manual_cv_scores(model, X, y, k: int) -> np.ndarray:
+    """Score of a fresh copy of ``model`` on each held-out fold, shape (k,)."""
+    scores = []
+    for train_idx, val_idx in kfold_indices(len(X), k):
+        fitted = clone(model).fit(X[train_idx], y[train_idx])
+        scores.append(fitted.score(X[val_idx], y[val_idx]))
+    return np.array(scores, dtype=float)
+'''
+
+_SHIFT_KEY = '''
+def shift_image(image: np.ndarray, dx: int, dy: int) -> np.ndarray:
+    """Shift a 2-D image dx pixels right and dy pixels down, filling with zeros (no wrap-around)."""
+    shifted = np.zeros_like(image)
+    height, width = image.shape
+    dst_rows = slice(max(dy, 0), height + min(dy, 0))
+    dst_cols = slice(max(dx, 0), width + min(dx, 0))
+    src_rows = slice(max(-dy, 0), height + min(-dy, 0))
+    src_cols = slice(max(-dx, 0), width + min(-dx, 0))
+    shifted[dst_rows, dst_cols] = image[src_rows, src_cols]
+    return shifted
+
+'''
+
+_AUGMENT_KEY = '''
+
+def augment_with_shifts(X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Originals followed by their one-pixel shifts right, left, down and up."""
+    images = X.reshape(-1, 8, 8)
+    blocks = [X]
+    for dx, dy in [(1, 0), (-1, 0), (0, 1), (0, -1)]:
+        blocks.append(np.stack([shift_image(img, dx, dy) for img in images]).reshape(len(X), -1))
+    return np.vstack(blocks), np.tile(y, 5)
+
+'''
+
+_SPLIT_KEY = '''
+
+def split_then_augment(X: np.ndarray, y: np.ndarray, test_size: float,
+                       seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Split first (stratified), then augment the training part only."""
+    X_train, X_test, y_train, y_test = train_test_split(
+        X, y, stratify=y, test_size=test_size, random_state=seed)
+    X_train_aug, y_train_aug = augment_with_shifts(X_train, y_train)
+    return (X_train_aug, X_test, y_train_aug, y_test)
+'''
+
+_ES_TEMPLATE = '''
+def early_stopping_fit(model, X_train, y_train, X_val, y_val, max_epochs: int,
+                       patience: int) -> tuple[object, int, list[float]]:
+    """Train epoch by epoch, stop after `patience` epochs without improvement, return the best model."""
+    classes = np.unique(y_train)
+    best_error, best_epoch, best_model = np.inf, 0, None
+    val_errors = []
+    bad_epochs = 0
+    for epoch in range(1, max_epochs + 1):
+        model.partial_fit(X_train, y_train, classes=classes)
+        error = float(1.0 - model.score(X_val, y_val))
+        val_errors.append(error)
+        {BODY}
+    return {RETURNED}, best_epoch, val_errors
+'''
+
+
+def _es(body: str, returned: str = "best_model") -> str:
+    return _ES_TEMPLATE.replace("{BODY}", body.strip().replace("\n", "\n        ")).replace("{RETURNED}", returned)
+
+
+WRONG_ANSWERS = [
+    # ---------------------------------------------------------------- exercise 1: train-val-gap
+    dict(
+        name="gap_fit_on_train_and_val",
+        cell="gap_solution",
+        loses=["correct_train_val_scores"],
+        why="'more data is better': fits on train + validation, so the validation score is no longer out-of-sample",
+        code='''
+def train_val_scores(model, X_train, y_train, X_val, y_val) -> tuple[float, float]:
+    """Fit a fresh copy of ``model`` on the training split; return (train score, validation score)."""
+    fitted = clone(model).fit(np.vstack([X_train, X_val]), np.concatenate([y_train, y_val]))
+    return float(fitted.score(X_train, y_train)), float(fitted.score(X_val, y_val))
+''' + _GAP_DIAGNOSE_KEY,
+    ),
+    dict(
+        name="diagnose_bias_from_validation_score",
+        cell="gap_solution",
+        loses=["correct_diagnose"],
+        why="judges bias from the validation score, so every overfitting model is called 'high bias'",
+        code=_GAP_SCORES_KEY + '''
+def diagnose(train_score: float, val_score: float, target: float, tol: float = 0.05) -> str:
+    """Name the problem: "high bias", "high variance" or "good fit" (bias is checked first)."""
+    if val_score < target - tol:
+        return "high bias"
+    if train_score - val_score > tol:
+        return "high variance"
+    return "good fit"
+''',
+    ),
+    dict(
+        name="diagnose_variance_before_bias",
+        cell="gap_solution",
+        loses=["correct_diagnose"],
+        why="checks the gap first, so an underfitting model with a gap is sent to regularisation instead of more capacity",
+        code=_GAP_SCORES_KEY + '''
+def diagnose(train_score: float, val_score: float, target: float, tol: float = 0.05) -> str:
+    """Name the problem: "high bias", "high variance" or "good fit" (bias is checked first)."""
+    if train_score - val_score > tol:
+        return "high variance"
+    if train_score < target - tol:
+        return "high bias"
+    return "good fit"
+''',
+    ),
+    # ---------------------------------------------------------------- exercise 2: kfold-by-hand
+    dict(
+        name="kfold_remainder_in_last_fold",
+        cell="kfold_solution",
+        loses=["correct_kfold_indices"],
+        why="equal folds of n // k rows with the remainder dumped in the last fold: not KFold's folds",
+        code='''
+def kfold_indices(n_samples: int, k: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Consecutive, unshuffled folds; the first n_samples % k folds have one extra row."""
+    size = n_samples // k
+    all_rows = np.arange(n_samples)
+    folds = []
+    for i in range(k):
+        stop = n_samples if i == k - 1 else (i + 1) * size
+        val_idx = all_rows[i * size:stop]
+        train_idx = np.setdiff1d(all_rows, val_idx)
+        folds.append((train_idx, val_idx))
+    return folds
+''' + _CV_SCORES_KEY,
+    ),
+    dict(
+        name="cv_model_fitted_on_all_rows",
+        cell="kfold_solution",
+        loses=["correct_manual_cv_scores"],
+        why="fits once on all rows and scores each fold: every validation row was seen in training",
+        code=_KFOLD_KEY + '''
+def manual_cv_scores(model, X, y, k: int) -> np.ndarray:
+    """Score of a fresh copy of ``model`` on each held-out fold, shape (k,)."""
+    fitted = clone(model).fit(X, y)
+    return np.array([fitted.score(X[val_idx], y[val_idx]) for _, val_idx in kfold_indices(len(X), k)], dtype=float)
+''',
+    ),
+    dict(
+        name="cv_scored_on_training_folds",
+        cell="kfold_solution",
+        loses=["correct_manual_cv_scores"],
+        why="scores each model on the folds it was trained on: a training score dressed up as validation",
+        code=_KFOLD_KEY + '''
+def manual_cv_scores(model, X, y, k: int) -> np.ndarray:
+    """Score of a fresh copy of ``model`` on each held-out fold, shape (k,)."""
+    scores = []
+    for train_idx, val_idx in kfold_indices(len(X), k):
+        fitted = clone(model).fit(X[train_idx], y[train_idx])
+        scores.append(fitted.score(X[train_idx], y[train_idx]))
+    return np.array(scores, dtype=float)
+''',
+    ),
+    # ---------------------------------------------------------------- exercise 3: ridge-closed-form
+    dict(
+        name="ridge_alpha_added_to_every_entry",
+        cell="ridge_solution",
+        loses=["correct_ridge_centred", "correct_ridge_intercept"],
+        why="X.T @ X + alpha broadcasts a scalar to every entry instead of adding alpha on the diagonal",
+        code='''
+def ridge_closed_form(X: np.ndarray, y: np.ndarray, alpha: float) -> tuple[np.ndarray, float]:
+    """L2-penalised least squares with an unpenalised intercept; returns (coefficients, intercept)."""
+    x_mean, y_mean = X.mean(axis=0), y.mean()
+    X_c, y_c = X - x_mean, y - y_mean
+    w = np.linalg.solve(X_c.T @ X_c + alpha, X_c.T @ y_c)
+    return w, float(y_mean - x_mean @ w)
+''',
+    ),
+    dict(
+        name="ridge_penalises_intercept",
+        cell="ridge_solution",
+        loses=["correct_ridge_intercept"],
+        why="adds a column of ones and penalises its weight too, pulling the intercept towards 0",
+        code='''
+def ridge_closed_form(X: np.ndarray, y: np.ndarray, alpha: float) -> tuple[np.ndarray, float]:
+    """L2-penalised least squares with an unpenalised intercept; returns (coefficients, intercept)."""
+    X1 = np.column_stack([np.ones(len(X)), X])
+    beta = np.linalg.solve(X1.T @ X1 + alpha * np.eye(X1.shape[1]), X1.T @ y)
+    return beta[1:], float(beta[0])
+''',
+    ),
+    dict(
+        name="ridge_without_intercept",
+        cell="ridge_solution",
+        loses=["correct_ridge_intercept"],
+        why="forgets the intercept: the fit is forced through the origin",
+        code='''
+def ridge_closed_form(X: np.ndarray, y: np.ndarray, alpha: float) -> tuple[np.ndarray, float]:
+    """L2-penalised least squares with an unpenalised intercept; returns (coefficients, intercept)."""
+    w = np.linalg.solve(X.T @ X + alpha * np.eye(X.shape[1]), X.T @ y)
+    return w, 0.0
+''',
+    ),
+    # ---------------------------------------------------------------- exercise 4: lasso-survivors
+    dict(
+        name="lasso_without_standardising",
+        cell="lasso_solution",
+        loses=["correct_lasso_survivors"],
+        why="fits Lasso on raw units: features in small units are penalised away, large-unit noise survives",
+        code='''
+def lasso_survivors(X: np.ndarray, y: np.ndarray, alphas: list[float],
+                    feature_names: list[str]) -> dict[float, list[str]]:
+    """For each alpha, the features with a non-zero weight after standardising and fitting Lasso."""
+    survivors = {}
+    for alpha in alphas:
+        lasso = Lasso(alpha=alpha).fit(X, y)
+        survivors[alpha] = [name for name, coef in zip(feature_names, lasso.coef_) if coef != 0]
+    return survivors
+''',
+    ),
+    dict(
+        name="lasso_alpha_inverted_like_C",
+        cell="lasso_solution",
+        loses=["correct_lasso_survivors"],
+        why="treats alpha like C (inverse strength) and fits Lasso(alpha=1/alpha)",
+        code='''
+def lasso_survivors(X: np.ndarray, y: np.ndarray, alphas: list[float],
+                    feature_names: list[str]) -> dict[float, list[str]]:
+    """For each alpha, the features with a non-zero weight after standardising and fitting Lasso."""
+    survivors = {}
+    for alpha in alphas:
+        lasso = make_pipeline(StandardScaler(), Lasso(alpha=1.0 / alpha)).fit(X, y)[-1]
+        survivors[alpha] = [name for name, coef in zip(feature_names, lasso.coef_) if coef != 0]
+    return survivors
+''',
+    ),
+    # ---------------------------------------------------------------- exercise 5: early-stopping
+    dict(
+        name="early_stopping_returns_last_model",
+        cell="es_solution",
+        loses=["correct_early_stopping_restore"],
+        why="stops at the right epoch but returns the live model, patience epochs past the best weights",
+        code=_es('''
+if error < best_error:
+    best_error, best_epoch, best_model = error, epoch, copy.deepcopy(model)
+elif epoch - best_epoch >= patience:
+    break
+''', returned="model"),
+    ),
+    dict(
+        name="early_stopping_keeps_reference_not_copy",
+        cell="es_solution",
+        loses=["correct_early_stopping_restore"],
+        why="'saves' the best model as a reference to the live object, which keeps training",
+        code=_es('''
+if error < best_error:
+    best_error, best_epoch, best_model = error, epoch, model
+elif epoch - best_epoch >= patience:
+    break
+'''),
+    ),
+    dict(
+        name="early_stopping_ignores_patience",
+        cell="es_solution",
+        loses=["correct_early_stopping_epoch"],
+        why="stops at the first epoch that does not improve: one noisy bump ends training",
+        code=_es('''
+if error < best_error:
+    best_error, best_epoch, best_model = error, epoch, copy.deepcopy(model)
+else:
+    break
+'''),
+    ),
+    dict(
+        name="early_stopping_counter_never_reset",
+        cell="es_solution",
+        loses=["correct_early_stopping_epoch"],
+        why="counts every non-improving epoch since the start instead of consecutive ones (no reset on improvement)",
+        code=_es('''
+if error < best_error:
+    best_error, best_epoch, best_model = error, epoch, copy.deepcopy(model)
+else:
+    bad_epochs += 1
+    if bad_epochs >= patience:
+        break
+'''),
+    ),
+    dict(
+        name="early_stopping_ties_count_as_improvement",
+        cell="es_solution",
+        loses=["correct_early_stopping_epoch"],
+        why="uses <= so a plateau keeps 'improving' and training never stops on it",
+        code=_es('''
+if error <= best_error:
+    best_error, best_epoch, best_model = error, epoch, copy.deepcopy(model)
+elif epoch - best_epoch >= patience:
+    break
+'''),
+    ),
+    # ---------------------------------------------------------------- exercise 6: nested-cv
+    dict(
+        name="nested_reports_inner_best_score",
+        cell="nested_solution",
+        loses=["correct_nested_scores"],
+        why="reports each search's best_score_: the score that chose the parameters also reports them",
+        code='''
+def nested_cv(estimator, param_grid: dict, X, y, inner_cv, outer_cv) -> tuple[np.ndarray, list[dict]]:
+    """Outer-fold scores of a grid search tuned on each outer training part, and the chosen parameters."""
+    scores, chosen = [], []
+    for train_idx, test_idx in outer_cv.split(X, y):
+        search = GridSearchCV(clone(estimator), param_grid, cv=inner_cv).fit(X[train_idx], y[train_idx])
+        scores.append(search.best_score_)
+        chosen.append(search.best_params_)
+    return np.array(scores, dtype=float), chosen
+''',
+    ),
+    dict(
+        name="nested_tuned_once_on_all_rows",
+        cell="nested_solution",
+        loses=["correct_nested_scores", "correct_nested_params"],
+        why="tunes once on all rows, then cross-validates the winner: the outer test folds took part in the choice",
+        code='''
+def nested_cv(estimator, param_grid: dict, X, y, inner_cv, outer_cv) -> tuple[np.ndarray, list[dict]]:
+    """Outer-fold scores of a grid search tuned on each outer training part, and the chosen parameters."""
+    best = GridSearchCV(clone(estimator), param_grid, cv=inner_cv).fit(X, y).best_params_
+    scores, chosen = [], []
+    for train_idx, test_idx in outer_cv.split(X, y):
+        model = clone(estimator).set_params(**best).fit(X[train_idx], y[train_idx])
+        scores.append(model.score(X[test_idx], y[test_idx]))
+        chosen.append(dict(best))
+    return np.array(scores, dtype=float), chosen
+''',
+    ),
+    dict(
+        name="nested_tuned_on_outer_test_fold",
+        cell="nested_solution",
+        loses=["correct_nested_scores", "correct_nested_params"],
+        why="picks, in each outer fold, the candidate that scores best on that fold's test rows: tuning on the test set",
+        code='''
+from sklearn.model_selection import ParameterGrid
+
+
+def nested_cv(estimator, param_grid: dict, X, y, inner_cv, outer_cv) -> tuple[np.ndarray, list[dict]]:
+    """Outer-fold scores of a grid search tuned on each outer training part, and the chosen parameters."""
+    scores, chosen = [], []
+    for train_idx, test_idx in outer_cv.split(X, y):
+        best_score, best_params = -np.inf, None
+        for params in ParameterGrid(param_grid):
+            model = clone(estimator).set_params(**params).fit(X[train_idx], y[train_idx])
+            score = model.score(X[test_idx], y[test_idx])
+            if score > best_score:
+                best_score, best_params = score, params
+        scores.append(best_score)
+        chosen.append(best_params)
+    return np.array(scores, dtype=float), chosen
+''',
+    ),
+    # ---------------------------------------------------------------- exercise 7: shift-augmentation
+    dict(
+        name="shift_with_np_roll",
+        cell="aug_solution",
+        loses=["correct_shift_image"],
+        why="np.roll wraps the column that leaves on the right back in on the left",
+        code='''
+def shift_image(image: np.ndarray, dx: int, dy: int) -> np.ndarray:
+    """Shift a 2-D image dx pixels right and dy pixels down, filling with zeros (no wrap-around)."""
+    return np.roll(np.roll(image, dy, axis=0), dx, axis=1)
+''' + _AUGMENT_KEY + _SPLIT_KEY,
+    ),
+    dict(
+        name="shift_axes_swapped",
+        cell="aug_solution",
+        loses=["correct_shift_image"],
+        why="treats dx as rows and dy as columns: a horizontal shift moves the image down",
+        code='''
+def shift_image(image: np.ndarray, dx: int, dy: int) -> np.ndarray:
+    """Shift a 2-D image dx pixels right and dy pixels down, filling with zeros (no wrap-around)."""
+    shifted = np.zeros_like(image)
+    height, width = image.shape
+    if abs(dx) >= height or abs(dy) >= width:
+        return shifted
+    shifted[max(dx, 0):height + min(dx, 0), max(dy, 0):width + min(dy, 0)] = \\
+        image[max(-dx, 0):height + min(-dx, 0), max(-dy, 0):width + min(-dy, 0)]
+    return shifted
+''' + _AUGMENT_KEY + _SPLIT_KEY,
+    ),
+    dict(
+        name="augment_drops_originals",
+        cell="aug_solution",
+        loses=["correct_augment_with_shifts"],
+        why="returns only the shifted copies: the training set loses its real images",
+        code=_SHIFT_KEY + '''
+def augment_with_shifts(X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Originals followed by their one-pixel shifts right, left, down and up."""
+    images = X.reshape(-1, 8, 8)
+    blocks = [np.stack([shift_image(img, dx, dy) for img in images]).reshape(len(X), -1)
+              for dx, dy in [(1, 0), (-1, 0), (0, 1), (0, -1)]]
+    return np.vstack(blocks), np.tile(y, 4)
+''' + _SPLIT_KEY,
+    ),
+    dict(
+        name="augment_before_split",
+        cell="aug_solution",
+        loses=["correct_split_then_augment"],
+        why="augments the whole data set and then splits: shifted copies of test images leak into training",
+        code=_SHIFT_KEY + _AUGMENT_KEY + '''
+def split_then_augment(X: np.ndarray, y: np.ndarray, test_size: float,
+                       seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Split first (stratified), then augment the training part only."""
+    X_aug, y_aug = augment_with_shifts(X, y)
+    return train_test_split(X_aug, y_aug, test_size=test_size, random_state=seed, stratify=y_aug)
+''',
+    ),
+    dict(
+        name="augment_test_split_too",
+        cell="aug_solution",
+        loses=["correct_split_then_augment"],
+        why="splits correctly but augments the test split as well, so the test set no longer matches real data",
+        code=_SHIFT_KEY + _AUGMENT_KEY + '''
+def split_then_augment(X: np.ndarray, y: np.ndarray, test_size: float,
+                       seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Split first (stratified), then augment the training part only."""
+    X_train, X_test, y_train, y_test = train_test_split(
+        X, y, test_size=test_size, random_state=seed, stratify=y)
+    X_train_aug, y_train_aug = augment_with_shifts(X_train, y_train)
+    X_test_aug, y_test_aug = augment_with_shifts(X_test, y_test)
+    return X_train_aug, X_test_aug, y_train_aug, y_test_aug
+''',
+    ),
+]
