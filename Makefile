@@ -10,11 +10,11 @@ PYTEST_WORKERS ?= 2
 .PHONY: venv test test-fast demo release lab bench clean help
 
 help:
-	@echo "make demo     grade a small simulated class with nbgrader and print the grade table"
+	@echo "make demo     grade a simulated class of ~30 (hostile included) with autograder grade; print the summary and where the report, feedback and exports are"
 	@echo "make test     run the whole test suite (contract tests included)"
 	@echo "make release  regenerate release/ from source/ with nbgrader generate_assignment"
 	@echo "make lab      start JupyterLab on the course with nbgrader's extensions"
-	@echo "make bench    time every answer-key notebook"
+	@echo "make bench    time every answer key, and race autograder grade against nbgrader autograde"
 
 $(STAMP): requirements.txt pyproject.toml scripts/setup-env.sh
 	@bash scripts/setup-env.sh
@@ -33,9 +33,10 @@ demo: $(STAMP) release
 
 release: $(STAMP)
 	$(BIN)/python -m autograder.release $(ASSIGNMENTS)
+	$(BIN)/python -m course.rubrics
 
 lab: $(STAMP)
-	$(BIN)/jupyter lab --notebook-dir=. --ServerApp.root_dir=.
+	$(BIN)/jupyter lab --ServerApp.root_dir=. --ip=127.0.0.1 $(if $(filter 0,$(shell id -u)),--allow-root)
 
 bench: $(STAMP)
 	$(BIN)/python -m autograder.bench

@@ -1,12 +1,15 @@
-"""`make bench`: execution time of every answer-key notebook, against the course's targets.
+"""`make bench`: answer-key timings, then one class graded by stock nbgrader and by `autograder grade`.
 
-Targets (COURSE_GUIDE §3, foundation issue): each notebook under its syllabus budget (30 s), the whole
-course under 2 minutes on a 2-core machine. Printed as figures and ratios; nothing here fails a build.
+Targets (issue 7): `autograder grade --workers 2` at least 2.5x faster than `nbgrader autograde` on a
+24-submission class of 01-data-quality, and within 1.5x of the floor (the key's cells executed once in
+a warm kernel, times the number of submissions, divided by the cores). Printed; nothing fails a build.
 """
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -15,10 +18,14 @@ from nbclient import NotebookClient
 from rich.console import Console
 from rich.table import Table
 
+from autograder import grade, nbgrader_batch, simulated
 from autograder.nbgrader_batch import REPO_ROOT
 from course.syllabus import load_syllabus
 
 COURSE_TARGET_S = 120.0
+SPEEDUP_TARGET = 2.5
+FLOOR_TARGET = 1.5
+CLASS_ASSIGNMENT = "01-data-quality"
 
 
 def time_notebook(path: Path, timeout: int = 600) -> tuple[float, int]:
@@ -31,9 +38,73 @@ def time_notebook(path: Path, timeout: int = 600) -> tuple[float, int]:
     return seconds, errors
 
 
+def warm_seconds(path: Path) -> float:
+    """The key's cells executed once more in a kernel that already ran them (imports paid): the floor's unit."""
+    nb = nbformat.read(str(path), as_version=4)
+    client = NotebookClient(nb, timeout=600, allow_errors=True, resources={"metadata": {"path": str(path.parent)}})
+    with client.setup_kernel():
+        cells = [(i, c) for i, c in enumerate(nb.cells) if c.cell_type == "code"]
+        for index, cell in cells:
+            client.execute_cell(cell, index)
+        start = time.perf_counter()
+        for index, cell in cells:
+            client.execute_cell(cell, index)
+        return time.perf_counter() - start
+
+
+def bench_class(course: Path) -> list[str]:
+    """24 submissions: the key, the blank, three partial attempts, an always-equal cheat, 18 mistakes."""
+    key = simulated.read(REPO_ROOT / "source" / CLASS_ASSIGNMENT / f"{CLASS_ASSIGNMENT}.ipynb")
+    blank = simulated.read(course / "release" / CLASS_ASSIGNMENT / f"{CLASS_ASSIGNMENT}.ipynb")
+    students = {"key": key, "blank": blank, "cheat": simulated.cheat(key)}
+    for keep in (2, 4, 6):
+        students[f"partial-{keep}"] = simulated.partial(key, blank, keep)
+    for wrong in simulated.wrong_answers(CLASS_ASSIGNMENT, REPO_ROOT)[:18]:
+        students[f"wrong-{wrong.name}"] = simulated.with_cell(key, wrong.cell, wrong.code)
+    for student, nb in students.items():
+        nbgrader_batch.submit(course, student, CLASS_ASSIGNMENT, {f"{CLASS_ASSIGNMENT}.ipynb": simulated.to_json(nb)})
+    return sorted(students)
+
+
+def race(console: Console, workers: int) -> None:
+    with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
+        stock = nbgrader_batch.make_course(Path(tmp) / "stock", [CLASS_ASSIGNMENT])
+        ours = nbgrader_batch.make_course(Path(tmp) / "ours", [CLASS_ASSIGNMENT])
+        students = bench_class(stock)
+        bench_class(ours)
+        n = len(students)
+        console.print(f"[bold]{n} submissions of {CLASS_ASSIGNMENT}: stock nbgrader autograde…[/bold]")
+        start = time.perf_counter()
+        nbgrader_batch.autograde(stock, CLASS_ASSIGNMENT, students)
+        stock_s = time.perf_counter() - start
+        console.print(f"[bold]… and autograder grade --workers {workers}[/bold]")
+        start = time.perf_counter()
+        grade.main(assignment=CLASS_ASSIGNMENT, course=ours, workers=workers, progress=False, feedback=False,
+                   report=False, exports=False)
+        ours_s = time.perf_counter() - start
+        same = nbgrader_batch.scores(stock, CLASS_ASSIGNMENT) == nbgrader_batch.scores(ours, CLASS_ASSIGNMENT)
+    console.print(f"stock {stock_s:.1f} s, autograder {ours_s:.1f} s; timing the floor…")
+    unit = warm_seconds(REPO_ROOT / "source" / CLASS_ASSIGNMENT / f"{CLASS_ASSIGNMENT}.ipynb")
+    cores = os.cpu_count() or 1
+    floor = unit * n / cores
+    table = Table(title=f"Grading {n} submissions of {CLASS_ASSIGNMENT} on {cores} cores")
+    for column in ("measure", "seconds", "ratio", "target", "met"):
+        table.add_column(column, justify="left" if column == "measure" else "right")
+    speedup, to_floor = stock_s / ours_s, ours_s / floor
+    table.add_row("stock nbgrader autograde", f"{stock_s:.1f}", "", "", "")
+    table.add_row(f"autograder grade --workers {workers}", f"{ours_s:.1f}", f"{speedup:.2f}x faster",
+                  f">= {SPEEDUP_TARGET}x", "yes" if speedup >= SPEEDUP_TARGET else "NO")
+    table.add_row(f"floor (warm key {unit:.1f} s x {n} / {cores})", f"{floor:.1f}", f"{to_floor:.2f}x the floor",
+                  f"<= {FLOOR_TARGET}x", "yes" if to_floor <= FLOOR_TARGET else "NO")
+    console.print(table)
+    console.print(f"same gradebook scores both ways: {'yes' if same else 'NO'}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="make bench", description=__doc__.splitlines()[0])
     parser.add_argument("--assignments", nargs="*", help="modules to time (default: all in the syllabus)")
+    parser.add_argument("--workers", type=int, default=2, help="workers for the class race (default: 2)")
+    parser.add_argument("--no-race", action="store_true", help="only time the answer keys")
     args = parser.parse_args(argv)
     modules = [m for m in load_syllabus() if not args.assignments or m.id in args.assignments]
 
@@ -50,6 +121,8 @@ def main(argv: list[str] | None = None) -> int:
     table.add_row("whole course", f"{total:.1f}", f"{COURSE_TARGET_S:.0f}", f"{total / COURSE_TARGET_S:.2f}", "")
     console.print(table)
     console.print("ratio = seconds / budget: below 1.00 meets the target.")
+    if not args.no_race:
+        race(console, args.workers)
     return 0
 
 

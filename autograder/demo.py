@@ -1,90 +1,61 @@
-"""`make demo`: grade a small simulated class with stock nbgrader and print the grade table.
+"""`make demo`: a simulated class of about 30 students graded by `autograder grade`.
 
-The class: the answer key, a blank release, two partial attempts, catalogued mistakes, an always-equal
-cheat and a broken file. Everything happens in ./demo/ (git-ignored), a course directory of its own.
+The class: the answer key, a blank release, partial attempts, mistakes from the wrong-answer catalog, an
+always-equal cheat, and the broken and hostile notebooks of tests/fixtures/submitted (infinite loop,
+os._exit, forked children, 6 GiB allocation, 100 MB of printing, a file-system walk for hidden tests,
+writes to the course directory, a socket, invalid JSON, an empty file, a missing notebook, deleted
+and edited test cells). Everything happens in ./demo/ (git-ignored), a course directory of its own.
 """
 from __future__ import annotations
 
 import argparse
-import re
 import shutil
 import sys
 from pathlib import Path
 
 from rich.console import Console
-from rich.table import Table
 
-from autograder import nbgrader_batch, simulated
-from course.syllabus import load_syllabus
+from autograder import cli, nbgrader_batch, simulated
 
 REPO = nbgrader_batch.REPO_ROOT
+ASSIGNMENT = "01-data-quality"
+HOSTILE = REPO / "tests" / "fixtures" / "submitted"
 
 
-def simulated_class(course: Path, module) -> dict[str, str]:
-    """Submit the demo students for one module; returns each student's story."""
-    key = simulated.read(REPO / "source" / module.id / module.notebook)
-    blank = simulated.read(course / "release" / module.id / module.notebook)
-    mistakes = simulated.wrong_answers(module.id, REPO)
-    first, second = mistakes[0], next(w for w in mistakes if w.cell != mistakes[0].cell)
-    with_mistakes = simulated.with_cell(simulated.with_cell(key, first.cell, first.code), second.cell, second.code)
-    half = len(simulated.solution_cells(key)) // 2
-    students = {
-        "ada": ("answer key", simulated.to_json(key)),
-        "ben": ("blank release, nothing attempted", simulated.to_json(blank)),
-        "chen": (f"first {half} exercises done", simulated.to_json(simulated.partial(key, blank, half))),
-        "dora": ("all but the last exercise", simulated.to_json(simulated.partial(key, blank, 2 * half))),
-        "eli": (f"two mistakes: {first.name}, {second.name}", simulated.to_json(with_mistakes)),
-        "fay": ("always-equal cheat", simulated.to_json(simulated.cheat(key))),
-        "gus": ("broken file (not JSON)", '{"cells": [ this is not a notebook'),
-    }
-    for student, (_, content) in students.items():
-        nbgrader_batch.submit(course, student, module.id, {module.notebook: content})
-    return {student: story for student, (story, _) in students.items()}
+def simulated_class(course: Path) -> int:
+    """Submit the demo class of 01-data-quality; returns its size."""
+    key = simulated.read(REPO / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb")
+    blank = simulated.read(course / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb")
+    students = {"ada-key": key, "ben-blank": blank, "fay-cheat": simulated.cheat(key)}
+    for keep in (1, 3, 5):
+        students[f"partial-{keep}-exercises"] = simulated.partial(key, blank, keep)
+    for wrong in simulated.wrong_answers(ASSIGNMENT, REPO)[::3]:
+        students[f"mistake-{wrong.name}"] = simulated.with_cell(key, wrong.cell, wrong.code)
+    for student, nb in students.items():
+        nbgrader_batch.submit(course, student, ASSIGNMENT, {f"{ASSIGNMENT}.ipynb": simulated.to_json(nb)})
+    for folder in sorted(HOSTILE.iterdir()):
+        shutil.copytree(folder, course / "submitted" / f"hostile-{folder.name}")
+    port_file = course / "submitted" / "hostile-socket" / ASSIGNMENT / "port.txt"
+    if port_file.exists():
+        port_file.write_text("9\n")  # the discard port on loopback: refused either way
+    return len(list((course / "submitted").iterdir()))
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="make demo", description=__doc__.splitlines()[0])
-    parser.add_argument("--assignments", nargs="*", default=["01-data-quality"],
-                        help="modules to grade (default: 01-data-quality; 'all' for every module)")
     parser.add_argument("--dir", type=Path, default=REPO / "demo", help="where the demo course lives")
+    parser.add_argument("--workers", type=int, help="notebooks graded at once (default: the number of cores)")
     args = parser.parse_args(argv)
-    modules = {m.id: m for m in load_syllabus()}
-    wanted = list(modules) if args.assignments == ["all"] else args.assignments
-    unknown = [a for a in wanted if a not in modules]
-    if unknown:
-        parser.error(f"unknown assignment(s) {unknown}: choose from {sorted(modules)}")
-
-    console = Console(width=max(Console().width, 140))
+    console = Console()
     if args.dir.exists():
         shutil.rmtree(args.dir)
-    course = nbgrader_batch.make_course(args.dir, wanted, source_root=REPO)
-    table = Table(title="Grades (stock nbgrader autograde)")
-    for column in ("student", "assignment", "autograded", "manual", "status", "story"):
-        table.add_column(column)
-    for assignment in wanted:
-        module = modules[assignment]
-        stories = simulated_class(course, module)
-        console.print(f"[bold]grading {len(stories)} submissions of {assignment} with nbgrader…[/bold]")
-        results = nbgrader_batch.autograde(course, assignment, sorted(stories))
-        grades = nbgrader_batch.scores(course, assignment)
-        for student in sorted(stories):
-            cells = grades.get(student, {})
-            auto = sum(s.score for s in cells.values() if not s.needs_manual_grade)
-            manual = sum(s.max_score for s in cells.values() if s.needs_manual_grade)
-            ok = results[student]["success"] and cells
-            status = "graded" if ok else "FAILED: " + last_error_line(results[student])
-            table.add_row(student, assignment, f"{auto:g} / {module.autograded_points:g}",
-                          f"{manual:g} pts to grade" if ok else "-", status, stories[student])
-    console.print(table)
-    console.print(f"course directory: {course} (gradebook.db, autograded/); release/ regenerated by `make release`")
-    return 0
-
-
-def last_error_line(result: dict) -> str:
-    """The exception line of nbgrader's traceback (e.g. NotJSONError: ...), shortened."""
-    lines = [line.strip() for line in (result.get("log") or "").splitlines()]
-    raised = [line for line in lines if re.match(r"^[\w.]+(Error|Exception)\b", line)]
-    return (raised[-1] if raised else "nbgrader could not grade it (see its log)")[:70]
+    course = nbgrader_batch.make_course(args.dir, [ASSIGNMENT], source_root=REPO)
+    size = simulated_class(course)
+    console.print(f"[bold]grading {size} simulated submissions of {ASSIGNMENT} with `autograder grade`…[/bold]")
+    grade_argv = ["grade", ASSIGNMENT, "--course", str(course), "--cell-timeout", "30", "--notebook-timeout", "300"]
+    if args.workers:
+        grade_argv += ["--workers", str(args.workers)]
+    return cli.main(grade_argv)
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ its scores from that one batch.
 """
 from __future__ import annotations
 
+import fcntl
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,14 +46,30 @@ class Batch:
 
 
 class Batches:
+    """Grades each module once per session, even across xdist workers.
+
+    pytest-xdist 3.8 ignores `xdist_group` under pytest 9.2 (pytest-xdist#1386), so two workers may ask
+    for the same module: the first grades it under a file lock in the shared base directory, the
+    other waits and reads the saved results.
+    """
+
     def __init__(self, root: Path):
         self.root = root
         self._done: dict[str, Batch] = {}
 
     def get(self, module: Module) -> Batch:
         if module.id not in self._done:
-            self._done[module.id] = self._grade(module)
+            self._done[module.id] = self._shared(module)
         return self._done[module.id]
+
+    def _shared(self, module: Module) -> Batch:
+        saved = self.root / f"{module.id}-results.json"
+        with open(self.root / f"{module.id}.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if not saved.exists():
+                return self._grade(module)
+        course = self.root / module.id
+        return Batch(module, course, json.loads(saved.read_text()), nbgrader_batch.scores(course, module.id))
 
     def _grade(self, module: Module) -> Batch:
         course = nbgrader_batch.make_course(self.root / module.id, [module.id], source_root=REPO)
@@ -74,5 +91,9 @@ class Batches:
 
 
 @pytest.fixture(scope="session")
-def batches(tmp_path_factory) -> Batches:
-    return Batches(tmp_path_factory.mktemp("contract"))
+def batches(tmp_path_factory, worker_id) -> Batches:
+    # Under xdist, getbasetemp() is per worker; its parent is shared by the workers of this session.
+    base = tmp_path_factory.getbasetemp()
+    shared = (base.parent if worker_id != "master" else base) / "contract"
+    shared.mkdir(exist_ok=True)
+    return Batches(shared)

@@ -1,0 +1,79 @@
+"""`autograder`: the command line, a thin wrapper over each verb's keyword-only `main(...)`.
+
+    autograder grade ASSIGNMENT [--course DIR] [--submissions DIR] [--workers N | --scheduler tcp://HOST:PORT]
+                                [--force] [--unsafe] [--memory 2G] [--cell-timeout S] [--notebook-timeout S]
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from autograder.sandbox import Limits, SandboxUnavailable, parse_size
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="autograder", description="Grade a class of nbgrader submissions.")
+    verbs = parser.add_subparsers(dest="verb", required=True)
+    grade = verbs.add_parser("grade", help="grade every submission of an assignment into the nbgrader gradebook")
+    grade.add_argument("assignment")
+    grade.add_argument("--course", type=Path, default=Path("."), help="course directory (default: .)")
+    grade.add_argument("--submissions", type=Path, help="DIR/<student>/<assignment>/ (default: the course's submitted/)")
+    grade.add_argument("--workers", type=int, help="notebooks executed at once (default: the number of cores)")
+    grade.add_argument("--scheduler", help="grade on an existing Dask cluster, e.g. tcp://10.0.0.5:8786")
+    grade.add_argument("--student", action="append", dest="students", help="grade only this student (repeatable)")
+    grade.add_argument("--force", action="store_true", help="regrade submissions already graded")
+    grade.add_argument("--unsafe", action="store_true", help="run without a sandbox (trusted code only)")
+    grade.add_argument("--memory", default="2G", help="memory limit per submission (default: 2G)")
+    grade.add_argument("--processes", type=int, default=Limits.processes, help="process limit per submission")
+    grade.add_argument("--cell-timeout", type=int, help="seconds per cell (default: the course's Execute.timeout)")
+    grade.add_argument("--notebook-timeout", type=int, default=Limits.notebook_timeout, help="seconds per notebook")
+    grade.add_argument("--max-output", type=int, default=Limits.output, help="characters of output kept per notebook")
+    grade.add_argument("--no-feedback", action="store_true", help="skip the per-student HTML feedback")
+    grade.add_argument("--no-report", action="store_true", help="skip the class report")
+    grade.add_argument("--quiet", action="store_true", help="no progress bar")
+    return parser
+
+
+def summary_table(outcomes, assignment: str) -> Table:
+    table = Table(title=f"{assignment}: {len(outcomes)} submissions")
+    for column in ("student", "score", "status", "reason"):
+        table.add_column(column, overflow="fold")
+    for o in outcomes:
+        reason = o.reason + (" (graded earlier)" if o.skipped else "")
+        table.add_row(o.student, f"{o.score:g} / {o.max_score:g}", o.status, reason)
+    return table
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    console = Console()
+    from autograder import grade
+
+    try:
+        limits = Limits(memory=parse_size(args.memory), processes=args.processes, cell_timeout=args.cell_timeout,
+                        notebook_timeout=args.notebook_timeout, output=args.max_output)
+        if args.workers is not None and args.workers < 1:
+            raise ValueError("--workers must be at least 1")
+        outcomes = grade.main(assignment=args.assignment, course=args.course, submissions=args.submissions,
+                              workers=args.workers, scheduler=args.scheduler, force=args.force, unsafe=args.unsafe,
+                              limits=limits, students=args.students, feedback=not args.no_feedback,
+                              report=not args.no_report, progress=not args.quiet)
+    except (grade.GradingError, SandboxUnavailable, ValueError, RuntimeError) as exc:
+        print(f"autograder: {exc}", file=sys.stderr)  # one line, never wrapped
+        return 2
+    console.print(summary_table(outcomes, args.assignment))
+    course = args.course.resolve()
+    console.print(f"gradebook: {course / 'gradebook.db'}   exports: {course / 'exports' / args.assignment}")
+    if not args.no_feedback:
+        console.print(f"feedback: {course / 'feedback'}/<student>/{args.assignment}/")
+    if not args.no_report:
+        console.print(f"report: {course / 'reports' / (args.assignment + '.html')}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

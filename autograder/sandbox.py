@@ -1,0 +1,178 @@
+"""The jail a submission's kernel runs in: bubblewrap namespaces, resource limits, a pids cgroup.
+
+Each kernel sees only read-only system directories, the Python installation and virtualenv, the
+`course` package, its own fresh working directory (read-write) and a private runtime directory for
+the kernel's Unix sockets. No network (a fresh network namespace, loopback only), no other
+processes (a fresh PID namespace: everything in it dies with the kernel), no capabilities, and
+rlimits on address space, file size and core dumps; a pids cgroup caps the process count when the
+cgroup file system is writable (RLIMIT_NPROC does not bind root).
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+GIB = 1024**3
+PIDS_CGROUP_V1 = Path("/sys/fs/cgroup/pids")
+
+
+class SandboxUnavailable(RuntimeError):
+    """No way to isolate student code on this machine; the message says what to do."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one submission may use. Times in seconds, sizes in bytes."""
+
+    memory: int = 2 * GIB
+    processes: int = 64
+    cell_timeout: int | None = None  # None: the course's Execute.timeout (nbgrader_config.py)
+    notebook_timeout: int = 600
+    output: int = 1_000_000
+    file_size: int = 256 * 1024**2
+
+
+def parse_size(text: str) -> int:
+    """'2G', '512M', '1000000' -> bytes."""
+    text = text.strip().upper().removesuffix("B").removesuffix("I")
+    factor = {"K": 1024, "M": 1024**2, "G": GIB, "T": 1024 * GIB}.get(text[-1:], 1)
+    number = text[:-1] if text[-1:] in "KMGT" else text
+    try:
+        return int(float(number) * factor)
+    except ValueError:
+        raise ValueError(f"cannot read the size {text!r}: write it like 2G, 512M or 1000000") from None
+
+
+def bwrap_path() -> str | None:
+    return shutil.which("bwrap")
+
+
+def check_available(unsafe: bool = False) -> str:
+    """'bwrap' when the sandbox works here, 'unsafe' when allowed to run without; otherwise raise."""
+    if unsafe:
+        return "unsafe"
+    bwrap = bwrap_path()
+    if bwrap is None:
+        raise SandboxUnavailable(
+            "bubblewrap (bwrap) is not installed, so student code cannot be isolated: "
+            "`apt-get install bubblewrap` (or pass --unsafe to grade without a sandbox)")
+    probe = subprocess.run([bwrap, *base_args(Path("/"), None), "--", "/bin/true"],
+                           capture_output=True, text=True)
+    if probe.returncode != 0:
+        why = (probe.stderr.strip().splitlines() or ["unknown error"])[-1]
+        raise SandboxUnavailable(
+            f"bubblewrap cannot create namespaces here ({why}): enable user namespaces "
+            "(sysctl kernel.unprivileged_userns_clone=1) or run as root, or pass --unsafe")
+    return "bwrap"
+
+
+def _system_mounts() -> list[str]:
+    args: list[str] = []
+    for top in ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64"):
+        path = Path(top)
+        if path.is_symlink():
+            args += ["--symlink", os.readlink(path), top]
+        elif path.is_dir():
+            args += ["--ro-bind", top, top]
+    # Only what the dynamic loader and libc need from /etc: never shadow, ssh keys or credentials.
+    for name in ("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime", "nsswitch.conf", "hosts",
+                 "alternatives", "fonts", "mime.types"):
+        args += ["--ro-bind-try", f"/etc/{name}", f"/etc/{name}"]
+    return args
+
+
+def _python_mounts() -> list[str]:
+    """The interpreter, the virtualenv and the course package, all read-only at their own paths."""
+    paths = {Path(sys.base_prefix).resolve(), Path(sys.prefix).resolve(), (REPO_ROOT / "course").resolve()}
+    return [arg for p in sorted(paths) for arg in ("--ro-bind", str(p), str(p))]
+
+
+def base_args(work: Path, run: Path | None) -> list[str]:
+    args = ["--die-with-parent", "--unshare-all", "--unshare-user",
+            "--uid", "1000", "--gid", "1000", "--cap-drop", "ALL", "--clearenv",
+            "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--dir", "/var/tmp"]
+    args += _system_mounts() + _python_mounts()
+    if work != Path("/"):
+        args += ["--bind", str(work), str(work), "--chdir", str(work)]
+    if run is not None:
+        args += ["--bind", str(run), str(run)]
+    # Nothing outside the working directory, the run directory and /tmp (both private) is writable.
+    return args + ["--remount-ro", "/"]
+
+
+@dataclass
+class Jail:
+    """One submission's sandbox: the command prefix for its kernel, and the clean-up afterwards."""
+
+    work: Path
+    run: Path
+    limits: Limits
+    mode: str  # "bwrap" or "unsafe"
+    env: dict[str, str] = field(default_factory=dict)
+    cgroup: Path | None = None
+
+    def __post_init__(self) -> None:
+        if self.mode == "bwrap":
+            self.cgroup = _make_pids_cgroup(self.limits.processes)
+
+    def wrap(self, cmd: list[str]) -> list[str]:
+        """``cmd`` (the kernel's argv) run under rlimits, in the cgroup, inside bubblewrap."""
+        limits = [f"--as={self.limits.memory}", f"--fsize={self.limits.file_size}", "--core=0",
+                  f"--nproc={self.limits.processes}"]
+        # jupyter_client interrupts a kernel with SIGINT to its process group, which holds bubblewrap too:
+        # bubblewrap must ignore it (ipykernel installs its own handler), and the shell joins the cgroup.
+        procs = str(self.cgroup / "cgroup.procs") if self.cgroup is not None else ""
+        prefix = ["/bin/sh", "-c", 'trap "" INT; if [ -n "$0" ]; then echo $$ > "$0" || exit 1; fi; exec "$@"', procs]
+        inner = cmd
+        if self.mode == "bwrap":
+            setenv = [a for k, v in sorted(self.env.items()) for a in ("--setenv", k, v)]
+            inner = [bwrap_path(), *base_args(self.work, self.run), *setenv, "--", *cmd]
+        return [*prefix, shutil.which("prlimit") or "/usr/bin/prlimit", *limits, "--", *inner]
+
+    def kernel_env(self, base: dict[str, str]) -> dict[str, str]:
+        """The environment the kernel starts with (bubblewrap clears it and sets ``self.env``)."""
+        return dict(self.env) if self.mode == "bwrap" else {**base, **self.env}
+
+    def cleanup(self) -> None:
+        """Kill anything left in the cgroup and remove it."""
+        if self.cgroup is None:
+            return
+        for _ in range(20):
+            try:
+                pids = [int(p) for p in (self.cgroup / "cgroup.procs").read_text().split()]
+            except OSError:
+                break
+            if not pids:
+                break
+            for pid in pids:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+            import time
+
+            time.sleep(0.05)
+        try:
+            self.cgroup.rmdir()
+        except OSError:
+            pass
+
+
+def _make_pids_cgroup(limit: int) -> Path | None:
+    """A fresh pids cgroup (v1) capped at ``limit`` processes, or None where cgroups are read-only."""
+    if not os.access(PIDS_CGROUP_V1, os.W_OK):
+        return None
+    path = PIDS_CGROUP_V1 / f"autograder-{uuid.uuid4().hex[:12]}"
+    try:
+        path.mkdir()
+        (path / "pids.max").write_text(str(limit))
+    except OSError:
+        return None
+    return path

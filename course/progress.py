@@ -1,0 +1,111 @@
+"""`course progress`: which exercises a learner's notebooks pass now, module by module, on the visible tests only.
+
+Each notebook is read into memory and executed in a temporary folder with the hidden-test regions removed
+(release notebooks have none; a source notebook would): the learner's file is never written. Passing the
+visible tests is a good sign, not a grade: the hidden tests the instructor runs decide the grade.
+"""
+from __future__ import annotations
+
+import copy
+import re
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from nbclient import NotebookClient
+
+from course import notebooks
+from course.syllabus import Exercise, Module, load_syllabus
+
+HIDDEN_TESTS = re.compile(r"### BEGIN HIDDEN TESTS.*?### END HIDDEN TESTS\n?", re.S)
+
+PASS, FAIL, NOT_ATTEMPTED, NOT_STARTED, TO_GRADE, ANSWERED = (
+    "pass", "fail", "not attempted", "not started", "instructor-graded", "answered")
+
+
+@dataclass(frozen=True)
+class ExerciseProgress:
+    exercise: Exercise
+    status: str  # one of PASS, FAIL, NOT_ATTEMPTED, NOT_STARTED (autograded); TO_GRADE or ANSWERED (manual)
+    message: str = ""  # the first failing visible assert's message: what was expected, what came
+
+
+@dataclass(frozen=True)
+class ModuleProgress:
+    module: Module
+    notebook: Path | None
+    exercises: list[ExerciseProgress] = field(default_factory=list)
+
+    @property
+    def passed(self) -> int:
+        return sum(1 for e in self.exercises if e.status == PASS)
+
+    @property
+    def autograded(self) -> int:
+        return len(self.module.autograded)
+
+
+def visible_only(nb):
+    """A copy of ``nb`` whose test cells keep their visible asserts only."""
+    out = copy.deepcopy(nb)
+    for cell in out.cells:
+        if cell.cell_type == "code":
+            cell.source = HIDDEN_TESTS.sub("", cell.source)
+    return out
+
+
+def execute_copy(nb, timeout: int = 120):
+    """Run a copy of the notebook in a fresh kernel inside a temporary folder; errors are kept as outputs."""
+    runnable = visible_only(nb)
+    with tempfile.TemporaryDirectory(prefix="course-progress-") as tmp:
+        client = NotebookClient(runnable, timeout=timeout, allow_errors=True, kernel_name="python3",
+                                resources={"metadata": {"path": tmp}})
+        client.execute()
+    return runnable
+
+
+def first_error(cell) -> tuple[str, str] | None:
+    for output in cell.get("outputs", []):
+        if output.get("output_type") == "error":
+            return output.get("ename", ""), output.get("evalue", "")
+    return None
+
+
+def exercise_status(exercise: Exercise, executed, learner, release) -> ExerciseProgress:
+    """Pass when every graded cell of the exercise ran without error; not attempted while the stubs are untouched."""
+    if exercise.kind == "manual":
+        answered = notebooks.attempted(exercise, learner, release)
+        return ExerciseProgress(exercise, ANSWERED if answered else TO_GRADE,
+                                "graded by your instructor" if answered else "not answered yet")
+    if not notebooks.attempted(exercise, learner, release):
+        return ExerciseProgress(exercise, NOT_ATTEMPTED)
+    cells = notebooks.cells_by_id(executed)
+    for cell_id in exercise.graded_cells:
+        if cell_id not in cells:
+            return ExerciseProgress(exercise, FAIL, f"test cell {cell_id} is missing: restore it from release/")
+        error = first_error(cells[cell_id])
+        if error is not None:
+            ename, evalue = error
+            hint = "" if ename != "NotImplementedError" else " (a function of this exercise is still a stub)"
+            return ExerciseProgress(exercise, FAIL, f"{cell_id}: {ename}: {evalue}{hint}".strip())
+    return ExerciseProgress(exercise, PASS)
+
+
+def module_progress(module: Module, folder: Path, root: Path | None = None) -> ModuleProgress:
+    path = notebooks.learner_notebook(folder, module)
+    if path is None:
+        return ModuleProgress(module, None, [ExerciseProgress(e, NOT_STARTED) for e in module.exercises])
+    learner = notebooks.read(path)
+    release = notebooks.read(notebooks.course_notebook("release", module, root))
+    tried = any(notebooks.attempted(e, learner, release) for e in module.autograded)
+    executed = execute_copy(learner) if tried else learner  # nothing to run while every answer is a stub
+    return ModuleProgress(module, path, [exercise_status(e, executed, learner, release) for e in module.exercises])
+
+
+def main(*, folder: Path, modules: list[str] | None = None, root: Path | None = None) -> list[ModuleProgress]:
+    """The progress of every module (or of ``modules``) whose notebook is under ``folder``."""
+    syllabus = load_syllabus()
+    unknown = sorted(set(modules or ()) - {m.id for m in syllabus})
+    if unknown:
+        raise KeyError(f"unknown module(s) {unknown}: choose from {[m.id for m in syllabus]}")
+    return [module_progress(m, folder, root) for m in syllabus if not modules or m.id in modules]

@@ -1,0 +1,170 @@
+"""Learning on your own: `course progress`, `course hint` and `course solution`, as a learner uses them.
+
+The learner works in a folder of their own holding 01-data-quality as fetched (NN-topic/NN-topic.ipynb):
+two exercises answered with the key, a third attempted wrongly, the rest untouched.
+"""
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from autograder import simulated
+from course import cli, progress, solutions
+from course.syllabus import load_syllabus, module
+
+REPO = Path(__file__).resolve().parent.parent
+MODULE = module("01-data-quality")
+WRONG_HEIGHT = '''def height_to_cm(h: pd.Series) -> pd.Series:
+    """Heights in centimetres: values below 3 were typed in metres."""
+    return h.astype(float)  # forgot the metres
+
+
+def canonical_city(s: pd.Series) -> pd.Series:
+    """The canonical city for every spelling in CITY_ALIASES; NaN for unknown or missing values."""
+    # YOUR CODE HERE
+    raise NotImplementedError()
+'''
+
+
+def learner_folder(root: Path, answered: int, extra: dict[str, str] | None = None) -> Path:
+    """A learner's folder with the release of 01-data-quality, the first ``answered`` exercises done with the key."""
+    key = simulated.read(REPO / "source" / MODULE.id / MODULE.notebook)
+    blank = simulated.read(REPO / "release" / MODULE.id / MODULE.notebook)
+    nb = simulated.partial(key, blank, answered)
+    for cell_id, source in (extra or {}).items():
+        nb = simulated.with_cell(nb, cell_id, source)
+    (root / MODULE.id).mkdir(parents=True)
+    nbformat.write(nb, str(root / MODULE.id / MODULE.notebook))
+    return root
+
+
+@pytest.fixture(scope="session")
+def learner(tmp_path_factory) -> Path:
+    return learner_folder(tmp_path_factory.mktemp("learner"), 2, {"standardize_solution": WRONG_HEIGHT})
+
+
+@pytest.fixture(scope="session")
+def checked(learner):
+    """`course progress` run once on the learner's folder, with the file's bytes and mtime before and after."""
+    path = learner / MODULE.id / MODULE.notebook
+    before = (hashlib.sha256(path.read_bytes()).hexdigest(), path.stat().st_mtime_ns)
+    results = progress.main(folder=learner)
+    after = (hashlib.sha256(path.read_bytes()).hexdigest(), path.stat().st_mtime_ns)
+    return {r.module.id: r for r in results}, before, after
+
+
+def statuses(result) -> dict[str, str]:
+    return {item.exercise.id: item.status for item in result.exercises}
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("learner")
+def test_progress_shows_pass_fail_and_not_attempted_per_exercise(checked):
+    results, _, _ = checked
+    got = statuses(results[MODULE.id])
+    assert got["dq-profile"] == got["dq-duplicates"] == progress.PASS
+    assert got["dq-standardize"] == progress.FAIL
+    for exercise in ("dq-outliers", "dq-imputation", "dq-label-issues", "dq-validation"):
+        assert got[exercise] == progress.NOT_ATTEMPTED, exercise
+    assert got["dq-plan"] == progress.TO_GRADE, "the free response is unanswered and graded by the instructor"
+    assert results[MODULE.id].passed == 2 and results[MODULE.id].autograded == len(MODULE.autograded)
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("learner")
+def test_a_failing_exercise_reports_the_visible_tests_message(checked):
+    results, _, _ = checked
+    failing = next(i for i in results[MODULE.id].exercises if i.exercise.id == "dq-standardize")
+    assert failing.message.startswith("correct_height_to_cm: AssertionError: expected 172.0 and 168.0")
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("learner")
+def test_progress_covers_every_module_and_marks_missing_notebooks_not_started(checked):
+    results, _, _ = checked
+    assert list(results) == [m.id for m in load_syllabus()]
+    for module_id, result in results.items():
+        if module_id != MODULE.id:
+            assert result.notebook is None
+            assert set(statuses(result).values()) == {progress.NOT_STARTED}
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("learner")
+def test_progress_never_writes_the_learners_notebook(checked):
+    _, before, after = checked
+    assert before == after
+
+
+def test_progress_runs_visible_tests_only():
+    key = simulated.read(REPO / "source" / MODULE.id / MODULE.notebook)
+    stripped = progress.visible_only(key)
+    text = "\n".join(c.source for c in stripped.cells)
+    assert "BEGIN HIDDEN TESTS" not in text and "END HIDDEN TESTS" not in text
+    cell = next(c for c in stripped.cells if simulated.grade_id(c) == "correct_missing_mask")
+    assert cell.source.startswith('"""Check that missing_mask finds NaN') and "assert isinstance(got" in cell.source
+    assert "BEGIN HIDDEN TESTS" in "\n".join(c.source for c in key.cells), "visible_only must not touch its input"
+
+
+def test_course_progress_on_a_fresh_fetch_says_nothing_is_attempted(tmp_path, capsys):
+    folder = learner_folder(tmp_path, 0)
+    assert cli.main(["progress", "--dir", str(folder), "--module", MODULE.id]) == 0
+    out = capsys.readouterr().out
+    assert f"{MODULE.id}: 0/{len(MODULE.autograded)} exercises pass their visible tests" in out
+    assert out.count("not attempted") == len(MODULE.autograded)
+    assert "hidden tests decide the grade" in out
+
+
+def test_course_progress_names_an_unknown_module(tmp_path, capsys):
+    assert cli.main(["progress", "--dir", str(tmp_path), "--module", "99-nothing"]) == 2
+    assert "01-data-quality" in capsys.readouterr().out
+
+
+def test_solution_waits_until_the_learner_has_tried(tmp_path, capsys):
+    folder = learner_folder(tmp_path, 1)
+    assert cli.main(["solution", "dq-duplicates", "--dir", str(folder)]) == 1
+    out = capsys.readouterr().out
+    assert "still holds the stub of dq-duplicates" in out and "Try first" in out and "course hint dq-duplicates" in out
+    assert "unicodedata.normalize" not in out
+
+
+def test_solution_after_trying_prints_the_worked_solution_without_markers(tmp_path, capsys):
+    folder = learner_folder(tmp_path, 1)
+    assert cli.main(["solution", "dq-profile", "--dir", str(folder)]) == 0
+    out = capsys.readouterr().out
+    assert "def missing_mask(df: pd.DataFrame) -> pd.DataFrame:" in out
+    assert "tokens = set(MISSING_TOKENS)" in out
+    assert "BEGIN SOLUTION" not in out and "HIDDEN" not in out
+    assert "hidden tests check behaviour on new inputs" in out
+
+
+def test_solution_anyway_skips_the_check(tmp_path, capsys):
+    assert cli.main(["solution", "dq-validation", "--dir", str(tmp_path), "--anyway"]) == 0
+    assert "def validate_rows" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("exercise", [e for m in load_syllabus() for e in m.autograded], ids=lambda e: e.id)
+def test_every_autograded_exercise_has_a_hint_from_the_command_line(exercise, capsys):
+    assert cli.main(["hint", exercise.id]) == 0
+    assert capsys.readouterr().out.startswith("Hint 1/")
+
+
+@pytest.mark.parametrize("exercise", [e for m in load_syllabus() for e in m.exercises], ids=lambda e: e.id)
+def test_every_exercise_has_a_worked_solution(exercise):
+    module_of, _ = solutions.find_exercise(exercise.id)
+    solution = solutions.worked_solution(module_of, exercise)
+    assert solution.cells and all(source.strip() for _, source in solution.cells)
+    assert not any("### BEGIN" in source or "### END" in source for _, source in solution.cells)
+
+
+def test_hint_prints_the_first_hint(capsys):
+    assert cli.main(["hint", "dq-outliers"]) == 0
+    assert capsys.readouterr().out.startswith("Hint 1/")
+
+
+def test_unknown_exercise_lists_the_known_ones(capsys):
+    assert cli.main(["solution", "no-such-exercise", "--anyway"]) == 2
+    assert "dq-profile" in capsys.readouterr().out
