@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+import shared_run
 from autograder import nbgrader_batch, simulated
 from course.syllabus import Module, load_syllabus
 
@@ -48,9 +49,8 @@ class Batch:
 class Batches:
     """Grades each module once per session, even across xdist workers.
 
-    pytest-xdist 3.8 ignores `xdist_group` under pytest 9.2 (pytest-xdist#1386), so two workers may ask
-    for the same module: the first grades it under a file lock in the shared base directory, the
-    other waits and reads the saved results.
+    Two xdist workers may ask for the same module (see shared_run): the first grades it under a file
+    lock in their shared directory, the other waits and reads the gradebook and the saved timings.
     """
 
     def __init__(self, root: Path):
@@ -91,9 +91,7 @@ class Batches:
 
 
 @pytest.fixture(scope="session")
-def batches(tmp_path_factory, worker_id) -> Batches:
-    # Under xdist, getbasetemp() is per worker; its parent is shared by the workers of this session.
-    base = tmp_path_factory.getbasetemp()
-    shared = (base.parent if worker_id != "master" else base) / "contract"
+def batches(tmp_path_factory) -> Batches:
+    shared = shared_run.shared_root(tmp_path_factory) / "contract"
     shared.mkdir(exist_ok=True)
     return Batches(shared)

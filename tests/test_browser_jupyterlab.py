@@ -9,7 +9,6 @@ Each view is saved as a screenshot in .artifacts/screenshots/ (git-ignored). The
 """
 from __future__ import annotations
 
-import fcntl
 import json
 import os
 import re
@@ -27,6 +26,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, sync_playwright
 
+from shared_run import once
 from autograder import nbgrader_batch, simulated
 from course.syllabus import load_syllabus
 
@@ -124,23 +124,6 @@ def chromium():
             yield browser
         finally:
             browser.close()
-
-
-def once(tmp_path_factory, name: str, build) -> dict:
-    """Run ``build`` once per test run and share its JSON result with every pytest-xdist worker.
-
-    `--dist loadgroup` does not keep a group on one worker under pytest 9.2 (pytest-xdist#1386), so each
-    worker would otherwise start its own servers: the first one builds, the others wait on the lock and read.
-    """
-    root = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        root = root.parent  # shared by the workers of this run only
-    result = root / f"{name}.json"
-    with open(root / f"{name}.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not result.exists():
-            result.write_text(json.dumps(build()))
-    return json.loads(result.read_text())
 
 
 # --------------------------------------------------------------------------------------------- the learner

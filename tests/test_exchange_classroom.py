@@ -10,9 +10,7 @@ Everything lives in temporary folders: the exchange root, the course directory, 
 from __future__ import annotations
 
 import csv
-import fcntl
 import html
-import json
 import os
 import re
 import subprocess
@@ -24,6 +22,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from shared_run import once
 from autograder import nbgrader_batch, simulated
 from course.rubrics import rubric_document
 from course.syllabus import load_syllabus
@@ -123,23 +122,6 @@ class Classroom:
     students: dict[str, Person]
     logs: dict[str, str]
     graded: dict  # student -> grade_id -> {score, max_score, needs_manual_grade}, before manual grading
-
-
-def once(tmp_path_factory, name: str, build) -> dict:
-    """Run ``build`` once per test run and share its JSON result with every pytest-xdist worker.
-
-    `--dist loadgroup` does not keep a group on one worker under pytest 9.2 (pytest-xdist#1386), so each
-    worker would otherwise run its own classroom: the first one builds, the others wait on the lock and read.
-    """
-    root = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        root = root.parent  # shared by the workers of this run only
-    result = root / f"{name}.json"
-    with open(root / f"{name}.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not result.exists():
-            result.write_text(json.dumps(build()))
-    return json.loads(result.read_text())
 
 
 @pytest.fixture(scope="session")
