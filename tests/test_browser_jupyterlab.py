@@ -169,17 +169,19 @@ def type_answer(page: Page, source: str) -> None:
 @pytest.fixture(scope="session")
 def learner_session(tmp_path_factory) -> dict:
     """The learner's session, step by step (run once); each test checks one step's result."""
-    return once(tmp_path_factory, "browser-learner", lambda: learn(tmp_path_factory.mktemp("learner")))
+    return once(tmp_path_factory, "browser-learner",
+                lambda: in_lab(learner_lab, tmp_path_factory.mktemp("learner"), learner_steps))
 
 
-def learn(root: Path) -> dict:
-    with chromium() as browser, learner_lab(root) as (server, work):
+def in_lab(lab, root: Path, steps) -> dict:
+    """Start ``lab`` (a server context) under ``root``, open one Chromium page on it and run ``steps``."""
+    with chromium() as browser, lab(root) as (server, where):
         page = browser.new_page(viewport={"width": 1400, "height": 900})
-        return learner_steps(page, server, work)
+        page.set_default_timeout(180_000)  # a loaded CI machine: waits, not assertions
+        return steps(page, server, where)
 
 
 def learner_steps(page: Page, server: Server, work: Path) -> dict:
-    page.set_default_timeout(180_000)  # a loaded CI machine: waits, not assertions
     steps: dict = {}
     page.goto(server.page_url(f"lab/tree/{ASSIGNMENT}/{NOTEBOOK}"))
     page.wait_for_function(f"window.jupyterapp?.shell.currentWidget?.content?.widgets?.length > {TEST_CELL}",
@@ -299,17 +301,11 @@ def gradebook_manual_score(course: Path) -> float | None:
 @pytest.fixture(scope="session")
 def instructor_session(tmp_path_factory) -> dict:
     """What the instructor sees in formgrader (run once); each test checks one view."""
-    return once(tmp_path_factory, "browser-instructor", lambda: grade(tmp_path_factory.mktemp("instructor")))
-
-
-def grade(root: Path) -> dict:
-    with chromium() as browser, instructor_lab(root) as (server, course):
-        page = browser.new_page(viewport={"width": 1400, "height": 900})
-        return instructor_views(page, server, course)
+    return once(tmp_path_factory, "browser-instructor",
+                lambda: in_lab(instructor_lab, tmp_path_factory.mktemp("instructor"), instructor_views))
 
 
 def instructor_views(page: Page, server: Server, course: Path) -> dict:
-    page.set_default_timeout(180_000)  # a loaded CI machine: waits, not assertions
     autograded = nbgrader_batch.scores(course, ASSIGNMENT)[STUDENT]
     views: dict = {"autograded": {cell: vars(score) for cell, score in autograded.items()}}
     page.goto(server.page_url("lab"))
