@@ -2,28 +2,25 @@
 
 Runs in a worker process (a local pool or a Dask worker), takes and returns plain data (notebook JSON,
 file bytes), so it needs no shared file system. Uses nbgrader's own `Execute` preprocessor (nbclient
-underneath) with three additions: the kernel starts inside `sandbox.Jail`, output is capped per
+underneath) with three additions: the kernel is forked warm inside the sandbox (`autograder.warm`), output is capped per
 notebook, and a kernel that dies or overruns the notebook's time keeps the cells it finished, every
 cell it did not finish is marked with an error (so a test cell that never ran earns nothing).
 """
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
 import sys
-import tempfile
 import threading
 import time
 from importlib import metadata
 from pathlib import Path
 
 import nbformat
-from jupyter_client.manager import AsyncKernelManager
 from nbformat.notebooknode import NotebookNode
 from nbgrader.preprocessors import Execute
 
-from autograder.sandbox import Jail, Limits
+from autograder import warm
+from autograder.sandbox import Limits
 
 VERSIONED = ("nbgrader", "nbclient", "ipykernel", "numpy", "pandas", "scikit-learn", "scipy", "matplotlib",
              "shap", "imbalanced-learn", "opendp")
@@ -40,31 +37,6 @@ def versions() -> dict[str, str]:
         except metadata.PackageNotFoundError:
             pass
     return found
-
-
-class SandboxedKernelManager(AsyncKernelManager):
-    """A kernel manager whose kernel command runs inside the class attribute ``jail``."""
-
-    jail: Jail | None = None
-
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        if self.jail is not None:
-            # Unix sockets in the run directory: reachable across the sandbox's network namespace.
-            self.transport = "ipc"
-            self.ip = str(self.jail.run / "kernel")
-            self.connection_file = str(self.jail.run / "kernel.json")
-
-    async def _async_start_kernel(self, **kwargs):
-        if self.jail is not None:
-            kwargs["cwd"] = str(self.jail.work)
-            kwargs["env"] = self.jail.kernel_env(dict(os.environ))
-            kwargs["stdout"] = kwargs["stderr"] = subprocess.DEVNULL  # the kernel's own banner, not the student's
-        return await super()._async_start_kernel(**kwargs)
-
-    def format_kernel_cmd(self, extra_arguments=None):
-        cmd = super().format_kernel_cmd(extra_arguments)
-        return self.jail.wrap(cmd) if self.jail is not None else cmd
 
 
 class BoundedExecute(Execute):
@@ -104,58 +76,46 @@ def _error(ename: str, evalue: str) -> NotebookNode:
     return nbformat.v4.new_output("error", ename=ename, evalue=evalue, traceback=[f"{ename}: {evalue}"])
 
 
-def _prepare_dirs(root: Path, files: dict[str, bytes]) -> tuple[Path, Path]:
-    work, run = root / "work", root / "run"
-    work.mkdir()
-    (run / "home").mkdir(parents=True)
-    for rel, content in files.items():
-        target = (work / rel).resolve()
-        if work.resolve() not in target.parents:
-            continue  # a name like ../../x never leaves the working directory
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(content)
-    _seed_matplotlib_cache(run / "home" / "mpl")
-    return work, run
+def server_key(job: dict) -> warm.ServerKey:
+    """Which warm server can run ``job``: same sandbox mode, preloaded modules, process limit and environment."""
+    passed = {k: os.environ[k] for k in PASSED_ENV if k in os.environ}
+    env = {**passed, "PATH": f"{Path(sys.executable).parent}:/usr/local/bin:/usr/bin:/bin", "TMPDIR": "/tmp",
+           "MPLBACKEND": "module://matplotlib_inline.backend_inline", "NBGRADER_EXECUTION": "autograde",
+           "PYDEVD_DISABLE_FILE_VALIDATION": "1", **job.get("env", {})}
+    return warm.ServerKey(mode=job["mode"], preload=tuple(job.get("preload", ())),
+                          processes=Limits(**job["limits"]).processes, env=tuple(sorted(env.items())))
 
 
-def _seed_matplotlib_cache(dest: Path) -> None:
-    """Copy the font cache, so that each fresh kernel does not rebuild it (seconds of CPU)."""
-    dest.mkdir(parents=True, exist_ok=True)
-    try:
-        from matplotlib import get_cachedir
-
-        for font_list in Path(get_cachedir()).glob("fontlist-*.json"):
-            shutil.copy(font_list, dest / font_list.name)
-    except Exception:  # matplotlib absent or unreadable cache: the kernel builds it
-        pass
+def warm_up(job: dict) -> None:
+    """Start this process's warm server for jobs like ``job`` now, before the first one arrives."""
+    warm.prestart(server_key(job))
 
 
 def run_submission(job: dict) -> dict:
     """Execute ``job['notebook']`` (sanitized JSON) in a sandbox; returns the executed JSON and what happened.
 
     job keys: notebook, files {relative path: bytes}, limits (Limits fields), mode ('bwrap'|'unsafe'),
-    execute_config {trait: value} for nbgrader's Execute, env {name: value} extra kernel variables.
+    execute_config {trait: value} for nbgrader's Execute, env {name: value} extra kernel variables,
+    preload [module names the assignment imports: the warm kernel has them loaded already].
     """
     start = time.perf_counter()
     limits = Limits(**job["limits"])
     nb = nbformat.reads(job["notebook"], as_version=4)
-    root = Path(tempfile.mkdtemp(prefix="autograder-"))
-    jail = None
+    key = server_key(job)
+    base = dict(key.env)
+    server = warm.acquire(key)
+    folder = None
     try:
-        work, run = _prepare_dirs(root, job.get("files", {}))
-        env = {k: os.environ[k] for k in PASSED_ENV if k in os.environ}
-        env.update(PATH=f"{Path(sys.executable).parent}:/usr/local/bin:/usr/bin:/bin", HOME=str(run / "home"),
-                   MPLCONFIGDIR=str(run / "home" / "mpl"), MPLBACKEND="module://matplotlib_inline.backend_inline",
-                   TMPDIR="/tmp", NBGRADER_EXECUTION="autograde", PYDEVD_DISABLE_FILE_VALIDATION="1")
-        env.update(job.get("env", {}))
-        jail = Jail(work=work, run=run, limits=limits, mode=job["mode"], env=env)
-        km_class = type("JailedKernelManager", (SandboxedKernelManager,), {"jail": jail})
-        config = dict(job.get("execute_config", {}))
+        folder = server.new_job(job.get("files", {}))
+        home = folder / "run" / "home"
+        env = {**base, "HOME": str(home), "MPLCONFIGDIR": str(home / "mpl")}
+        # The kernel is killed and its sandbox reaped anyway: no graceful shutdown to wait for.
+        config = {"shutdown_kernel": "immediate", **job.get("execute_config", {})}
         if limits.cell_timeout is not None:
             config["timeout"] = limits.cell_timeout
-        executor = BoundedExecute(kernel_manager_class=km_class, **config)
+        executor = BoundedExecute(kernel_manager_class=warm.manager_class(server, folder, env, limits), **config)
         executor.output_budget = limits.output
-        status, reason = _execute(executor, nb, work, run, jail, limits)
+        status, reason = _execute(executor, nb, folder / "work", limits)
         return {
             "notebook": nbformat.writes(nb),
             "status": status,
@@ -167,25 +127,19 @@ def run_submission(job: dict) -> dict:
             "sandbox": job["mode"],
         }
     finally:
-        if jail is not None:
-            jail.cleanup()
-        shutil.rmtree(root, ignore_errors=True)
+        warm.release(server, folder)
 
 
-def _execute(executor: BoundedExecute, nb, work: Path, run: Path, jail: Jail, limits: Limits) -> tuple[str, str]:
+def _execute(executor: BoundedExecute, nb, work: Path, limits: Limits) -> tuple[str, str]:
     """Run the notebook; mark unfinished cells; returns (status, reason)."""
     resources = {"metadata": {"path": str(work)}}
     overran = threading.Event()
 
     def kill_on_overrun():
         overran.set()
-        km = executor.km
-        process = getattr(getattr(km, "provisioner", None), "process", None)
-        if process is not None:
-            try:
-                process.kill()
-            except Exception:
-                pass
+        provisioner = getattr(executor.km, "provisioner", None)
+        if isinstance(provisioner, warm.ForkProvisioner):
+            provisioner.kill_now()
 
     timer = threading.Timer(limits.notebook_timeout, kill_on_overrun)
     timer.daemon = True

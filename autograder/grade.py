@@ -72,8 +72,7 @@ class RemoteExecute(NbGraderPreprocessor):
         work = Path(resources["metadata"]["path"])
         files = {str(p.relative_to(work)): p.read_bytes() for p in sorted(work.rglob("*"))
                  if p.is_file() and p.suffix != ".ipynb"}
-        job = {"notebook": nbformat.writes(nb), "files": files, "limits": asdict(ctx.limits), "mode": ctx.mode,
-               "execute_config": ctx.execute_config, "env": {}}
+        job = {"notebook": nbformat.writes(nb), "files": files, **ctx.job_template()}
         future = ctx.pool.submit(job)
         ctx.lock.release()
         try:
@@ -94,7 +93,13 @@ class _Context:
     mode: str
     execute_config: dict
     force: bool
+    preload: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def job_template(self) -> dict:
+        """A job's fields but the notebook and files (also what the workers' warm servers are started for)."""
+        return {"limits": asdict(self.limits), "mode": self.mode, "execute_config": self.execute_config,
+                "env": {}, "preload": self.preload}
 
 
 def load_config(course: Path, submissions: Path | None):
@@ -174,9 +179,11 @@ def _main(*, assignment, course, submissions, workers, scheduler, force, unsafe,
 
     outcomes: list[Outcome] = list(done)
     if todo:
-        with pools.open_pool(workers=workers, scheduler=scheduler) as pool:
-            ctx = _Context(course=course, assignment=assignment, config=config, pool=pool, limits=limits, mode=mode,
-                           execute_config=_execute_config(config), force=True)
+        ctx = _Context(course=course, assignment=assignment, config=config, pool=None, limits=limits, mode=mode,
+                       execute_config=_execute_config(config), force=True,
+                       preload=_assignment_imports(course, config, assignment))
+        with pools.open_pool(workers=workers, scheduler=scheduler, warm=ctx.job_template()) as pool:
+            ctx.pool = pool
             outcomes += _grade_all(ctx, todo, ledger, progress)
     outcomes.sort(key=lambda o: o.student)
     everyone = [o for o in read_outcomes(course, assignment) if o.student in set(found)] or outcomes
@@ -193,6 +200,27 @@ def _main(*, assignment, course, submissions, workers, scheduler, force, unsafe,
 
         report_module.main(assignment=assignment, course=course, outcomes=everyone)
     return outcomes
+
+
+def _assignment_imports(course: Path, config, assignment: str) -> list[str]:
+    """What the assignment's source notebooks import: the warm kernels load it once, before any submission."""
+    from autograder.warm import imports_of
+
+    source = Path(_format_dir(course, config, "source_directory", ".", assignment))
+    found: dict[str, None] = {}
+    for path in sorted(source.glob("*.ipynb")):
+        try:
+            found.update((name, None) for name in imports_of(nbformat.read(str(path), as_version=4)))
+        except Exception:  # an unreadable source notebook is reported by nbgrader itself
+            continue
+    return list(found)
+
+
+def _format_dir(course: Path, config, step: str, student: str, assignment: str) -> str:
+    from nbgrader.coursedir import CourseDirectory
+
+    coursedir = CourseDirectory(config=config)
+    return coursedir.format_path(getattr(coursedir, step), student, assignment)
 
 
 def _grade_all(ctx: _Context, students: list[str], ledger: Path, progress: bool) -> list[Outcome]:
@@ -403,8 +431,7 @@ def _coursedir(ctx: _Context):
 
 
 def _format(ctx: _Context, step: str, student: str) -> str:
-    coursedir = _coursedir(ctx)
-    return coursedir.format_path(getattr(coursedir, step), student, ctx.assignment)
+    return _format_dir(ctx.course, ctx.config, step, student, ctx.assignment)
 
 
 def _notebook_names(ctx: _Context) -> list[str]:

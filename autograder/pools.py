@@ -11,16 +11,26 @@ from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 
 
-def _warm_worker() -> None:
-    """Pay the grader's own imports once per worker process, not once per submission."""
-    import autograder.execute  # noqa: F401  (nbgrader, nbclient, jupyter_client, zmq)
+def _warm_worker(spec: dict | None) -> None:
+    """Pay the grader's own imports once per worker process, and start its warm kernel server."""
+    from autograder import execute  # nbgrader, nbclient, jupyter_client, zmq
+
+    if spec is not None:
+        try:
+            execute.warm_up(spec)
+        except Exception:  # the first job starts it again and reports why it fails
+            pass
 
 
 class LocalPool:
-    def __init__(self, workers: int):
+    def __init__(self, workers: int, warm: dict | None = None):
         self.slots = workers
         context = multiprocessing.get_context("spawn")  # the coordinator has threads: never fork it
-        self._pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_warm_worker)
+        self._pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_warm_worker, initargs=(warm,))
+        # A pool starts its processes on the first submit: start them all now, so that every warm
+        # server starts while the coordinator prepares the first notebooks.
+        for _ in range(workers):
+            self._pool.submit(int)
 
     def submit(self, job: dict):
         from autograder.execute import run_submission
@@ -32,7 +42,7 @@ class LocalPool:
 
 
 class DaskPool:
-    def __init__(self, address: str):
+    def __init__(self, address: str, warm: dict | None = None):
         from distributed import Client
 
         try:
@@ -46,6 +56,10 @@ class DaskPool:
             raise RuntimeError(f"the Dask scheduler at {address} has no workers: start some with "
                                f"`dask worker {address}`")
         self.slots = sum(nthreads.values())
+        if warm is not None:
+            from autograder.execute import warm_up
+
+            self._client.run(warm_up, warm, wait=False)  # one warm server per worker process, started now
 
     def submit(self, job: dict):
         from autograder.execute import run_submission
@@ -57,8 +71,9 @@ class DaskPool:
 
 
 @contextmanager
-def open_pool(workers: int | None = None, scheduler: str | None = None):
-    pool = DaskPool(scheduler) if scheduler else LocalPool(workers or os.cpu_count() or 1)
+def open_pool(workers: int | None = None, scheduler: str | None = None, warm: dict | None = None):
+    """``warm``: a job without its notebook, to start the workers' warm kernel servers before the first job."""
+    pool = DaskPool(scheduler, warm) if scheduler else LocalPool(workers or os.cpu_count() or 1, warm)
     try:
         yield pool
     finally:

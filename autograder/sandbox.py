@@ -14,8 +14,9 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -107,65 +108,52 @@ def base_args(work: Path, run: Path | None) -> list[str]:
     return args + ["--remount-ro", "/"]
 
 
-@dataclass
-class Jail:
-    """One submission's sandbox: the command prefix for its kernel, and the clean-up afterwards."""
+FORK_HOLD = "/autograder-job"  # must match autograder/forkserver.py's HOLD
 
-    work: Path
-    run: Path
-    limits: Limits
-    mode: str  # "bwrap" or "unsafe"
-    env: dict[str, str] = field(default_factory=dict)
-    cgroup: Path | None = None
 
-    def __post_init__(self) -> None:
-        if self.mode == "bwrap":
-            self.cgroup = _make_pids_cgroup(self.limits.processes)
+def server_command(cmd: list[str], slot: Path, env: dict[str, str], cgroup: Path | None, hold: str) -> list[str]:
+    """``cmd`` (the fork server) run in the cgroup, inside bubblewrap, with ``slot`` its only writable directory.
 
-    def wrap(self, cmd: list[str]) -> list[str]:
-        """``cmd`` (the kernel's argv) run under rlimits, in the cgroup, inside bubblewrap."""
-        limits = [f"--as={self.limits.memory}", f"--fsize={self.limits.file_size}", "--core=0",
-                  f"--nproc={self.limits.processes}"]
-        # jupyter_client interrupts a kernel with SIGINT to its process group, which holds bubblewrap too:
-        # bubblewrap must ignore it (ipykernel installs its own handler), and the shell joins the cgroup.
-        procs = str(self.cgroup / "cgroup.procs") if self.cgroup is not None else ""
-        prefix = ["/bin/sh", "-c", 'trap "" INT; if [ -n "$0" ]; then echo $$ > "$0" || exit 1; fi; exec "$@"', procs]
-        inner = cmd
-        if self.mode == "bwrap":
-            setenv = [a for k, v in sorted(self.env.items()) for a in ("--setenv", k, v)]
-            inner = [bwrap_path(), *base_args(self.work, self.run), *setenv, "--", *cmd]
-        return [*prefix, shutil.which("prlimit") or "/usr/bin/prlimit", *limits, "--", *inner]
+    The server keeps CAP_SYS_ADMIN inside the sandbox's user namespace, and only to give each forked
+    kernel its own mount namespace; the kernel drops it (and every other capability) before any
+    student code runs. ``hold`` is an empty mount point the server uses while building that view.
+    """
+    args = ["--die-with-parent", "--unshare-all", "--unshare-user", "--uid", "1000", "--gid", "1000",
+            "--cap-drop", "ALL", "--cap-add", "CAP_SYS_ADMIN", "--clearenv",
+            "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--dir", "/var/tmp", "--dir", hold]
+    args += _system_mounts() + _python_mounts()
+    args += ["--bind", str(slot), str(slot), "--chdir", str(slot / "jobs"), "--remount-ro", "/"]
+    setenv = [a for k, v in sorted(env.items()) for a in ("--setenv", k, v)]
+    procs = str(cgroup / "cgroup.procs") if cgroup is not None else ""
+    # The shell joins the cgroup, then becomes bubblewrap; SIGINT to a kernel's group never reaches it.
+    prefix = ["/bin/sh", "-c", 'trap "" INT; if [ -n "$0" ]; then echo $$ > "$0" || exit 1; fi; exec "$@"', procs]
+    return [*prefix, bwrap_path(), *args, *setenv, "--", *cmd]
 
-    def kernel_env(self, base: dict[str, str]) -> dict[str, str]:
-        """The environment the kernel starts with (bubblewrap clears it and sets ``self.env``)."""
-        return dict(self.env) if self.mode == "bwrap" else {**base, **self.env}
 
-    def cleanup(self) -> None:
-        """Kill anything left in the cgroup and remove it."""
-        if self.cgroup is None:
-            return
-        for _ in range(20):
-            try:
-                pids = [int(p) for p in (self.cgroup / "cgroup.procs").read_text().split()]
-            except OSError:
-                break
-            if not pids:
-                break
-            for pid in pids:
-                try:
-                    os.kill(pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
-            import time
-
-            time.sleep(0.05)
+def remove_cgroup(cgroup: Path | None) -> None:
+    """Kill anything left in the cgroup and remove it."""
+    if cgroup is None:
+        return
+    for _ in range(20):
         try:
-            self.cgroup.rmdir()
+            pids = [int(p) for p in (cgroup / "cgroup.procs").read_text().split()]
         except OSError:
-            pass
+            break
+        if not pids:
+            break
+        for pid in pids:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        time.sleep(0.05)
+    try:
+        cgroup.rmdir()
+    except OSError:
+        pass
 
 
-def _make_pids_cgroup(limit: int) -> Path | None:
+def make_pids_cgroup(limit: int) -> Path | None:
     """A fresh pids cgroup (v1) capped at ``limit`` processes, or None where cgroups are read-only."""
     if not os.access(PIDS_CGROUP_V1, os.W_OK):
         return None

@@ -1,0 +1,238 @@
+"""The warm kernel factory that runs inside a grading sandbox: import once, fork a fresh kernel per student.
+
+Started by `autograder.warm.ForkServer` as ``python -c <this file> CONFIG`` inside bubblewrap, so it
+needs nothing but the standard library and the modules it preloads (the assignment's own imports:
+pandas, scikit-learn, matplotlib, ipykernel...). It never runs student code itself: each kernel is a
+fork that first leaves the server's view of the world and then starts ipykernel's IPKernelApp.
+
+A forked kernel, before any student code runs (isolated mode, i.e. inside bubblewrap):
+- gets its own mount namespace: a private /tmp, and of the slot directory only its job's ``work``
+  (read-write, the current directory) and ``run`` (the kernel's sockets), at the same paths;
+- drops every capability (the server keeps CAP_SYS_ADMIN only to build that view) and sets no_new_privs;
+- starts its own session, gets rlimits on address space, file size, processes and core dumps;
+- closes the server's control pipe and reseeds numpy's global generator (a fork would share it).
+The server is not dumpable, so a kernel cannot ptrace it or read its memory; after each job `reap`
+kills every other process in the sandbox's PID namespace, so nothing a student started outlives it.
+
+Protocol: one JSON object per line on the control pipe (the server's stdin/stdout at start-up; its
+fds 0-2 then point to /dev/null and stderr, so a library that prints cannot corrupt a reply).
+Requests: spawn {argv, cwd, job, env, limits}, poll {pid}, signal {pid, sig}, reap {}; each gets one
+reply line. The first line the server writes is {"ready": true, "preloaded": [...], "seconds": s}.
+"""
+import ctypes
+import json
+import os
+import resource
+import signal
+import sys
+import time
+
+CLONE_NEWNS = 0x00020000
+MS_NOSUID, MS_NODEV, MS_BIND, MS_REC, MS_PRIVATE = 2, 4, 4096, 0x4000, 1 << 18
+MNT_DETACH = 2
+PR_SET_DUMPABLE, PR_CAPBSET_DROP, PR_SET_NO_NEW_PRIVS, PR_CAP_AMBIENT = 4, 24, 38, 47
+PR_CAP_AMBIENT_CLEAR_ALL = 4
+LINUX_CAPABILITY_VERSION_3 = 0x20080522
+HOLD = "/autograder-job"  # an empty mount point bubblewrap creates, used while building a kernel's view
+
+libc = ctypes.CDLL(None, use_errno=True)
+
+
+def _check(result, what):
+    if result != 0:
+        errno = ctypes.get_errno()
+        raise OSError(errno, f"{what}: {os.strerror(errno)}")
+
+
+def _mount(source, target, fstype, flags, data=None):
+    _check(libc.mount(source.encode() if source else None, target.encode(),
+                      fstype.encode() if fstype else None, flags, data.encode() if data else None),
+           f"mount {target}")
+
+
+def preload(modules):
+    loaded = []
+    for name in modules:
+        try:
+            __import__(name)
+            loaded.append(name)
+        except BaseException:  # a module that fails to import is simply imported by the kernel, as usual
+            pass
+    return loaded
+
+
+def private_view(job):
+    """This process alone sees a fresh /tmp holding only job/work and job/run (same paths as outside)."""
+    work, run = os.path.join(job, "work"), os.path.join(job, "run")
+    _check(libc.unshare(CLONE_NEWNS), "unshare")
+    _mount(None, "/", None, MS_REC | MS_PRIVATE)
+    _mount(job, HOLD, None, MS_BIND | MS_REC)
+    _mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777")
+    slot = os.path.dirname(os.path.dirname(job))
+    if os.path.isdir(slot):  # the slot lives outside /tmp: cover it too
+        _mount("tmpfs", slot, "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777")
+    os.makedirs(work, exist_ok=True)
+    os.makedirs(run, exist_ok=True)
+    _mount(os.path.join(HOLD, "work"), work, None, MS_BIND)
+    _mount(os.path.join(HOLD, "run"), run, None, MS_BIND)
+    _check(libc.umount2(HOLD.encode(), MNT_DETACH), "umount")
+
+
+def drop_privileges():
+    for cap in range(64):
+        if libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0:
+            break  # past the last capability this kernel knows
+    libc.prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0)
+
+    class Header(ctypes.Structure):
+        _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
+
+    class Data(ctypes.Structure):
+        _fields_ = [("effective", ctypes.c_uint32), ("permitted", ctypes.c_uint32),
+                    ("inheritable", ctypes.c_uint32)]
+
+    _check(libc.capset(ctypes.byref(Header(LINUX_CAPABILITY_VERSION_3, 0)), (Data * 2)()), "capset")
+    _check(libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "no_new_privs")
+    with open("/proc/self/status") as status:
+        caps = {line.split(":")[0]: int(line.split()[1], 16) for line in status if line.startswith("Cap")}
+    if caps.get("CapEff") or caps.get("CapPrm") or caps.get("CapAmb"):
+        raise OSError("capabilities survived the drop")
+
+
+def become_kernel(request, isolated, control_fds):
+    """In the forked child: build the sandbox view, then run ipykernel. Never returns."""
+    try:
+        devnull = os.open(os.devnull, os.O_RDWR)
+        for fd in (0, 1, 2):
+            os.dup2(devnull, fd)  # the kernel's own banner is not the student's output
+        for fd in control_fds:
+            os.close(fd)
+        os.setsid()  # jupyter_client interrupts the kernel's process group, never the server
+        if isolated:
+            private_view(request["job"])
+            drop_privileges()
+        libc.prctl(PR_SET_DUMPABLE, 1, 0, 0, 0)  # the kernel may read its own /proc entries
+        limits = request["limits"]
+        resource.setrlimit(resource.RLIMIT_AS, (limits["memory"], limits["memory"]))
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limits["file_size"], limits["file_size"]))
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+        resource.setrlimit(resource.RLIMIT_NPROC, (limits["processes"], limits["processes"]))
+        os.environ.clear()
+        os.environ.update(request["env"])
+        os.chdir(request["cwd"])
+        sys.path[0] = request["cwd"]  # as `python -m ipykernel_launcher` started in this directory
+        if "numpy" in sys.modules:
+            sys.modules["numpy"].random.seed()  # a fork shares the server's global generator
+        from ipykernel.kernelapp import IPKernelApp
+
+        sys.argv = ["ipykernel_launcher", *request["argv"]]
+        IPKernelApp.launch_instance(argv=request["argv"])
+        code = 0
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else 1
+    except BaseException:
+        code = 70
+    os._exit(code)
+
+
+def reap(isolated, exits, kernels):
+    """Kill every process in the sandbox but this one (and bubblewrap's init), then collect them."""
+    killed = 0
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        if isolated:
+            try:
+                os.kill(-1, signal.SIGKILL)  # inside our own PID namespace: everything but init and us
+                killed += 1
+            except ProcessLookupError:
+                pass
+        else:
+            for pid in kernels:
+                try:
+                    os.killpg(pid, signal.SIGKILL)
+                except (ProcessLookupError, PermissionError):
+                    pass
+        while True:
+            try:
+                pid, status = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                break
+            if pid == 0:
+                break
+            exits[pid] = os.waitstatus_to_exitcode(status)
+        if not isolated or not _others_alive():
+            break
+        time.sleep(0.01)
+    kernels.clear()
+    return {"ok": not (isolated and _others_alive()), "rounds": killed}
+
+
+def _others_alive():
+    me = os.getpid()
+    for entry in os.listdir("/proc"):
+        if entry.isdigit() and int(entry) not in (1, me):
+            try:
+                with open(f"/proc/{entry}/stat") as stat:
+                    state = stat.read().rsplit(")", 1)[1].split()[0]
+            except OSError:
+                continue
+            if state not in ("Z", "X"):
+                return True
+    return False
+
+
+def serve(config):
+    start = time.perf_counter()
+    isolated = config["isolated"]
+    requests = os.fdopen(os.dup(0), "r")
+    replies = os.fdopen(os.dup(1), "w")
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(devnull, 0)
+    os.dup2(2, 1)  # anything a preloaded library prints goes to the log, not into a reply
+    os.chdir(config["cwd"])
+    libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)  # no kernel may ptrace the server or read its memory
+    loaded = preload(config["preload"])
+    control_fds = (requests.fileno(), replies.fileno())
+    exits, kernels = {}, set()
+
+    def reply(obj):
+        replies.write(json.dumps(obj) + "\n")
+        replies.flush()
+
+    reply({"ready": True, "preloaded": loaded, "seconds": time.perf_counter() - start})
+    for line in requests:
+        request = json.loads(line)
+        op = request["op"]
+        if op == "spawn":
+            pid = os.fork()
+            if pid == 0:
+                become_kernel(request, isolated, control_fds)
+            kernels.add(pid)
+            reply({"pid": pid})
+        elif op == "poll":
+            pid = request["pid"]
+            if pid not in exits:
+                try:
+                    done, status = os.waitpid(pid, os.WNOHANG)
+                    if done:
+                        exits[pid] = os.waitstatus_to_exitcode(status)
+                except ChildProcessError:
+                    exits.setdefault(pid, -1)
+            reply({"exit": exits.get(pid)})
+        elif op == "signal":
+            try:
+                os.killpg(request["pid"], request["sig"])
+            except (ProcessLookupError, PermissionError):
+                try:
+                    os.kill(request["pid"], request["sig"])
+                except (ProcessLookupError, PermissionError):
+                    pass
+            reply({"ok": True})
+        elif op == "reap":
+            reply(reap(isolated, exits, kernels))
+        else:
+            reply({"error": f"unknown request {op!r}"})
+
+
+if __name__ == "__main__":
+    serve(json.loads(sys.argv[1]))

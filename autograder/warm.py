@@ -1,0 +1,380 @@
+"""Warm kernels: one sandboxed fork server per grading slot, one freshly forked kernel per submission.
+
+A fresh ipykernel pays its imports (pandas, scikit-learn, matplotlib, ipykernel itself: seconds of CPU)
+before the first cell runs. `ForkServer` starts `autograder/forkserver.py` once per slot inside
+bubblewrap, lets it import what the assignment imports, and from then on asks it for a kernel per
+submission: a fork that takes its own mount namespace, drops its capabilities and starts ipykernel in
+well under a second. After each submission the server kills everything left in the sandbox and the
+job's directory is deleted, so nothing carries over from one student to the next.
+
+jupyter_client drives the forked kernel through `ForkProvisioner` (a kernel provisioner, jupyter_client's
+own extension point), so nbgrader's Execute and nbclient run it exactly like a spawned kernel.
+"""
+from __future__ import annotations
+
+import atexit
+import json
+import os
+import select
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from queue import Empty
+from dataclasses import dataclass
+from pathlib import Path
+
+from jupyter_client.asynchronous import AsyncKernelClient
+from jupyter_client.manager import AsyncKernelManager
+from jupyter_client.provisioning import LocalProvisioner
+
+from autograder import forkserver, sandbox
+from autograder.sandbox import Limits
+
+SERVER_SOURCE = Path(forkserver.__file__).read_text()
+KERNEL_MODULES = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell", "ipykernel.debugger", "IPython",
+                  "matplotlib_inline.backend_inline", "jupyter_client.session")
+START_TIMEOUT = 180
+REQUEST_TIMEOUT = 30
+
+
+class ServerError(RuntimeError):
+    """The fork server did not start or stopped answering; the job is retried on a cold server."""
+
+
+@dataclass(frozen=True)
+class ServerKey:
+    """Servers are interchangeable when these agree."""
+
+    mode: str  # "bwrap" or "unsafe"
+    preload: tuple[str, ...]
+    processes: int
+    env: tuple[tuple[str, str], ...]
+
+
+class ForkServer:
+    def __init__(self, key: ServerKey):
+        self.key = key
+        self.slot = Path(tempfile.mkdtemp(prefix="autograder-slot-"))
+        (self.slot / "jobs").mkdir()
+        mpl = self.slot / "mpl"
+        _seed_matplotlib_cache(mpl)
+        self._lock = threading.Lock()
+        env = dict(key.env)
+        # One thread per kernel: the slots already use every core; BLAS threads would fight over them
+        # (and a process must not fork while a BLAS thread pool exists).
+        for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+            env.setdefault(name, "1")
+        env.update(MPLCONFIGDIR=str(mpl), HOME=str(self.slot / "jobs"))
+        isolated = key.mode == "bwrap"
+        config = {"isolated": isolated, "preload": list(KERNEL_MODULES) + list(key.preload),
+                  "cwd": str(self.slot / "jobs")}
+        cmd = [sys.executable, "-c", SERVER_SOURCE, json.dumps(config)]
+        self.cgroup = None
+        if isolated:
+            self.cgroup = sandbox.make_pids_cgroup(key.processes + 4)  # + bwrap, its init, the server
+            cmd = sandbox.server_command(cmd, self.slot, env, self.cgroup, sandbox.FORK_HOLD)
+            env = {}
+        self._log = open(self.slot / "server.log", "wb")
+        self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._log,
+                                     env=env or {**os.environ, **dict(key.env)}, start_new_session=True)
+        try:
+            self.ready = self._read(START_TIMEOUT)
+        except ServerError:
+            self.close()
+            raise
+
+    # -- the control pipe --------------------------------------------------------------------------
+    def _read(self, timeout: float) -> dict:
+        ready, _, _ = select.select([self.proc.stdout], [], [], timeout)
+        line = self.proc.stdout.readline() if ready else b""
+        if not line:
+            raise ServerError(f"the kernel fork server stopped answering ({self._log_tail()})")
+        return json.loads(line)
+
+    def request(self, op: str, timeout: float = REQUEST_TIMEOUT, **fields) -> dict:
+        with self._lock:
+            if self.proc.poll() is not None:
+                raise ServerError(f"the kernel fork server exited ({self._log_tail()})")
+            try:
+                self.proc.stdin.write((json.dumps({"op": op, **fields}) + "\n").encode())
+                self.proc.stdin.flush()
+            except OSError as exc:
+                raise ServerError(f"the kernel fork server is gone ({exc})") from None
+            return self._read(timeout)
+
+    def _log_tail(self) -> str:
+        try:
+            lines = (self.slot / "server.log").read_text(errors="replace").strip().splitlines()
+        except OSError:
+            lines = []
+        return lines[-1][:200] if lines else "no message"
+
+    # -- jobs --------------------------------------------------------------------------------------
+    def new_job(self, files: dict[str, bytes]) -> Path:
+        """A fresh job directory: work/ (the submission's files) and run/ (sockets, HOME)."""
+        job = self.slot / "jobs" / uuid.uuid4().hex
+        work = job / "work"
+        work.mkdir(parents=True)
+        (job / "run" / "home").mkdir(parents=True)
+        for rel, content in files.items():
+            target = (work / rel).resolve()
+            if work.resolve() not in target.parents:
+                continue  # a name like ../../x never leaves the working directory
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(content)
+        os.chmod(job, 0o755)
+        return job
+
+    def spawn(self, argv: list[str], job: Path, env: dict[str, str], limits: Limits) -> int:
+        reply = self.request("spawn", argv=argv, cwd=str(job / "work"), job=str(job), env=env,
+                             limits={"memory": limits.memory, "file_size": limits.file_size,
+                                     "processes": limits.processes})
+        return int(reply["pid"])
+
+    def poll(self, pid: int) -> int | None:
+        return self.request("poll", pid=pid)["exit"]
+
+    def signal(self, pid: int, signum: int) -> None:
+        self.request("signal", pid=pid, sig=int(signum))
+
+    def finish(self, job: Path) -> bool:
+        """Kill whatever the job left running and delete its files; False when the server is not reusable."""
+        try:
+            clean = bool(self.request("reap")["ok"])
+        except ServerError:
+            clean = False
+        shutil.rmtree(job, ignore_errors=True)
+        for leftover in (self.slot / "jobs").iterdir():  # whatever a kernel wrote next to its job
+            shutil.rmtree(leftover, ignore_errors=True) if leftover.is_dir() else leftover.unlink()
+        return clean and self.proc.poll() is None
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            try:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        self.proc.wait()
+        for stream in (self.proc.stdin, self.proc.stdout):
+            stream.close()
+        self._log.close()
+        sandbox.remove_cgroup(self.cgroup)
+        shutil.rmtree(self.slot, ignore_errors=True)
+
+
+def _seed_matplotlib_cache(dest: Path) -> None:
+    """Copy the font cache, so that the server does not rebuild it (seconds of CPU)."""
+    dest.mkdir(parents=True, exist_ok=True)
+    try:
+        from matplotlib import get_cachedir
+
+        for font_list in Path(get_cachedir()).glob("fontlist-*.json"):
+            shutil.copy(font_list, dest / font_list.name)
+    except Exception:  # matplotlib absent or unreadable cache: the server builds it
+        pass
+
+
+# -- one process's idle servers --------------------------------------------------------------------
+_idle: dict[ServerKey, list[ForkServer]] = {}
+_idle_lock = threading.Lock()
+
+
+def acquire(key: ServerKey) -> ForkServer:
+    with _idle_lock:
+        servers = _idle.get(key, [])
+        while servers:
+            server = servers.pop()
+            if server.proc.poll() is None:
+                return server
+            server.close()
+        stale = [k for k in _idle if k != key]
+        for other in stale:  # another assignment's servers: free their memory
+            for server in _idle.pop(other):
+                server.close()
+    return ForkServer(key)
+
+
+def release(server: ForkServer, job: Path | None) -> None:
+    reusable = server.finish(job) if job is not None else server.proc.poll() is None
+    if not reusable:
+        server.close()
+        return
+    with _idle_lock:
+        _idle.setdefault(server.key, []).append(server)
+
+
+def prestart(key: ServerKey, count: int = 1) -> None:
+    """Start ``count`` idle servers now (a pool worker does this while the first notebook is sanitized)."""
+    started = []
+    try:
+        for _ in range(count):
+            started.append(ForkServer(key))
+    finally:
+        for server in started:
+            release(server, None)
+
+
+@atexit.register
+def close_all() -> None:
+    with _idle_lock:
+        for servers in _idle.values():
+            for server in servers:
+                server.close()
+        _idle.clear()
+
+
+# -- jupyter_client glue ---------------------------------------------------------------------------
+class ForkProvisioner(LocalProvisioner):
+    """Launches the kernel by asking the fork server; polls and signals it the same way."""
+
+    pid: int | None = None
+    exit_code: int | None = None
+
+    @property
+    def has_process(self) -> bool:
+        return self.pid is not None
+
+    async def launch_kernel(self, cmd: list[str], **kwargs):
+        km = self.parent
+        try:
+            argv = cmd[cmd.index("ipykernel_launcher") + 1:]
+        except ValueError:
+            raise RuntimeError(f"warm kernels run ipykernel only, not {cmd[:3]}") from None
+        self.pid = km.server.spawn(argv, km.job, km.job_env, km.limits)
+        return self.connection_info
+
+    async def poll(self) -> int | None:
+        if self.pid is None:
+            return self.exit_code if self.exit_code is not None else 0
+        try:
+            return km_server(self).poll(self.pid)
+        except ServerError:
+            return -1
+
+    async def wait(self) -> int | None:
+        import asyncio
+
+        while (code := await self.poll()) is None:
+            await asyncio.sleep(0.005)
+        self.exit_code, self.pid = code, None
+        return code
+
+    async def send_signal(self, signum: int) -> None:
+        if self.pid is not None:
+            try:
+                km_server(self).signal(self.pid, signum)
+            except ServerError:
+                pass
+
+    async def kill(self, restart: bool = False) -> None:
+        await self.send_signal(signal.SIGKILL)
+
+    async def terminate(self, restart: bool = False) -> None:
+        await self.send_signal(signal.SIGTERM)
+
+    def kill_now(self) -> None:
+        """From another thread (the notebook's time limit): SIGKILL without the event loop."""
+        if self.pid is not None:
+            try:
+                km_server(self).signal(self.pid, signal.SIGKILL)
+            except ServerError:
+                pass
+
+
+def km_server(provisioner: ForkProvisioner) -> ForkServer:
+    return provisioner.parent.server
+
+
+class ForkedKernelClient(AsyncKernelClient):
+    """jupyter_client's client, minus a fixed 0.2 s wait per kernel start.
+
+    Stock `wait_for_ready` waits for 0.2 s of silence on IOPub after the kernel_info reply; nbclient only
+    reads messages whose parent is the cell it runs, so draining what has already arrived is enough.
+    """
+
+    async def _async_wait_for_ready(self, timeout: float | None = None) -> None:
+        deadline = time.monotonic() + (timeout if timeout is not None else float("inf"))
+        while True:
+            self.kernel_info()
+            try:
+                msg = await self.shell_channel.get_msg(timeout=1)
+            except Empty:
+                msg = None
+            if msg is not None and msg["msg_type"] == "kernel_info_reply":
+                try:  # IOPub is connected once the reply's status message arrives on it
+                    await self.iopub_channel.get_msg(timeout=1)
+                except Empty:
+                    pass
+                else:
+                    self._handle_kernel_info_reply(msg)
+                    break
+            if not await self._async_is_alive():
+                raise RuntimeError("Kernel died before replying to kernel_info")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"Kernel didn't respond in {timeout:.0f} seconds")
+        while await self.iopub_channel.msg_ready():
+            await self.iopub_channel.get_msg(timeout=0)
+
+    wait_for_ready = _async_wait_for_ready
+
+
+class ForkedKernelManager(AsyncKernelManager):
+    """A kernel manager for one job: its kernel is forked by ``server``, its sockets live in the job's run/."""
+
+    server: ForkServer | None = None
+    job: Path | None = None
+    job_env: dict[str, str] = {}
+    limits: Limits = Limits()
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.transport = "ipc"  # Unix sockets in the job's run directory: reachable across namespaces
+        self.ip = str(self.job / "run" / "kernel")
+        self.connection_file = str(self.job / "run" / "kernel.json")
+        self.client_factory = ForkedKernelClient
+
+    async def _async_wait(self, pollinterval: float = 0.1) -> None:
+        # A forked kernel dies within milliseconds of SIGKILL: poll that often, not every 0.1 s.
+        await super()._async_wait(pollinterval=min(pollinterval, 0.005))
+
+    async def _async_pre_start_kernel(self, **kw):
+        if self.provisioner is None:
+            self.provisioner = ForkProvisioner(kernel_id=self.kernel_id, kernel_spec=self.kernel_spec, parent=self)
+        return await super()._async_pre_start_kernel(**kw)
+
+
+def manager_class(server: ForkServer, job: Path, env: dict[str, str], limits: Limits) -> type:
+    return type("JobKernelManager", (ForkedKernelManager,),
+                {"server": server, "job": job, "job_env": env, "limits": limits})
+
+
+def imports_of(nb) -> list[str]:
+    """The modules a notebook's code cells import (``from a.b import c`` gives ``a.b``), in order, once each.
+
+    Read from the instructor's source notebook, never from a submission, so a student cannot choose what
+    the server imports.
+    """
+    import ast
+
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    transform = TransformerManager().transform_cell
+    found: dict[str, None] = {}
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        try:
+            tree = ast.parse(transform(cell.source))
+        except SyntaxError:
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                found.update((alias.name, None) for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                found[node.module] = None
+    return list(found)
