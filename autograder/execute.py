@@ -8,10 +8,12 @@ cell it did not finish is marked with an error (so a test cell that never ran ea
 """
 from __future__ import annotations
 
+import json
 import os
 import sys
 import threading
 import time
+from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
@@ -28,6 +30,7 @@ PASSED_ENV = ("PYTHONHASHSEED", "LANG", "LC_ALL", "TZ", "OMP_NUM_THREADS", "OPEN
               "MKL_NUM_THREADS")
 
 
+@lru_cache(maxsize=1)
 def versions() -> dict[str, str]:
     """The Python and package versions a grade was computed with (COURSE_GUIDE §7)."""
     found = {"python": sys.version.split()[0]}
@@ -76,6 +79,16 @@ def _error(ename: str, evalue: str) -> NotebookNode:
     return nbformat.v4.new_output("error", ename=ename, evalue=evalue, traceback=[f"{ename}: {evalue}"])
 
 
+def notebook_to_json(nb) -> str:
+    """A notebook between coordinator and worker: nbgrader validated it when it read the file, and validates
+    it again when it writes the graded copy, so the hand-over skips nbformat's (slow) schema validation."""
+    return json.dumps(nb)
+
+
+def notebook_from_json(text: str):
+    return nbformat.from_dict(json.loads(text))
+
+
 def server_key(job: dict) -> warm.ServerKey:
     """Which warm server can run ``job``: same sandbox mode, preloaded modules, process limit and environment."""
     passed = {k: os.environ[k] for k in PASSED_ENV if k in os.environ}
@@ -100,7 +113,7 @@ def run_submission(job: dict) -> dict:
     """
     start = time.perf_counter()
     limits = Limits(**job["limits"])
-    nb = nbformat.reads(job["notebook"], as_version=4)
+    nb = notebook_from_json(job["notebook"])
     key = server_key(job)
     base = dict(key.env)
     server = warm.acquire(key)
@@ -117,12 +130,12 @@ def run_submission(job: dict) -> dict:
         executor.output_budget = limits.output
         status, reason = _execute(executor, nb, folder / "work", limits)
         return {
-            "notebook": nbformat.writes(nb),
+            "notebook": notebook_to_json(nb),
             "status": status,
             "reason": reason,
             "truncated": executor.truncated,
             "seconds": time.perf_counter() - start,
-            "versions": versions(),
+            "versions": dict(versions()),
             "worker": os.uname().nodename,
             "sandbox": job["mode"],
         }

@@ -20,6 +20,7 @@ Requests: spawn {argv, cwd, job, env, limits}, poll {pid}, signal {pid, sig}, re
 reply line. The first line the server writes is {"ready": true, "preloaded": [...], "seconds": s}.
 """
 import ctypes
+import gc
 import json
 import os
 import resource
@@ -192,6 +193,7 @@ def serve(config):
     os.chdir(config["cwd"])
     libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)  # no kernel may ptrace the server or read its memory
     loaded = preload(config["preload"])
+    gc.freeze()  # the imported objects are never collected: a kernel's GC need not touch (and copy) their pages
     control_fds = (requests.fileno(), replies.fileno())
     exits, kernels = {}, set()
 

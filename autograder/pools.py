@@ -1,36 +1,30 @@
-"""Where submissions execute: a local pool of worker processes, or an existing Dask cluster.
+"""Where submissions execute: a pool of local slots, or an existing Dask cluster.
 
 Both expose `submit(job) -> future` (a future with `.result()`) and `slots` (how many notebooks run at
 once). The worker function is `autograder.execute.run_submission`; jobs and results are plain data.
 """
 from __future__ import annotations
 
-import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 
 
-def _warm_worker(spec: dict | None) -> None:
-    """Pay the grader's own imports once per worker process, and start its warm kernel server."""
-    from autograder import execute  # nbgrader, nbclient, jupyter_client, zmq
-
-    if spec is not None:
-        try:
-            execute.warm_up(spec)
-        except Exception:  # the first job starts it again and reports why it fails
-            pass
-
-
 class LocalPool:
+    """Threads of this process drive the kernels; the kernels themselves run in sandboxed processes.
+
+    A thread per slot is enough: the CPU work is in the kernels, and threads need no process start-up,
+    no second copy of nbgrader's imports and no pickling of notebooks.
+    """
+
     def __init__(self, workers: int, warm: dict | None = None):
+        from autograder import execute
+
         self.slots = workers
-        context = multiprocessing.get_context("spawn")  # the coordinator has threads: never fork it
-        self._pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_warm_worker, initargs=(warm,))
-        # A pool starts its processes on the first submit: start them all now, so that every warm
-        # server starts while the coordinator prepares the first notebooks.
-        for _ in range(workers):
-            self._pool.submit(int)
+        self._pool = ThreadPoolExecutor(workers, thread_name_prefix="autograder-slot")
+        if warm is not None:  # start every slot's warm server now, while the first notebooks are sanitized
+            for _ in range(workers):
+                self._pool.submit(_quietly, execute.warm_up, warm)
 
     def submit(self, job: dict):
         from autograder.execute import run_submission
@@ -38,7 +32,17 @@ class LocalPool:
         return self._pool.submit(run_submission, job)
 
     def close(self) -> None:
+        from autograder import warm
+
         self._pool.shutdown(wait=True, cancel_futures=True)
+        warm.close_all()
+
+
+def _quietly(function, *args) -> None:
+    try:
+        function(*args)
+    except Exception:  # a server that cannot start is started again by the first job, which says why
+        pass
 
 
 class DaskPool:
