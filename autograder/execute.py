@@ -86,7 +86,9 @@ def notebook_to_json(nb) -> str:
 
 
 def notebook_from_json(text: str):
-    return nbformat.from_dict(json.loads(text))
+    from nbformat.v4.rwbase import rejoin_lines  # sources saved as lists of lines, as on disk
+
+    return rejoin_lines(nbformat.from_dict(json.loads(text)))
 
 
 def server_key(job: dict) -> warm.ServerKey:
@@ -99,9 +101,27 @@ def server_key(job: dict) -> warm.ServerKey:
                           processes=Limits(**job["limits"]).processes, env=tuple(sorted(env.items())))
 
 
-def warm_up(job: dict) -> None:
-    """Start this process's warm server for jobs like ``job`` now, before the first one arrives."""
-    warm.prestart(server_key(job))
+def warm_up(job: dict, count: int = 1) -> None:
+    """Start ``count`` warm servers in this process for jobs like ``job`` now, before the first one arrives."""
+    warm.prestart(server_key(job), count)
+
+
+def warm_up_soon(job: dict) -> None:
+    """On a Dask worker: start one warm server per worker thread in the background, and return at once."""
+    try:
+        from distributed import get_worker
+
+        count = get_worker().state.nthreads
+    except Exception:
+        count = 1
+
+    def start():
+        try:
+            warm_up(job, count)
+        except Exception:  # the first job starts a server again and reports why it fails
+            pass
+
+    threading.Thread(target=start, name="autograder-warm-up", daemon=True).start()
 
 
 def run_submission(job: dict) -> dict:

@@ -6,7 +6,7 @@ pandas, scikit-learn, matplotlib, ipykernel...). It never runs student code itse
 fork that first leaves the server's view of the world and then starts ipykernel's IPKernelApp.
 
 A forked kernel, before any student code runs (isolated mode, i.e. inside bubblewrap):
-- gets its own mount namespace: a private /tmp, and of the slot directory only its job's ``work``
+- gets its own mount and IPC namespaces: a private /tmp and /dev/shm, and of the slot directory only its job's ``work``
   (read-write, the current directory) and ``run`` (the kernel's sockets), at the same paths;
 - drops every capability (the server keeps CAP_SYS_ADMIN only to build that view) and sets no_new_privs;
 - starts its own session, gets rlimits on address space, file size, processes and core dumps;
@@ -28,7 +28,7 @@ import signal
 import sys
 import time
 
-CLONE_NEWNS = 0x00020000
+CLONE_NEWNS, CLONE_NEWIPC = 0x00020000, 0x08000000
 MS_NOSUID, MS_NODEV, MS_BIND, MS_REC, MS_PRIVATE = 2, 4, 4096, 0x4000, 1 << 18
 MNT_DETACH = 2
 PR_SET_DUMPABLE, PR_CAPBSET_DROP, PR_SET_NO_NEW_PRIVS, PR_CAP_AMBIENT = 4, 24, 38, 47
@@ -65,10 +65,12 @@ def preload(modules):
 def private_view(job):
     """This process alone sees a fresh /tmp holding only job/work and job/run (same paths as outside)."""
     work, run = os.path.join(job, "work"), os.path.join(job, "run")
-    _check(libc.unshare(CLONE_NEWNS), "unshare")
+    _check(libc.unshare(CLONE_NEWNS | CLONE_NEWIPC), "unshare")  # IPC too: no System V segment outlives a job
     _mount(None, "/", None, MS_REC | MS_PRIVATE)
     _mount(job, HOLD, None, MS_BIND | MS_REC)
-    _mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777")
+    for shared in ("/tmp", "/dev/shm"):
+        if os.path.isdir(shared):
+            _mount("tmpfs", shared, "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777")
     slot = os.path.dirname(os.path.dirname(job))
     if os.path.isdir(slot):  # the slot lives outside /tmp: cover it too
         _mount("tmpfs", slot, "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777")

@@ -61,9 +61,9 @@ class DaskPool:
                                f"`dask worker {address}`")
         self.slots = sum(nthreads.values())
         if warm is not None:
-            from autograder.execute import warm_up
+            from autograder.execute import warm_up_soon
 
-            self._client.run(warm_up, warm, wait=False)  # one warm server per worker process, started now
+            self._client.run(warm_up_soon, warm)  # every worker starts its warm servers now, in the background
 
     def submit(self, job: dict):
         from autograder.execute import run_submission

@@ -1,0 +1,128 @@
+"""Warm kernels (autograder.warm, autograder.forkserver): fast, and nothing carries over between students.
+
+Each submission's kernel is a fork of a sandboxed server that imported the assignment's modules once.
+These tests run small notebooks one after another through the same server (as one grading slot
+does) and check what one student could leave behind for, or take from, the next.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from autograder import execute, warm
+from autograder.sandbox import Limits, check_available
+
+pytestmark = pytest.mark.xdist_group("grader")
+
+
+def run(*sources: str, preload=("numpy",)) -> tuple[dict, list[str]]:
+    """Execute code cells as one submission; returns the result and each cell's printed text."""
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(s) for s in sources])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    job = {"notebook": nbformat.writes(nb), "files": {"data.txt": b"mine\n"},
+           "limits": asdict(Limits(cell_timeout=20, notebook_timeout=60)), "mode": check_available(),
+           "execute_config": {"timeout": 20}, "env": {}, "preload": list(preload)}
+    result = execute.run_submission(job)
+    cells = nbformat.reads(result["notebook"], as_version=4).cells
+    printed = ["".join(o.get("text", "") + (o.get("evalue", "") if o.output_type == "error" else "")
+                       for o in c.outputs) for c in cells]
+    return result, printed
+
+
+def idle_servers() -> list[warm.ForkServer]:
+    return [s for servers in warm._idle.values() for s in servers]
+
+
+def test_the_same_warm_server_forks_a_fresh_kernel_for_each_submission():
+    _, first = run("import os, numpy\nprint(os.getpid(), os.getppid(), 'numpy' in __import__('sys').modules)")
+    server = idle_servers()
+    _, second = run("import os\nprint(os.getpid(), os.getppid())")
+    kernel_a, parent_a, preloaded = first[0].split()
+    kernel_b, parent_b = second[0].split()
+    assert preloaded == "True"
+    assert parent_a == parent_b and kernel_a != kernel_b  # one server, two kernels
+    assert [s.proc.pid for s in idle_servers()] == [s.proc.pid for s in server]
+    assert list((server[0].slot / "jobs").iterdir()) == []  # the last job's files are gone
+
+
+def test_nothing_one_student_leaves_reaches_the_next():
+    leave = r'''
+import os, subprocess, numpy, sys
+for path in ("/tmp/left.txt", "../left.txt", os.path.expanduser("~/left.txt"), "/dev/shm/left.txt"):
+    try:
+        open(path, "w").write("left")
+    except OSError:
+        pass
+subprocess.Popen(["sleep", "4244"], start_new_session=True)
+import ctypes
+ctypes.CDLL(None).shmget(4242, 4096, 0o1666)  # a System V shared memory segment, key 4242
+os.environ["LEFT"] = "1"
+numpy.LEFT = 1
+sys.modules["math"].pi = 3
+print(numpy.random.rand())'''
+    look = r'''
+import os, math, numpy, glob
+found = [p for p in ("/tmp/left.txt", "../left.txt", os.path.expanduser("~/left.txt"), "/dev/shm/left.txt")
+         if os.path.exists(p)]
+alive = [p for p in glob.glob("/proc/[0-9]*/cmdline") if b"4244" in open(p, "rb").read()]
+import ctypes
+segment = ctypes.CDLL(None).shmget(4242, 0, 0o666)  # -1: no such segment
+print(found, alive, segment, os.environ.get("LEFT"), hasattr(numpy, "LEFT"), math.pi > 3)
+print(numpy.random.rand())'''
+    _, first = run(leave)
+    _, second = run(look)
+    assert second[0].splitlines()[0] == "[] [] -1 None False True"
+    assert float(first[0]) != float(second[0].splitlines()[1])  # numpy's global generator is reseeded per kernel
+    assert not [p for p in Path("/proc").glob("[0-9]*/cmdline") if b"sleep\x004244" in _read(p)]
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return b""
+
+
+def test_a_kernel_has_no_capabilities_and_cannot_read_the_server():
+    probe = r'''
+import os
+status = dict(line.split(":", 1) for line in open("/proc/self/status"))
+caps = [status[k].strip() for k in ("CapEff", "CapPrm", "CapAmb", "NoNewPrivs")]
+server = os.getppid()
+denied = []
+for name in ("mem", "environ", "maps"):
+    try:
+        open(f"/proc/{server}/{name}", "rb").read(1)
+    except OSError:
+        denied.append(name)
+print(caps, denied, os.getcwd().endswith("/work"), open("data.txt").read().strip())'''
+    _, printed = run(probe)
+    assert printed[0].strip() == ("['0000000000000000', '0000000000000000', '0000000000000000', '1'] "
+                                  "['mem', 'environ', 'maps'] True mine")
+
+
+def test_a_student_who_kills_the_server_only_loses_their_own_run():
+    killed, printed = run("import os, signal\nos.kill(os.getppid(), signal.SIGKILL)\nimport time; time.sleep(2)",
+                          "print('after')")
+    assert killed["status"] in ("graded", "crashed")
+    _, again = run("print('next student runs')")
+    assert again == ["next student runs\n"]
+
+
+def test_preload_list_comes_from_the_source_notebook_imports():
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("%matplotlib inline\nimport numpy as np, pandas\nfrom sklearn.tree import X"),
+        nbformat.v4.new_code_cell("from . import local\nimport numpy\n!ls"),
+        nbformat.v4.new_markdown_cell("import os"),
+    ])
+    assert warm.imports_of(nb) == ["numpy", "pandas", "sklearn.tree"]
+
+
+def test_server_start_failure_is_one_clear_error(monkeypatch):
+    key = warm.ServerKey(mode="unsafe", preload=(), processes=64, env=(("PATH", "/nonexistent"),))
+    monkeypatch.setattr(warm, "SERVER_SOURCE", "import sys; sys.stderr.write('broken server\\n'); sys.exit(3)")
+    with pytest.raises(warm.ServerError, match="broken server"):
+        warm.ForkServer(key)
