@@ -38,18 +38,23 @@ def time_notebook(path: Path, timeout: int = 600) -> tuple[float, int]:
     return seconds, errors
 
 
-def warm_seconds(path: Path) -> float:
-    """The key's cells executed once more in a kernel that already ran them (imports paid): the floor's unit."""
+def warm_seconds(path: Path, repeats: int = 3) -> float:
+    """The key's cells executed again in a kernel that already ran them (imports paid): the floor's unit.
+
+    The fastest of ``repeats`` runs: a floor is what the machine can do, not what it did while busy."""
     nb = nbformat.read(str(path), as_version=4)
     client = NotebookClient(nb, timeout=600, allow_errors=True, resources={"metadata": {"path": str(path.parent)}})
     with client.setup_kernel():
         cells = [(i, c) for i, c in enumerate(nb.cells) if c.cell_type == "code"]
         for index, cell in cells:
             client.execute_cell(cell, index)
-        start = time.perf_counter()
-        for index, cell in cells:
-            client.execute_cell(cell, index)
-        return time.perf_counter() - start
+        best = float("inf")
+        for _ in range(repeats):
+            start = time.perf_counter()
+            for index, cell in cells:
+                client.execute_cell(cell, index)
+            best = min(best, time.perf_counter() - start)
+        return best
 
 
 def bench_class(course: Path) -> list[str]:
@@ -94,7 +99,7 @@ def race(console: Console, workers: int) -> None:
     table.add_row("stock nbgrader autograde", f"{stock_s:.1f}", "", "", "")
     table.add_row(f"autograder grade --workers {workers}", f"{ours_s:.1f}", f"{speedup:.2f}x faster",
                   f">= {SPEEDUP_TARGET}x", "yes" if speedup >= SPEEDUP_TARGET else "NO")
-    table.add_row(f"floor (warm key {unit:.1f} s x {n} / {cores})", f"{floor:.1f}", f"{to_floor:.2f}x the floor",
+    table.add_row(f"floor (warm key {unit:.2f} s x {n} / {cores})", f"{floor:.1f}", f"{to_floor:.2f}x the floor",
                   f"<= {FLOOR_TARGET}x", "yes" if to_floor <= FLOOR_TARGET else "NO")
     console.print(table)
     console.print(f"same gradebook scores both ways: {'yes' if same else 'NO'}")

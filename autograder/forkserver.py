@@ -62,6 +62,23 @@ def preload(modules):
     return loaded
 
 
+def warm_tracebacks():
+    """Format one throw-away traceback, as a kernel does for a failing cell: the first one costs ~60 ms of
+    lexer and style set-up, paid here once instead of by every submission with a failing test."""
+    try:
+        from IPython.core import ultratb
+
+        def fail():
+            raise AssertionError("warm-up")
+
+        try:
+            fail()
+        except AssertionError:
+            ultratb.AutoFormattedTB(mode="Context").structured_traceback(*sys.exc_info())
+    except BaseException:
+        pass
+
+
 def private_view(job):
     """This process alone sees a fresh /tmp holding only job/work and job/run (same paths as outside)."""
     work, run = os.path.join(job, "work"), os.path.join(job, "run")
@@ -195,6 +212,7 @@ def serve(config):
     os.chdir(config["cwd"])
     libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)  # no kernel may ptrace the server or read its memory
     loaded = preload(config["preload"])
+    warm_tracebacks()
     gc.freeze()  # the imported objects are never collected: a kernel's GC need not touch (and copy) their pages
     control_fds = (requests.fileno(), replies.fileno())
     exits, kernels = {}, set()

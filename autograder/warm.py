@@ -37,7 +37,10 @@ from autograder.sandbox import Limits
 
 SERVER_SOURCE = Path(forkserver.__file__).read_text()
 KERNEL_MODULES = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell", "ipykernel.debugger", "IPython",
-                  "matplotlib_inline.backend_inline", "jupyter_client.session")
+                  "matplotlib_inline.backend_inline", "jupyter_client.session",
+                  # what IPython imports for a kernel's first traceback: a failing test would pay it every time
+                  "stack_data", "executing", "asttokens", "pure_eval", "pygments.formatters.terminal256",
+                  "pygments.styles")
 START_TIMEOUT = 180
 REQUEST_TIMEOUT = 30
 
@@ -246,7 +249,21 @@ class ForkProvisioner(LocalProvisioner):
         except ValueError:
             raise RuntimeError(f"warm kernels run ipykernel only, not {cmd[:3]}") from None
         self.pid = km.server.spawn(argv, km.job, km.job_env, km.limits)
+        await self._sockets_bound()
         return self.connection_info
+
+    async def _sockets_bound(self, timeout: float = 30) -> None:
+        """Return once the kernel listens: a client that connects earlier waits zmq's 100 ms reconnect interval."""
+        import asyncio
+
+        km = self.parent
+        ports = [km.shell_port, km.iopub_port, km.stdin_port, km.control_port, km.hb_port]
+        sockets = [Path(f"{km.ip}-{port}") for port in ports]
+        deadline = time.monotonic() + timeout
+        while not all(s.exists() for s in sockets) and time.monotonic() < deadline:
+            if await self.poll() is not None:
+                return  # the kernel died: jupyter_client reports it
+            await asyncio.sleep(0.002)
 
     async def poll(self) -> int | None:
         if self.pid is None:
