@@ -1,11 +1,12 @@
-"""The jail a submission's kernel runs in: bubblewrap namespaces, resource limits, a pids cgroup.
+"""The sandbox a grading slot's kernels run in: bubblewrap namespaces, a pids cgroup, what must not be seen.
 
-Each kernel sees only read-only system directories, the Python installation and virtualenv, the
-`course` package, its own fresh working directory (read-write) and a private runtime directory for
-the kernel's Unix sockets. No network (a fresh network namespace, loopback only), no other
-processes (a fresh PID namespace: everything in it dies with the kernel), no capabilities, and
-rlimits on address space, file size and core dumps; a pids cgroup caps the process count when the
-cgroup file system is writable (RLIMIT_NPROC does not bind root).
+bubblewrap starts the slot's warm server (`autograder.forkserver`) with read-only system directories, the
+Python installation and virtualenv and the `course` package, and one writable directory (the slot's);
+no network (a fresh network namespace), its own PID namespace (everything in it dies with it), no
+environment but what is passed, and only CAP_SYS_ADMIN inside its own user namespace, which each forked
+kernel uses to build its private view and then drops with every other capability. A pids cgroup caps
+the process count where the cgroup file system is writable (RLIMIT_NPROC, set per kernel, does not
+bind root). Memory, file-size and core limits are set per kernel by the server.
 """
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from dataclasses import dataclass
@@ -64,8 +66,10 @@ def check_available(unsafe: bool = False) -> str:
         raise SandboxUnavailable(
             "bubblewrap (bwrap) is not installed, so student code cannot be isolated: "
             "`apt-get install bubblewrap` (or pass --unsafe to grade without a sandbox)")
-    probe = subprocess.run([bwrap, *base_args(Path("/"), None), "--", "/bin/true"],
-                           capture_output=True, text=True)
+    with tempfile.TemporaryDirectory(prefix="autograder-probe-") as slot:
+        (Path(slot) / "jobs").mkdir()
+        probe = subprocess.run(server_command(["/bin/true"], Path(slot), {}, None, FORK_HOLD),
+                               capture_output=True, text=True)
     if probe.returncode != 0:
         why = (probe.stderr.strip().splitlines() or ["unknown error"])[-1]
         raise SandboxUnavailable(
@@ -93,19 +97,6 @@ def _python_mounts() -> list[str]:
     """The interpreter, the virtualenv and the course package, all read-only at their own paths."""
     paths = {Path(sys.base_prefix).resolve(), Path(sys.prefix).resolve(), (REPO_ROOT / "course").resolve()}
     return [arg for p in sorted(paths) for arg in ("--ro-bind", str(p), str(p))]
-
-
-def base_args(work: Path, run: Path | None) -> list[str]:
-    args = ["--die-with-parent", "--unshare-all", "--unshare-user",
-            "--uid", "1000", "--gid", "1000", "--cap-drop", "ALL", "--clearenv",
-            "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--dir", "/var/tmp"]
-    args += _system_mounts() + _python_mounts()
-    if work != Path("/"):
-        args += ["--bind", str(work), str(work), "--chdir", str(work)]
-    if run is not None:
-        args += ["--bind", str(run), str(run)]
-    # Nothing outside the working directory, the run directory and /tmp (both private) is writable.
-    return args + ["--remount-ro", "/"]
 
 
 FORK_HOLD = "/autograder-job"  # must match autograder/forkserver.py's HOLD

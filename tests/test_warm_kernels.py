@@ -18,12 +18,12 @@ from autograder.sandbox import Limits, check_available
 pytestmark = pytest.mark.xdist_group("grader")
 
 
-def run(*sources: str, preload=("numpy",)) -> tuple[dict, list[str]]:
+def run(*sources: str, preload=("numpy",), mode: str | None = None) -> tuple[dict, list[str]]:
     """Execute code cells as one submission; returns the result and each cell's printed text."""
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(s) for s in sources])
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     job = {"notebook": nbformat.writes(nb), "files": {"data.txt": b"mine\n"},
-           "limits": asdict(Limits(cell_timeout=20, notebook_timeout=60)), "mode": check_available(),
+           "limits": asdict(Limits(cell_timeout=20, notebook_timeout=60)), "mode": mode or check_available(),
            "execute_config": {"timeout": 20}, "env": {}, "preload": list(preload)}
     result = execute.run_submission(job)
     cells = nbformat.reads(result["notebook"], as_version=4).cells
@@ -110,6 +110,20 @@ def test_a_student_who_kills_the_server_only_loses_their_own_run():
     assert killed["status"] in ("graded", "crashed")
     _, again = run("print('next student runs')")
     assert again == ["next student runs\n"]
+
+
+def test_unsafe_mode_runs_without_a_sandbox_and_cleans_up_only_its_own_kernel():
+    import subprocess
+
+    bystander = subprocess.Popen(["sleep", "30"])  # the grader's own processes are not a kernel's to kill
+    try:
+        result, printed = run("import os\nprint(os.path.exists('/proc/1/cmdline'), os.getcwd().endswith('/work'))",
+                              mode="unsafe")
+        assert result["sandbox"] == "unsafe" and printed == ["True True\n"]
+        assert bystander.poll() is None
+    finally:
+        bystander.kill()
+        bystander.wait()
 
 
 def test_preload_list_comes_from_the_source_notebook_imports():
