@@ -22,6 +22,7 @@ import shutil
 import sys
 import threading
 import time
+import warnings
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
@@ -186,7 +187,10 @@ def _main(*, assignment, course, submissions, workers, scheduler, force, unsafe,
                        execute_config=_execute_config(config), force=True,
                        preload=_assignment_imports(course, config, assignment))
         with pools.open_pool(workers=workers, scheduler=scheduler, warm=ctx.job_template()) as pool, \
-                faster_nbgrader():
+                faster_nbgrader(), warnings.catch_warnings():
+            # nbgrader's add_submission builds its rows before adding them to the session, which SQLAlchemy
+            # >= 2.0.19 warns about once per submission; the rows are added right after, so it is noise.
+            warnings.filterwarnings("ignore", message=r"Object of type <\w+> not in session")
             ctx.pool = pool
             outcomes += _grade_all(ctx, todo, ledger, progress)
     outcomes.sort(key=lambda o: o.student)

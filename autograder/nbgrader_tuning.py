@@ -1,4 +1,4 @@
-"""Two costs nbgrader pays again for every notebook, paid once while `autograder grade` runs.
+"""Costs nbgrader pays again for every notebook, paid once while `autograder grade` runs.
 
 nbgrader's own code does the grading; these only remove repeated set-up that does not change results:
 
@@ -6,8 +6,9 @@ nbgrader's own code does the grading; these only remove repeated set-up that doe
   *schema* against the meta-schema each time (a fifth of nbgrader's CPU per notebook): here the
   schema is checked once and its validator reused;
 - every `Gradebook(...)` creates a new SQLAlchemy engine, whose compiled-statement cache starts empty,
-  so every query is compiled again: here the Gradebooks opened during grading share one engine per
-  database URL (engines are thread-safe; each Gradebook still has its own session).
+  so every query is compiled again, and checks every table exists: here the Gradebooks opened during
+  grading share one engine per database URL (engines are thread-safe; each Gradebook still has its own
+  session), and the tables are checked once per engine.
 
 Both are undone when the context exits, so nothing outside grading sees them.
 """
@@ -67,11 +68,22 @@ def faster_nbgrader():
                 engines[key] = stock_create_engine(url, *args, **kwargs)
             return engines[key]
 
+    metadata, checked = api.Base.metadata, set()
+    stock_create_all = metadata.create_all
+
+    def create_all_once(bind=None, **kwargs):
+        if bind is None or id(bind) not in checked:
+            stock_create_all(bind=bind, **kwargs)
+            if bind is not None:
+                checked.add(id(bind))
+
     stock_jsonschema = common.jsonschema
     api.create_engine, common.jsonschema = shared_engine, _CachedSchemaJsonschema()
+    metadata.create_all = create_all_once
     try:
         yield
     finally:
         api.create_engine, common.jsonschema = stock_create_engine, stock_jsonschema
+        del metadata.create_all  # the class's method again
         for engine in engines.values():
             engine.dispose()
