@@ -21,7 +21,7 @@ import nbformat
 from nbformat.notebooknode import NotebookNode
 from nbgrader.preprocessors import Execute
 
-from autograder import warm
+from autograder import sandbox, warm
 from autograder.sandbox import Limits
 
 VERSIONED = ("nbgrader", "nbclient", "ipykernel", "numpy", "pandas", "scikit-learn", "scipy", "matplotlib",
@@ -124,6 +124,19 @@ def warm_up_soon(job: dict) -> None:
     threading.Thread(target=start, name="autograder-warm-up", daemon=True).start()
 
 
+def worker_name() -> str:
+    """Where a submission ran: the host, and the Dask worker's name when it ran on a cluster."""
+    host = os.uname().nodename
+    if "distributed" not in sys.modules:  # a local slot: do not pay Dask's import to find that out
+        return host
+    from distributed import get_worker
+
+    try:
+        return f"{host}/{get_worker().name}"
+    except ValueError:  # not inside a Dask task
+        return host
+
+
 def run_submission(job: dict) -> dict:
     """Execute ``job['notebook']`` (sanitized JSON) in a sandbox; returns the executed JSON and what happened.
 
@@ -135,6 +148,9 @@ def run_submission(job: dict) -> dict:
     limits = Limits(**job["limits"])
     nb = notebook_from_json(job["notebook"])
     key = server_key(job)
+    if job["mode"] == "bwrap" and sandbox.bwrap_path() is None:  # a cluster worker set up without it
+        raise sandbox.SandboxUnavailable(f"bubblewrap (bwrap) is not installed on the worker {worker_name()}: "
+                                         "`apt-get install bubblewrap` there, or stop that worker")
     base = dict(key.env)
     server = warm.acquire(key)
     folder = None
@@ -156,7 +172,7 @@ def run_submission(job: dict) -> dict:
             "truncated": executor.truncated,
             "seconds": time.perf_counter() - start,
             "versions": dict(versions()),
-            "worker": os.uname().nodename,
+            "worker": worker_name(),
             "sandbox": job["mode"],
         }
     finally:

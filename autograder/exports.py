@@ -16,10 +16,10 @@ def main(*, assignment: str, course: Path, outcomes: list) -> dict[str, Path]:
     with grades.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(["student", "assignment", "score", "max_score", "needs_manual_grade", "status", "reason",
-                         "seconds", "graded_at", "sandbox", "versions"])
+                         "seconds", "graded_at", "worker", "sandbox", "versions"])
         for o in outcomes:
             writer.writerow([o.student, assignment, f"{o.score:g}", f"{o.max_score:g}", o.needs_manual, o.status,
-                             o.reason, f"{o.seconds:.1f}", o.graded_at, o.sandbox,
+                             o.reason, f"{o.seconds:.1f}", o.graded_at, o.worker, o.sandbox,
                              json.dumps(o.versions, sort_keys=True)])
     canvas = folder / "canvas.csv"
     column = f"{assignment} ({max((o.max_score for o in outcomes), default=0):g})"

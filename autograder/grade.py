@@ -80,6 +80,9 @@ class RemoteExecute(NbGraderPreprocessor):
         ctx.lock.release()
         try:
             result = future.result()
+        except Exception as exc:  # the worker's own words reach the reason, not nbgrader's traceback
+            _local.worker_error = f"{type(exc).__name__}: {str(exc).splitlines()[0][:300] if str(exc) else ''}"
+            raise
         finally:
             ctx.lock.acquire()
         _local.result = result
@@ -172,10 +175,13 @@ def _main(*, assignment, course, submissions, workers, scheduler, force, unsafe,
     ledger = course / LEDGER_DIR / assignment
     ledger.mkdir(parents=True, exist_ok=True)
     todo, done = [], []
+    in_gradebook = _students_in_gradebook(config, assignment)
     for student in found:
         previous = _read_ledger(ledger, student)
-        if not force and previous is not None and previous.digest == submission_digest(course, config, student,
-                                                                                         assignment):
+        # Skipped only when this very submission was graded and its row is still in the gradebook (a
+        # gradebook made anew since forgets what the ledger remembers).
+        if not force and previous is not None and student in in_gradebook \
+                and previous.digest == submission_digest(course, config, student, assignment):
             previous.skipped = True
             done.append(previous)
         else:
@@ -260,6 +266,7 @@ def grade_one(ctx: _Context, student: str) -> Outcome:
     """Grade one student; never raises (a failure becomes a zero row and its reason)."""
     _local.ctx = ctx
     _local.result = None
+    _local.worker_error = None
     start = time.perf_counter()
     outcome = Outcome(student=student, status="graded",
                       digest=submission_digest(ctx.course, ctx.config, student, ctx.assignment))
@@ -268,7 +275,7 @@ def grade_one(ctx: _Context, student: str) -> Outcome:
             _grade_locked(ctx, student, outcome)
         except Exception as exc:  # never stop the batch
             outcome.status = "error"
-            outcome.reasons.append(f"grading failed: {type(exc).__name__}: {str(exc).splitlines()[0][:200]}")
+            outcome.reasons.append(f"grading failed: {type(exc).__name__}: {str(exc).splitlines()[0][:400]}")
             try:
                 _zero_rows(ctx, student, None)
             except Exception as inner:
@@ -311,6 +318,8 @@ def _grade_locked(ctx: _Context, student: str, outcome: Outcome) -> None:
         try:
             app.start()
         except Exception:
+            if _local.worker_error:
+                raise RuntimeError(_local.worker_error) from None
             lines = [line for line in log.getvalue().splitlines() if line.strip()]
             raise RuntimeError(_last_error(lines)) from None
         finally:
@@ -437,6 +446,15 @@ def _totals(ctx: _Context, student: str) -> tuple[float, float, bool]:
         except MissingEntry:
             return 0.0, float(gb.find_assignment(ctx.assignment).max_score), False
         return float(submission.score), float(submission.max_score), bool(submission.needs_manual_grade)
+
+
+def _students_in_gradebook(config, assignment: str) -> set[str]:
+    from nbgrader.api import Gradebook
+    from nbgrader.coursedir import CourseDirectory
+
+    coursedir = CourseDirectory(config=config)
+    with Gradebook(coursedir.db_url, coursedir.course_id) as gb:
+        return {submission.student.id for submission in gb.assignment_submissions(assignment)}
 
 
 def _coursedir(ctx: _Context):

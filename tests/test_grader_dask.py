@@ -1,11 +1,14 @@
 """`autograder grade --scheduler`: a real `dask scheduler` and two `dask worker` processes on loopback."""
 from __future__ import annotations
 
+import csv
+import os
 import shutil
 import socket
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -17,6 +20,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("grader")]
 ASSIGNMENT = "01-data-quality"
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "submitted"
 STUDENTS = ["os-exit", "deleted-test", "invalid-json", "missing-notebook"]
+BLANK = ["blank-1", "blank-2"]
 
 
 def free_port() -> int:
@@ -25,24 +29,25 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture
-def cluster(tmp_path):
+@contextmanager
+def dask_cluster(tmp_path: Path, workers: int, worker_env: dict | None = None):
+    """A `dask scheduler` and ``workers`` single-thread `dask worker` processes on loopback; yields the address."""
     port = free_port()
     address = f"tcp://127.0.0.1:{port}"
     dask = [sys.executable, "-m", "distributed.cli.dask_scheduler"]
     logs = (tmp_path / "dask.log").open("w")
     procs = [subprocess.Popen([*dask, "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"],
                               stdout=logs, stderr=subprocess.STDOUT)]
-    for n in range(2):
+    for n in range(workers):
         procs.append(subprocess.Popen(
             [sys.executable, "-m", "distributed.cli.dask_worker", address, "--nthreads", "1", "--nworkers", "1",
              "--no-dashboard", "--name", f"w{n}", "--local-directory", str(tmp_path / f"w{n}")],
-            stdout=logs, stderr=subprocess.STDOUT))
+            stdout=logs, stderr=subprocess.STDOUT, env={**os.environ, **(worker_env or {})}))
     try:
         from distributed import Client
 
         with Client(address, timeout="30s") as client:
-            client.wait_for_workers(2, timeout=60)
+            client.wait_for_workers(workers, timeout=60)
         yield address
     finally:
         for proc in reversed(procs):
@@ -56,20 +61,33 @@ def cluster(tmp_path):
         logs.close()
 
 
+@pytest.fixture
+def cluster(tmp_path):
+    with dask_cluster(tmp_path, workers=2) as address:
+        yield address
+
+
 def test_grade_through_a_dask_cluster(tmp_path, cluster, capsys):
     course = nbgrader_batch.make_course(tmp_path / "course", [ASSIGNMENT])
     for student in STUDENTS:
         shutil.copytree(FIXTURES / student, course / "submitted" / student)
+    blank = (course / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").read_text()
+    for student in BLANK:  # enough notebooks to execute that both single-thread workers get some
+        nbgrader_batch.submit(course, student, ASSIGNMENT, {f"{ASSIGNMENT}.ipynb": blank})
     code = cli.main(["grade", ASSIGNMENT, "--course", str(course), "--scheduler", cluster, "--quiet",
                      "--no-feedback", "--no-report"])
     out = capsys.readouterr().out
     assert code == 0, out
     scores = nbgrader_batch.scores(course, ASSIGNMENT)
-    assert sorted(scores) == sorted(STUDENTS)
+    assert sorted(scores) == sorted(STUDENTS + BLANK)
     points = {s: sum(c.score for c in cells.values() if not c.needs_manual_grade) for s, cells in scores.items()}
-    assert points == {"os-exit": 4, "deleted-test": 0, "invalid-json": 0, "missing-notebook": 0}
-    grades = (course / "exports" / ASSIGNMENT / "grades.csv").read_text()
-    assert "crashed" in grades and "invalid" in grades and "missing" in grades
+    assert points == {"os-exit": 4, "deleted-test": 0, "invalid-json": 0, "missing-notebook": 0,
+                      "blank-1": 0, "blank-2": 0}
+    with (course / "exports" / ASSIGNMENT / "grades.csv").open() as handle:
+        grades = {row["student"]: row for row in csv.DictReader(handle)}
+    assert {grades[s]["status"] for s in STUDENTS} == {"crashed", "graded", "invalid", "missing"}
+    executed = [s for s in STUDENTS + BLANK if grades[s]["status"] in ("graded", "crashed")]
+    assert {grades[s]["worker"].rsplit("/", 1)[-1] for s in executed} == {"w0", "w1"}  # both machines worked
 
 
 def test_unreachable_scheduler_is_one_clear_line(tmp_path, capsys):
@@ -79,3 +97,17 @@ def test_unreachable_scheduler_is_one_clear_line(tmp_path, capsys):
                      "--quiet"])
     err = capsys.readouterr().err.strip().splitlines()
     assert code == 2 and len(err) == 1 and "dask scheduler" in err[0]
+
+
+def test_a_worker_without_bubblewrap_is_named_in_the_reason(tmp_path, capsys):
+    course = nbgrader_batch.make_course(tmp_path / "course", [ASSIGNMENT])
+    shutil.copytree(FIXTURES / "os-exit", course / "submitted" / "os-exit")
+    no_bwrap = {"PATH": str(Path(sys.executable).parent)}  # a grading machine set up without `make venv` as root
+    with dask_cluster(tmp_path, workers=1, worker_env=no_bwrap) as address:
+        code = cli.main(["grade", ASSIGNMENT, "--course", str(course), "--scheduler", address, "--quiet",
+                         "--no-feedback", "--no-report"])
+    assert code == 0, capsys.readouterr().err
+    with (course / "exports" / ASSIGNMENT / "grades.csv").open() as handle:
+        (row,) = list(csv.DictReader(handle))
+    assert row["status"] == "error" and row["score"] == "0"
+    assert "bubblewrap (bwrap) is not installed on the worker" in row["reason"] and "/w0" in row["reason"]

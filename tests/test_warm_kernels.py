@@ -140,3 +140,11 @@ def test_server_start_failure_is_one_clear_error(monkeypatch):
     monkeypatch.setattr(warm, "SERVER_SOURCE", "import sys; sys.stderr.write('broken server\\n'); sys.exit(3)")
     with pytest.raises(warm.ServerError, match="broken server"):
         warm.ForkServer(key)
+
+
+def test_a_cluster_worker_without_bubblewrap_refuses_in_one_clear_line(monkeypatch):
+    from autograder import sandbox
+
+    monkeypatch.setattr(sandbox, "bwrap_path", lambda: None)
+    with pytest.raises(sandbox.SandboxUnavailable, match=r"not installed on the worker .*apt-get install bubblewrap"):
+        run("print('never runs')", mode="bwrap")

@@ -1,0 +1,100 @@
+"""Killing `autograder grade` mid-batch loses nothing: the next run grades each remaining submission once.
+
+One real kill (SIGKILL to the grader's process group, as a crash or a closed terminal would), then the
+reruns an instructor would type: plain (only what is left), after a gradebook row was removed (that
+student again), and `--force` (everyone).
+"""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from autograder import grade, nbgrader_batch, simulated
+
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("grader")]
+
+ASSIGNMENT = "01-data-quality"
+REPO = nbgrader_batch.REPO_ROOT
+
+
+def submit_class(course: Path) -> list[str]:
+    key = simulated.read(REPO / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb")
+    blank = simulated.read(course / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb")
+    students = {"key": key, "blank": blank, "cheat": simulated.cheat(key)}
+    for keep in (2, 4, 6):
+        students[f"partial-{keep}"] = simulated.partial(key, blank, keep)
+    for student, nb in students.items():
+        nbgrader_batch.submit(course, student, ASSIGNMENT, {f"{ASSIGNMENT}.ipynb": simulated.to_json(nb)})
+    return sorted(students)
+
+
+def ledger_entries(course: Path) -> set[str]:
+    return {p.stem for p in (course / grade.LEDGER_DIR / ASSIGNMENT).glob("*.json")}
+
+
+def processes_mentioning(text: str) -> list[str]:
+    found = []
+    for proc in Path("/proc").glob("[0-9]*"):
+        try:
+            if text.encode() in (proc / "cmdline").read_bytes():
+                found.append(proc.name)
+        except OSError:
+            pass
+    return found
+
+
+def kill_when_some_are_graded(course: Path, total: int) -> set[str]:
+    """Start the grader as an instructor would, SIGKILL it once two students are recorded; returns those."""
+    argv = [sys.executable, "-m", "autograder.cli", "grade", ASSIGNMENT, "--course", str(course), "--workers", "1",
+            "--quiet", "--no-feedback", "--no-report"]
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+    deadline = time.monotonic() + 300
+    try:
+        while len(ledger_entries(course)) < 2 and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        os.killpg(proc.pid, signal.SIGKILL)
+        stderr = proc.communicate()[1].decode(errors="replace")
+    graded = ledger_entries(course)
+    assert 2 <= len(graded) < total, f"the grader was not stopped mid-batch: {sorted(graded)}\n{stderr[-2000:]}"
+    return graded
+
+
+def test_a_killed_batch_resumes_where_it_stopped(tmp_path):
+    course = nbgrader_batch.make_course(tmp_path / "course", [ASSIGNMENT])
+    students = submit_class(course)
+    before_kill = kill_when_some_are_graded(course, len(students))
+
+    deadline = time.monotonic() + 10  # bubblewrap's --die-with-parent takes the sandbox down with the grader
+    while processes_mentioning("autograder-slot-") and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert processes_mentioning("autograder-slot-") == []
+
+    again = grade.main(assignment=ASSIGNMENT, course=course, workers=2, progress=False, feedback=False, report=False,
+                       exports=False)
+    assert sorted(o.student for o in again) == students  # everyone once in the summary
+    assert sorted(o.student for o in again if not o.skipped) == sorted(set(students) - before_kill)
+    scores = nbgrader_batch.scores(course, ASSIGNMENT)
+    assert sorted(scores) == students
+    points = {s: sum(c.score for c in cells.values() if not c.needs_manual_grade) for s, cells in scores.items()}
+    assert points["key"] == max(points.values()) > points["partial-2"] > 0 == points["blank"] == points["cheat"]
+
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}", "trustworthy-ml") as gb:
+        gb.remove_submission(ASSIGNMENT, "partial-4")  # e.g. deleted in formgrader: the ledger alone is not enough
+    regraded = grade.main(assignment=ASSIGNMENT, course=course, workers=2, progress=False, feedback=False,
+                          report=False, exports=False)
+    assert [o.student for o in regraded if not o.skipped] == ["partial-4"]
+    assert nbgrader_batch.scores(course, ASSIGNMENT) == scores
+
+    forced = grade.main(assignment=ASSIGNMENT, course=course, workers=2, force=True, progress=False, feedback=False,
+                        report=False, exports=False)
+    assert [o.student for o in forced if not o.skipped] == students
+    assert nbgrader_batch.scores(course, ASSIGNMENT) == scores
