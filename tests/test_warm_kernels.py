@@ -18,12 +18,13 @@ from autograder.sandbox import Limits, check_available
 pytestmark = pytest.mark.xdist_group("grader")
 
 
-def run(*sources: str, preload=("numpy",), mode: str | None = None) -> tuple[dict, list[str]]:
+def run(*sources: str, preload=("numpy",), mode: str | None = None,
+        limits: Limits = Limits(cell_timeout=20, notebook_timeout=60)) -> tuple[dict, list[str]]:
     """Execute code cells as one submission; returns the result and each cell's printed text."""
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(s) for s in sources])
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     job = {"notebook": nbformat.writes(nb), "files": {"data.txt": b"mine\n"},
-           "limits": asdict(Limits(cell_timeout=20, notebook_timeout=60)), "mode": mode or check_available(),
+           "limits": asdict(limits), "mode": mode or check_available(),
            "execute_config": {"timeout": 20}, "env": {}, "preload": list(preload)}
     result = execute.run_submission(job)
     cells = nbformat.reads(result["notebook"], as_version=4).cells
@@ -102,6 +103,21 @@ print(caps, denied, os.getcwd().endswith("/work"), open("data.txt").read().strip
     _, printed = run(probe)
     assert printed[0].strip() == ("['0000000000000000', '0000000000000000', '0000000000000000', '1'] "
                                   "['mem', 'environ', 'maps'] True mine")
+
+
+def test_a_fork_bomb_stops_at_the_process_limit_and_leaves_nothing_behind():
+    bomb = r'''
+import subprocess
+started = []
+try:
+    for _ in range(500):
+        started.append(subprocess.Popen(["sleep", "4245"]))
+except OSError as exc:
+    print(len(started), exc.errno)'''
+    result, printed = run(bomb, limits=Limits(processes=24, cell_timeout=20, notebook_timeout=60))
+    count, errno = printed[0].split()
+    assert 0 < int(count) < 24 and int(errno) == 11, printed  # EAGAIN: the limit, not the loop, ended it
+    assert not [p for p in Path("/proc").glob("[0-9]*/cmdline") if b"sleep\x004245" in _read(p)]
 
 
 def test_a_student_who_kills_the_server_only_loses_their_own_run():
