@@ -41,6 +41,7 @@ KERNEL_MODULES = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshe
                   # what IPython imports for a kernel's first traceback: a failing test would pay it every time
                   "stack_data", "executing", "asttokens", "pure_eval", "pygments.formatters.terminal256",
                   "pygments.styles")
+SLOT_PREFIX = "autograder-slot-"
 START_TIMEOUT = 180
 REQUEST_TIMEOUT = 30
 
@@ -62,7 +63,9 @@ class ServerKey:
 class ForkServer:
     def __init__(self, key: ServerKey):
         self.key = key
-        self.slot = Path(tempfile.mkdtemp(prefix="autograder-slot-"))
+        _remove_abandoned_slots()
+        self.slot = Path(tempfile.mkdtemp(prefix=SLOT_PREFIX))
+        (self.slot / "owner").write_text(str(os.getpid()))
         (self.slot / "jobs").mkdir()
         mpl = self.slot / "mpl"
         _seed_matplotlib_cache(mpl)
@@ -170,6 +173,23 @@ class ForkServer:
         self._log.close()
         sandbox.remove_cgroup(self.cgroup)
         shutil.rmtree(self.slot, ignore_errors=True)
+
+
+def _remove_abandoned_slots() -> None:
+    """Delete the slot directories (students' files included) of graders that were killed before cleaning up."""
+    for slot in Path(tempfile.gettempdir()).glob(f"{SLOT_PREFIX}*"):
+        try:
+            owner = int((slot / "owner").read_text())
+            if slot.stat().st_uid != os.getuid():
+                continue
+        except (OSError, ValueError):
+            continue  # not finished being created, or not ours
+        try:
+            os.kill(owner, 0)
+        except ProcessLookupError:
+            shutil.rmtree(slot, ignore_errors=True)
+        except PermissionError:
+            pass  # alive, someone else's
 
 
 def _processes_of_this_user() -> int:

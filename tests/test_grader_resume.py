@@ -10,6 +10,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -49,8 +50,10 @@ def processes_mentioning(text: str) -> list[str]:
     return found
 
 
-def kill_when_some_are_graded(course: Path, total: int) -> set[str]:
-    """Start the grader as an instructor would, SIGKILL it once two students are recorded; returns those."""
+def kill_when_some_are_graded(course: Path, total: int) -> tuple[set[str], int]:
+    """Start the grader as an instructor would and SIGKILL it once two students are recorded.
+
+    Returns the students recorded and the grader's pid."""
     argv = [sys.executable, "-m", "autograder.cli", "grade", ASSIGNMENT, "--course", str(course), "--workers", "1",
             "--quiet", "--no-feedback", "--no-report"]
     proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
@@ -63,22 +66,30 @@ def kill_when_some_are_graded(course: Path, total: int) -> set[str]:
         stderr = proc.communicate()[1].decode(errors="replace")
     graded = ledger_entries(course)
     assert 2 <= len(graded) < total, f"the grader was not stopped mid-batch: {sorted(graded)}\n{stderr[-2000:]}"
-    return graded
+    return graded, proc.pid
+
+
+def slots_of(pid: int) -> list[Path]:
+    return [slot for slot in Path(tempfile.gettempdir()).glob("autograder-slot-*")
+            if (slot / "owner").exists() and (slot / "owner").read_text() == str(pid)]
 
 
 def test_a_killed_batch_resumes_where_it_stopped(tmp_path):
     course = nbgrader_batch.make_course(tmp_path / "course", [ASSIGNMENT])
     students = submit_class(course)
-    before_kill = kill_when_some_are_graded(course, len(students))
+    before_kill, grader = kill_when_some_are_graded(course, len(students))
 
+    abandoned = slots_of(grader)
+    assert abandoned
     deadline = time.monotonic() + 10  # bubblewrap's --die-with-parent takes the sandbox down with the grader
-    while processes_mentioning("autograder-slot-") and time.monotonic() < deadline:
+    while any(processes_mentioning(str(slot)) for slot in abandoned) and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert processes_mentioning("autograder-slot-") == []
+    assert [p for slot in abandoned for p in processes_mentioning(str(slot))] == []
 
     again = grade.main(assignment=ASSIGNMENT, course=course, workers=2, progress=False, feedback=False, report=False,
                        exports=False)
     assert sorted(o.student for o in again) == students  # everyone once in the summary
+    assert not any(slot.exists() for slot in abandoned)  # the killed run's files (students' too) are gone
     assert sorted(o.student for o in again if not o.skipped) == sorted(set(students) - before_kill)
     scores = nbgrader_batch.scores(course, ASSIGNMENT)
     assert sorted(scores) == students
