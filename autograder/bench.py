@@ -59,16 +59,7 @@ def warm_seconds(path: Path, repeats: int = 3) -> float:
 
 def bench_class(course: Path) -> list[str]:
     """24 submissions: the key, the blank, three partial attempts, an always-equal cheat, 18 mistakes."""
-    key = simulated.read(REPO_ROOT / "source" / CLASS_ASSIGNMENT / f"{CLASS_ASSIGNMENT}.ipynb")
-    blank = simulated.read(course / "release" / CLASS_ASSIGNMENT / f"{CLASS_ASSIGNMENT}.ipynb")
-    students = {"key": key, "blank": blank, "cheat": simulated.cheat(key)}
-    for keep in (2, 4, 6):
-        students[f"partial-{keep}"] = simulated.partial(key, blank, keep)
-    for wrong in simulated.wrong_answers(CLASS_ASSIGNMENT, REPO_ROOT)[:18]:
-        students[f"wrong-{wrong.name}"] = simulated.with_cell(key, wrong.cell, wrong.code)
-    for student, nb in students.items():
-        nbgrader_batch.submit(course, student, CLASS_ASSIGNMENT, {f"{CLASS_ASSIGNMENT}.ipynb": simulated.to_json(nb)})
-    return sorted(students)
+    return simulated.simulated_class(course, CLASS_ASSIGNMENT, partial_attempts=(2, 4, 6), mistakes=18)
 
 
 def race(console: Console, workers: int) -> None:

@@ -54,7 +54,8 @@ def main(*, assignment: str, course: Path, students: list[str]) -> Path:
             result = api.generate_feedback(assignment, student, force=True)
             if result["success"]:
                 continue
-            why = "feedback could not be generated: " + (result.get("error") or "").strip().splitlines()[-1:][0]
+            last = ((result.get("error") or result.get("log") or "").strip().splitlines() or ["no message"])[-1]
+            why = f"feedback could not be generated: {last}"
         else:
             outcome = outcomes.get(student)
             why = outcome.reason if outcome else "no gradable notebook"

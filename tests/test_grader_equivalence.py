@@ -8,20 +8,11 @@ from autograder import grade, nbgrader_batch, simulated
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("grader")]
 
 ASSIGNMENT = "01-data-quality"
-REPO = nbgrader_batch.REPO_ROOT
 
 
 def small_class(course) -> list[str]:
     """The key, the blank release, half done, a catalogued mistake and an always-equal cheat."""
-    key = simulated.read(REPO / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb")
-    blank = simulated.read(course / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb")
-    wrong = simulated.wrong_answers(ASSIGNMENT, REPO)
-    students = {"key": key, "blank": blank, "half": simulated.partial(key, blank, 3),
-                f"wrong-{wrong[0].name}": simulated.with_cell(key, wrong[0].cell, wrong[0].code),
-                "cheat": simulated.cheat(key)}
-    for student, nb in students.items():
-        nbgrader_batch.submit(course, student, ASSIGNMENT, {f"{ASSIGNMENT}.ipynb": simulated.to_json(nb)})
-    return sorted(students)
+    return simulated.simulated_class(course, ASSIGNMENT, partial_attempts=(3,), mistakes=1)
 
 
 def test_same_scores_as_stock_nbgrader(tmp_path):
@@ -36,7 +27,7 @@ def test_same_scores_as_stock_nbgrader(tmp_path):
     assert [o.status for o in outcomes] == ["graded"] * len(students), [o.reason for o in outcomes]
     expected, got = nbgrader_batch.scores(stock, ASSIGNMENT), nbgrader_batch.scores(ours, ASSIGNMENT)
     assert got == expected
-    assert 0 < sum(s.score for s in got["half"].values()) < sum(s.score for s in got["key"].values())
+    assert 0 < sum(s.score for s in got["partial-3"].values()) < sum(s.score for s in got["key"].values())
     # The autograded notebooks differ only where the sandbox shows (paths), never in grade metadata.
     for student in students:
         path = f"autograded/{student}/{ASSIGNMENT}/{ASSIGNMENT}.ipynb"

@@ -21,18 +21,6 @@ from autograder import grade, nbgrader_batch, simulated
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("grader")]
 
 ASSIGNMENT = "01-data-quality"
-REPO = nbgrader_batch.REPO_ROOT
-
-
-def submit_class(course: Path) -> list[str]:
-    key = simulated.read(REPO / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb")
-    blank = simulated.read(course / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb")
-    students = {"key": key, "blank": blank, "cheat": simulated.cheat(key)}
-    for keep in (2, 4, 6):
-        students[f"partial-{keep}"] = simulated.partial(key, blank, keep)
-    for student, nb in students.items():
-        nbgrader_batch.submit(course, student, ASSIGNMENT, {f"{ASSIGNMENT}.ipynb": simulated.to_json(nb)})
-    return sorted(students)
 
 
 def ledger_entries(course: Path) -> set[str]:
@@ -76,7 +64,7 @@ def slots_of(pid: int) -> list[Path]:
 
 def test_a_killed_batch_resumes_where_it_stopped(tmp_path):
     course = nbgrader_batch.make_course(tmp_path / "course", [ASSIGNMENT])
-    students = submit_class(course)
+    students = simulated.simulated_class(course, ASSIGNMENT, partial_attempts=(2, 4, 6))
     before_kill, grader = kill_when_some_are_graded(course, len(students))
 
     abandoned = slots_of(grader)
