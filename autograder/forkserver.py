@@ -6,7 +6,8 @@ pandas, scikit-learn, matplotlib, ipykernel...). It never runs student code itse
 fork that first leaves the server's view of the world and then starts ipykernel's IPKernelApp.
 
 A forked kernel, before any student code runs (isolated mode, i.e. inside bubblewrap):
-- gets its own mount and IPC namespaces: a private /tmp and /dev/shm, and of the slot directory only its job's ``work``
+- gets its own mount and IPC namespaces: a private /tmp (showing only the read-only paths every kernel needs
+  that live under /tmp, e.g. a course cloned there) and /dev/shm, and of the slot directory only its job's ``work``
   (read-write, the current directory) and ``run`` (the kernel's sockets), at the same paths;
 - drops every capability (the server keeps CAP_SYS_ADMIN only to build that view) and sets no_new_privs;
 - starts its own session, gets rlimits on address space, file size, processes and core dumps;
@@ -34,7 +35,8 @@ MNT_DETACH = 2
 PR_SET_DUMPABLE, PR_CAPBSET_DROP, PR_SET_NO_NEW_PRIVS, PR_CAP_AMBIENT = 4, 24, 38, 47
 PR_CAP_AMBIENT_CLEAR_ALL = 4
 LINUX_CAPABILITY_VERSION_3 = 0x20080522
-HOLD = "/autograder-job"  # an empty mount point bubblewrap creates, used while building a kernel's view
+HOLD = "/autograder-job"  # empty mount points bubblewrap creates, used while building a kernel's view
+NEW_TMP = "/autograder-tmp"
 
 libc = ctypes.CDLL(None, use_errno=True)
 
@@ -79,15 +81,26 @@ def warm_tracebacks():
         pass
 
 
-def private_view(job):
-    """This process alone sees a fresh /tmp holding only job/work and job/run (same paths as outside)."""
+def private_view(job, keep=()):
+    """This process alone sees a fresh /tmp holding only job/work and job/run (same paths as outside).
+
+    ``keep``: read-only paths every kernel needs (the interpreter, the virtualenv, the course package);
+    those that live under /tmp (a course cloned there) are shown in the fresh /tmp too."""
     work, run = os.path.join(job, "work"), os.path.join(job, "run")
     _check(libc.unshare(CLONE_NEWNS | CLONE_NEWIPC), "unshare")  # IPC too: no System V segment outlives a job
     _mount(None, "/", None, MS_REC | MS_PRIVATE)
     _mount(job, HOLD, None, MS_BIND | MS_REC)
-    for shared in ("/tmp", "/dev/shm"):
-        if os.path.isdir(shared):
-            _mount("tmpfs", shared, "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777")
+    _mount("tmpfs", NEW_TMP, "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777")
+    for path in keep:
+        inside = os.path.relpath(path, "/tmp")
+        if inside != "." and not inside.startswith("..") and os.path.isdir(path):
+            target = os.path.join(NEW_TMP, inside)
+            os.makedirs(target, exist_ok=True)
+            _mount(path, target, None, MS_BIND | MS_REC)  # a bind keeps bubblewrap's read-only flag
+    _mount(NEW_TMP, "/tmp", None, MS_BIND | MS_REC)
+    _check(libc.umount2(NEW_TMP.encode(), MNT_DETACH), "umount")
+    if os.path.isdir("/dev/shm"):
+        _mount("tmpfs", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777")
     slot = os.path.dirname(os.path.dirname(job))
     if os.path.isdir(slot):  # the slot lives outside /tmp: cover it too
         _mount("tmpfs", slot, "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777")
@@ -119,7 +132,7 @@ def drop_privileges():
         raise OSError("capabilities survived the drop")
 
 
-def become_kernel(request, isolated, control_fds):
+def become_kernel(request, isolated, control_fds, keep=()):
     """In the forked child: build the sandbox view, then run ipykernel. Never returns."""
     try:
         devnull = os.open(os.devnull, os.O_RDWR)
@@ -129,7 +142,7 @@ def become_kernel(request, isolated, control_fds):
             os.close(fd)
         os.setsid()  # jupyter_client interrupts the kernel's process group, never the server
         if isolated:
-            private_view(request["job"])
+            private_view(request["job"], keep)
             drop_privileges()
         libc.prctl(PR_SET_DUMPABLE, 1, 0, 0, 0)  # the kernel may read its own /proc entries
         limits = request["limits"]
@@ -228,7 +241,7 @@ def serve(config):
         if op == "spawn":
             pid = os.fork()
             if pid == 0:
-                become_kernel(request, isolated, control_fds)
+                become_kernel(request, isolated, control_fds, config.get("keep", ()))
             kernels.add(pid)
             reply({"pid": pid})
         elif op == "poll":

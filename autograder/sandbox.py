@@ -68,7 +68,7 @@ def check_available(unsafe: bool = False) -> str:
             "`apt-get install bubblewrap` (or pass --unsafe to grade without a sandbox)")
     with tempfile.TemporaryDirectory(prefix="autograder-probe-") as slot:
         (Path(slot) / "jobs").mkdir()
-        probe = subprocess.run(server_command(["/bin/true"], Path(slot), {}, None, FORK_HOLD),
+        probe = subprocess.run(server_command(["/bin/true"], Path(slot), {}, None, FORK_HOLDS),
                                capture_output=True, text=True)
     if probe.returncode != 0:
         why = (probe.stderr.strip().splitlines() or ["unknown error"])[-1]
@@ -93,25 +93,30 @@ def _system_mounts() -> list[str]:
     return args
 
 
+def kept_paths() -> list[Path]:
+    """What every kernel sees, read-only at its own path: the interpreter, the virtualenv, the course package."""
+    return sorted({Path(sys.base_prefix).resolve(), Path(sys.prefix).resolve(), (REPO_ROOT / "course").resolve()})
+
+
 def _python_mounts() -> list[str]:
-    """The interpreter, the virtualenv and the course package, all read-only at their own paths."""
-    paths = {Path(sys.base_prefix).resolve(), Path(sys.prefix).resolve(), (REPO_ROOT / "course").resolve()}
-    return [arg for p in sorted(paths) for arg in ("--ro-bind", str(p), str(p))]
+    return [arg for p in kept_paths() for arg in ("--ro-bind", str(p), str(p))]
 
 
-FORK_HOLD = "/autograder-job"  # must match autograder/forkserver.py's HOLD
+FORK_HOLDS = ("/autograder-job", "/autograder-tmp")  # must match autograder/forkserver.py's HOLD and NEW_TMP
 
 
-def server_command(cmd: list[str], slot: Path, env: dict[str, str], cgroup: Path | None, hold: str) -> list[str]:
+def server_command(cmd: list[str], slot: Path, env: dict[str, str], cgroup: Path | None,
+                   holds: tuple[str, ...]) -> list[str]:
     """``cmd`` (the fork server) run in the cgroup, inside bubblewrap, with ``slot`` its only writable directory.
 
     The server keeps CAP_SYS_ADMIN inside the sandbox's user namespace, and only to give each forked
     kernel its own mount namespace; the kernel drops it (and every other capability) before any
-    student code runs. ``hold`` is an empty mount point the server uses while building that view.
+    student code runs. ``holds`` are empty mount points the server uses while building that view.
     """
     args = ["--die-with-parent", "--unshare-all", "--unshare-user", "--uid", "1000", "--gid", "1000",
             "--cap-drop", "ALL", "--cap-add", "CAP_SYS_ADMIN", "--clearenv",
-            "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--dir", "/var/tmp", "--dir", hold]
+            "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--dir", "/var/tmp"]
+    args += [a for hold in holds for a in ("--dir", hold)]
     args += _system_mounts() + _python_mounts()
     args += ["--bind", str(slot), str(slot), "--chdir", str(slot / "jobs"), "--remount-ro", "/"]
     setenv = [a for k, v in sorted(env.items()) for a in ("--setenv", k, v)]

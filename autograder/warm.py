@@ -78,12 +78,12 @@ class ForkServer:
         env.update(MPLCONFIGDIR=str(mpl), HOME=str(self.slot / "jobs"))
         isolated = key.mode == "bwrap"
         config = {"isolated": isolated, "preload": list(KERNEL_MODULES) + list(key.preload),
-                  "cwd": str(self.slot / "jobs")}
+                  "cwd": str(self.slot / "jobs"), "keep": [str(p) for p in sandbox.kept_paths()]}
         cmd = [sys.executable, "-c", SERVER_SOURCE, json.dumps(config)]
         self.cgroup = None
         if isolated:
             self.cgroup = sandbox.make_pids_cgroup(key.processes + 4)  # + bwrap, its init, the server
-            cmd = sandbox.server_command(cmd, self.slot, env, self.cgroup, sandbox.FORK_HOLD)
+            cmd = sandbox.server_command(cmd, self.slot, env, self.cgroup, sandbox.FORK_HOLDS)
             env = {}
         self._log = open(self.slot / "server.log", "wb")
         self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._log,

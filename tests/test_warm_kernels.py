@@ -164,3 +164,30 @@ def test_a_cluster_worker_without_bubblewrap_refuses_in_one_clear_line(monkeypat
     monkeypatch.setattr(sandbox, "bwrap_path", lambda: None)
     with pytest.raises(sandbox.SandboxUnavailable, match=r"not installed on the worker .*apt-get install bubblewrap"):
         run("print('never runs')", mode="bwrap")
+
+
+def test_a_course_under_tmp_stays_visible_read_only_and_nothing_beside_it(monkeypatch, tmp_path):
+    """A course cloned into /tmp: the kernel's fresh /tmp still shows its package, read-only, and not its source/."""
+    from autograder import sandbox
+
+    package, key = tmp_path / "course", tmp_path / "source" / "key.txt"
+    package.mkdir()
+    (package / "kept.txt").write_text("kept")
+    key.parent.mkdir()
+    key.write_text("the answer key")
+    stock = sandbox.kept_paths
+    monkeypatch.setattr(sandbox, "kept_paths", lambda: [*stock(), package])
+    warm.close_all()  # idle servers were started without that path
+    probe = f'''
+import os
+print(open("{package}/kept.txt").read(), os.path.exists("{key}"), os.listdir("{tmp_path}"))
+try:
+    open("{package}/new.txt", "w")
+except OSError as exc:
+    print("refused", exc.errno)'''
+    try:
+        _, printed = run(probe)
+    finally:
+        warm.close_all()
+    assert printed == ["kept False ['course']\nrefused 30\n"]  # 30: EROFS, a read-only file system
+    assert not (package / "new.txt").exists()
