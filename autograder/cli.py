@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections import Counter
 from pathlib import Path
 
 from rich.console import Console
@@ -39,12 +40,20 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def summary_table(outcomes, assignment: str) -> Table:
-    table = Table(title=f"{assignment}: {len(outcomes)} submissions")
-    for column in ("student", "score", "status", "reason"):
-        table.add_column(column, overflow="fold")
+    statuses = Counter(o.status for o in outcomes)
+    mean = sum(o.score for o in outcomes) / len(outcomes) if outcomes else 0.0
+    manual = sum(o.needs_manual for o in outcomes)
+    caption = ", ".join(f"{n} {status}" for status, n in statuses.most_common()) + f"; mean score {mean:.1f}"
+    if manual:
+        caption += f"; {manual} await manual grading in formgrader (+ manual)"
+    table = Table(title=f"{assignment}: {len(outcomes)} submissions", caption=caption)
+    for column in ("student", "score", "status"):
+        table.add_column(column, no_wrap=True)
+    table.add_column("reason", overflow="fold")
     for o in outcomes:
         reason = o.reason + (" (graded earlier)" if o.skipped else "")
-        table.add_row(o.student, f"{o.score:g} / {o.max_score:g}", o.status, reason)
+        score = f"{o.score:g} / {o.max_score:g}" + (" + manual" if o.needs_manual else "")
+        table.add_row(o.student, score, o.status, reason)
     return table
 
 
@@ -67,11 +76,14 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     console.print(summary_table(outcomes, args.assignment))
     course = args.course.resolve()
-    console.print(f"gradebook: {course / 'gradebook.db'}   exports: {course / 'exports' / args.assignment}")
+    exports = course / "exports" / args.assignment
+    written = {"gradebook": course / "gradebook.db", "grades": exports / "grades.csv", "canvas": exports / "canvas.csv"}
     if not args.no_feedback:
-        console.print(f"feedback: {course / 'feedback'}/<student>/{args.assignment}/")
+        written["feedback"] = f"{course / 'feedback'}/<student>/{args.assignment}/"
     if not args.no_report:
-        console.print(f"report: {course / 'reports' / (args.assignment + '.html')}")
+        written["report"] = course / "reports" / f"{args.assignment}.html"
+    for what, where in written.items():
+        console.print(f"{what:<10} {where}", soft_wrap=True)  # a path is copied whole, never wrapped
     return 0
 
 

@@ -197,6 +197,8 @@ def _main(*, assignment, course, submissions, workers, scheduler, force, unsafe,
             # nbgrader's add_submission builds its rows before adding them to the session, which SQLAlchemy
             # >= 2.0.19 warns about once per submission; the rows are added right after, so it is noise.
             warnings.filterwarnings("ignore", message=r"Object of type <\w+> not in session")
+            # A student's notebook without cell ids: nbformat adds them, the reason column is no place for it.
+            warnings.filterwarnings("ignore", message="Cell is missing an id field")
             ctx.pool = pool
             outcomes += _grade_all(ctx, todo, ledger, progress)
     outcomes.sort(key=lambda o: o.student)
