@@ -62,7 +62,7 @@ def main(*, assignment: str, course: Path, outcomes: list) -> Path:
     ax.set(title="Slowest submissions", xlabel="seconds (wall clock, queueing included)")
     figures.append(_figure_html(fig))
     plt.close(fig)
-    table = students.sort_values("student").to_html(index=False, escape=True)
+    table = students.sort_values("student").round({"seconds": 1}).to_html(index=False, escape=True)
     out = Path(course) / "reports" / f"{assignment}.html"
     out.parent.mkdir(parents=True, exist_ok=True)
     mean = students["score"].mean() if len(students) else 0
