@@ -59,7 +59,7 @@ def warm_seconds(path: Path, repeats: int = 3) -> float:
 
 def bench_class(course: Path) -> list[str]:
     """24 submissions: the key, the blank, three partial attempts, an always-equal cheat, 18 mistakes."""
-    return simulated.simulated_class(course, CLASS_ASSIGNMENT, partial_attempts=(2, 4, 6), mistakes=18)
+    return simulated.simulated_class(course, CLASS_ASSIGNMENT, partial_attempts=(2, 4, 6), mistakes=slice(18))
 
 
 def race(console: Console, workers: int) -> None:

@@ -22,17 +22,9 @@ ASSIGNMENT = "01-data-quality"
 HOSTILE = REPO / "tests" / "fixtures" / "submitted"
 
 
-def simulated_class(course: Path) -> int:
+def demo_class(course: Path) -> int:
     """Submit the demo class of 01-data-quality; returns its size."""
-    key = simulated.read(REPO / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb")
-    blank = simulated.read(course / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb")
-    students = {"ada-key": key, "ben-blank": blank, "fay-cheat": simulated.cheat(key)}
-    for keep in (1, 3, 5):
-        students[f"partial-{keep}-exercises"] = simulated.partial(key, blank, keep)
-    for wrong in simulated.wrong_answers(ASSIGNMENT, REPO)[::3]:
-        students[f"mistake-{wrong.name}"] = simulated.with_cell(key, wrong.cell, wrong.code)
-    for student, nb in students.items():
-        nbgrader_batch.submit(course, student, ASSIGNMENT, {f"{ASSIGNMENT}.ipynb": simulated.to_json(nb)})
+    simulated.simulated_class(course, ASSIGNMENT, partial_attempts=(1, 3, 5), mistakes=slice(None, None, 3))
     for folder in sorted(HOSTILE.iterdir()):
         shutil.copytree(folder, course / "submitted" / f"hostile-{folder.name}")
     port_file = course / "submitted" / "hostile-socket" / ASSIGNMENT / "port.txt"
@@ -50,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.dir.exists():
         shutil.rmtree(args.dir)
     course = nbgrader_batch.make_course(args.dir, [ASSIGNMENT], source_root=REPO)
-    size = simulated_class(course)
+    size = demo_class(course)
     console.print(f"[bold]grading {size} simulated submissions of {ASSIGNMENT} with `autograder grade`…[/bold]")
     grade_argv = ["grade", ASSIGNMENT, "--course", str(course), "--cell-timeout", "30", "--notebook-timeout", "300"]
     if args.workers:

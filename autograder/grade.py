@@ -71,7 +71,6 @@ class RemoteExecute(NbGraderPreprocessor):
 
     def preprocess(self, nb, resources):
         ctx: _Context = _local.ctx
-        student = resources["nbgrader"]["student"]
         work = Path(resources["metadata"]["path"])
         files = {str(p.relative_to(work)): p.read_bytes() for p in sorted(work.rglob("*"))
                  if p.is_file() and p.suffix != ".ipynb"}
@@ -81,7 +80,7 @@ class RemoteExecute(NbGraderPreprocessor):
         try:
             result = future.result()
         except Exception as exc:  # the worker's own words reach the reason, not nbgrader's traceback
-            _local.worker_error = f"{type(exc).__name__}: {str(exc).splitlines()[0][:300] if str(exc) else ''}"
+            _local.worker_error = f"{type(exc).__name__}: {(str(exc).splitlines() or [''])[0][:300]}"
             raise
         finally:
             ctx.lock.acquire()

@@ -126,10 +126,10 @@ def to_json(nb) -> str:
     return nbformat.writes(nb)
 
 
-def simulated_class(course: Path, assignment: str, partial_attempts=(2, 4, 6), mistakes: int = 0,
+def simulated_class(course: Path, assignment: str, partial_attempts=(2, 4, 6), mistakes: slice = slice(0),
                     root: Path = REPO_ROOT) -> list[str]:
     """Submit a class into ``course``: the key, the blank release, an always-equal cheat, the key's first N
-    answers for each N in ``partial_attempts``, and the first ``mistakes`` of the wrong-answer catalog.
+    answers for each N in ``partial_attempts``, and the ``mistakes`` slice of the wrong-answer catalog.
 
     Returns the student names (``key``, ``blank``, ``cheat``, ``partial-N``, ``wrong-<name>``), sorted."""
     from autograder.nbgrader_batch import submit
@@ -139,7 +139,7 @@ def simulated_class(course: Path, assignment: str, partial_attempts=(2, 4, 6), m
     students = {"key": key, "blank": blank, "cheat": cheat(key)}
     for keep in partial_attempts:
         students[f"partial-{keep}"] = partial(key, blank, keep)
-    for wrong in wrong_answers(assignment, root)[:mistakes]:
+    for wrong in wrong_answers(assignment, root)[mistakes]:
         students[f"wrong-{wrong.name}"] = with_cell(key, wrong.cell, wrong.code)
     for student, nb in students.items():
         submit(course, student, assignment, {f"{assignment}.ipynb": to_json(nb)})

@@ -12,7 +12,7 @@ ASSIGNMENT = "01-data-quality"
 
 def small_class(course) -> list[str]:
     """The key, the blank release, half done, a catalogued mistake and an always-equal cheat."""
-    return simulated.simulated_class(course, ASSIGNMENT, partial_attempts=(3,), mistakes=1)
+    return simulated.simulated_class(course, ASSIGNMENT, partial_attempts=(3,), mistakes=slice(1))
 
 
 def test_same_scores_as_stock_nbgrader(tmp_path):

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from autograder import grade, nbgrader_batch, simulated
+from processes import running
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("grader")]
 
@@ -25,17 +26,6 @@ ASSIGNMENT = "01-data-quality"
 
 def ledger_entries(course: Path) -> set[str]:
     return {p.stem for p in (course / grade.LEDGER_DIR / ASSIGNMENT).glob("*.json")}
-
-
-def processes_mentioning(text: str) -> list[str]:
-    found = []
-    for proc in Path("/proc").glob("[0-9]*"):
-        try:
-            if text.encode() in (proc / "cmdline").read_bytes():
-                found.append(proc.name)
-        except OSError:
-            pass
-    return found
 
 
 def kill_when_some_are_graded(course: Path, total: int) -> tuple[set[str], int]:
@@ -70,9 +60,9 @@ def test_a_killed_batch_resumes_where_it_stopped(tmp_path):
     abandoned = slots_of(grader)
     assert abandoned
     deadline = time.monotonic() + 10  # bubblewrap's --die-with-parent takes the sandbox down with the grader
-    while any(processes_mentioning(str(slot)) for slot in abandoned) and time.monotonic() < deadline:
+    while any(running(str(slot)) for slot in abandoned) and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert [p for slot in abandoned for p in processes_mentioning(str(slot))] == []
+    assert [p for slot in abandoned for p in running(str(slot))] == []
 
     again = grade.main(assignment=ASSIGNMENT, course=course, workers=2, progress=False, feedback=False, report=False,
                        exports=False)
