@@ -85,6 +85,13 @@ def load_syllabus(text: str | None = None) -> list[Module]:
     ]
 
 
+def seed_duplicates(text: str | None = None) -> list[frozenset[str]]:
+    """Groups of seed questions whose answers are verbatim copies of each other (one answer, cited once)."""
+    if text is None:
+        text = resources.files("course").joinpath("syllabus.yml").read_text(encoding="utf-8")
+    return [frozenset(group) for group in yaml.safe_load(text).get("seed_duplicates") or ()]
+
+
 def module(module_id: str) -> Module:
     for m in load_syllabus():
         if m.id == module_id:

@@ -10,7 +10,7 @@ import pytest
 from autograder import simulated
 from conftest import MODULES, REPO, module_params
 from course.hints import Hints
-from course.syllabus import ASKS, SEED_FILES
+from course.syllabus import ASKS, SEED_FILES, seed_duplicates
 
 SEED_REF = re.compile(r"^(?P<file>[0-9]{3}_[0-9a-f]{16}\.txt)#Q(?P<q>[0-9]+)$")
 SEED_QUESTIONS = 30  # both seed documents hold questions 1 to 30
@@ -193,3 +193,12 @@ def test_rubrics_accept_answers_in_english_or_chinese():
     for module in MODULES:
         rubric = (REPO / "rubrics" / f"{module.id}.md").read_text(encoding="utf-8")
         assert "English or Chinese" in rubric and "中文" in rubric, f"rubrics/{module.id}.md: say both languages are fine"
+
+
+@pytest.mark.parametrize("module", module_params())
+def test_a_repeated_seed_answer_is_cited_once(module):
+    """000 Q13, Q16, ..., Q29 are one answer word for word: citing each copy would count it six times."""
+    cited = {ref for e in module.exercises for ref in e.seeds} | set(module.seeds)
+    for group in seed_duplicates():
+        copies = sorted(cited & group, key=lambda ref: int(ref.split("#Q")[1]))
+        assert len(copies) <= 1, f"{module.id} cites {copies}, one answer repeated verbatim: cite one of them"
