@@ -9,7 +9,9 @@ is invented. The flaws are on purpose:
 - emails embed the name and often the birth year;
 - the quasi-identifiers (birth date, sex, postcode) single out most people, and a public
   register (``make_public_register``) lists them with names, ready for a linkage attack;
-- incomes are heavy-tailed with a few extreme values, so an unclipped mean is dominated by them.
+- incomes are heavy-tailed with a few extreme values, so an unclipped mean is dominated by them;
+- patient records (``make_patient_records``) have a noisy outcome, so an overfit model memorises its
+  training rows and leaks who was in them.
 """
 
 from __future__ import annotations
@@ -96,3 +98,25 @@ def make_public_register(people: pd.DataFrame, n_others: int = 1500, seed: int =
     register = pd.concat([people[["name", "birth_date", "sex", "postcode"]], others], ignore_index=True)
     order = rng.permutation(len(register))
     return register.iloc[order].reset_index(drop=True)
+
+
+RECORD_FEATURES: tuple[str, ...] = (
+    "age", "bmi", "systolic_bp", "glucose", "cholesterol", "visits_last_year", "smoker", "days_in_hospital",
+)
+
+
+def make_patient_records(n: int = 600, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """``n`` invented patients' standardised features and whether they were readmitted (0/1).
+
+    The outcome is drawn from a logistic model of the features, so even the best model errs on about a
+    quarter of the patients: a model that fits its training rows perfectly has memorised them, which is
+    what a membership-inference attack detects. Columns follow ``RECORD_FEATURES``.
+    """
+    if n < 2:
+        raise ValueError(f"n must be at least 2, got {n}")
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, len(RECORD_FEATURES)))
+    weights = np.array([0.9, 0.5, 0.4, 0.8, 0.0, 0.6, 0.3, 0.0])
+    p = 1.0 / (1.0 + np.exp(-(X @ weights - 0.2)))
+    y = (rng.random(n) < p).astype(np.int64)
+    return X, y
