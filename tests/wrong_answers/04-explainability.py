@@ -335,6 +335,61 @@ WRONG_ANSWERS = [
     return reasons[:k], path
 ''',
     ),
+    # ---------------------------------------------------------------- design: flat partial dependence, high importance
+    dict(
+        name="design_additive",
+        cell="design_solution",
+        loses=["correct_design_properties"],
+        why="y = x0 + x1: the first column is important, but its partial dependence is a straight, steep line",
+        code='''def make_flat_pd_data(n=2000, random_state=0):
+    rng = np.random.default_rng(random_state)
+    X = rng.uniform(-1.0, 1.0, size=(n, 2))
+    return X, X[:, 0] + X[:, 1]
+''',
+    ),
+    dict(
+        name="design_uncentred_product",
+        cell="design_solution",
+        loses=["correct_design_properties"],
+        why="x0 * x1 with both features in [0, 1]: the other feature's mean is not 0, so the average keeps a slope",
+        code='''def make_flat_pd_data(n=2000, random_state=0):
+    rng = np.random.default_rng(random_state)
+    X = rng.uniform(0.0, 1.0, size=(n, 2))
+    return X, X[:, 0] * X[:, 1]
+''',
+    ),
+    dict(
+        name="design_first_column_unused",
+        cell="design_solution",
+        loses=["correct_design_properties"],
+        why="a flat partial dependence because y ignores the first column: no importance at all",
+        code='''def make_flat_pd_data(n=2000, random_state=0):
+    rng = np.random.default_rng(random_state)
+    X = rng.uniform(-1.0, 1.0, size=(n, 2))
+    return X, X[:, 1] ** 2
+''',
+    ),
+    dict(
+        name="design_global_rng",
+        cell="design_solution",
+        loses=["correct_design_rules"],
+        why="draws from NumPy's global random state, so random_state does not decide the data",
+        code='''def make_flat_pd_data(n=2000, random_state=0):
+    X = np.random.uniform(-1.0, 1.0, size=(n, 2))
+    return X, X[:, 0] * X[:, 1]
+''',
+    ),
+    dict(
+        name="design_seed_ignored",
+        cell="design_solution",
+        loses=["correct_design_rules"],
+        why="seeds its generator with a constant: every random_state gives the same data",
+        code='''def make_flat_pd_data(n=2000, random_state=0):
+    rng = np.random.default_rng(0)
+    X = rng.uniform(-1.0, 1.0, size=(n, 2))
+    return X, X[:, 0] * X[:, 1]
+''',
+    ),
     # ---------------------------------------------------------------- LIME
     dict(
         name="lime_unweighted",
