@@ -35,6 +35,15 @@ def pseudonymise(values: pd.Series, key: bytes) -> pd.Series:
     return values.map(lambda v: secrets.token_hex(32))
 ''',
     ),
+    dict(
+        name="hmac_of_stripped_text",
+        cell="pseudonymise_solution",
+        loses=["correct_pseudonymise_hmac"],
+        why="strips whitespace before hashing: a tab or an ideographic space (U+3000) is part of the value, and two different values share a pseudonym",
+        code='''def pseudonymise(values: pd.Series, key: bytes) -> pd.Series:
+    return values.map(lambda v: hmac.new(key, str(v).strip().encode("utf-8"), hashlib.sha256).hexdigest())
+''',
+    ),
     # ------------------------------------------------------------ 2. k-anonymity
     dict(
         name="groupby_drops_missing_keys",
@@ -63,6 +72,18 @@ def pseudonymise(values: pd.Series, key: bytes) -> pd.Series:
         why="the largest class says how well most people hide, not how badly the most exposed one does",
         code='''def k_anonymity(df: pd.DataFrame, quasi_identifiers: list[str]) -> int:
     return int(df.groupby(list(quasi_identifiers), dropna=False).size().max())
+''',
+    ),
+    dict(
+        name="glued_quasi_identifier_text",
+        cell="k_anonymity_solution",
+        loses=["correct_k_anonymity"],
+        why="glues the quasi-identifiers into one string without a separator: ('1', '23') and ('12', '3') collide into one class",
+        code='''def k_anonymity(df: pd.DataFrame, quasi_identifiers: list[str]) -> int:
+    if len(df) == 0:
+        return 0
+    keys = df[list(quasi_identifiers)].astype(str).agg("".join, axis=1)
+    return int(keys.value_counts().min())
 ''',
     ),
     # ------------------------------------------------------------ 3. generalise-k5
@@ -491,6 +512,37 @@ def estimate_proportion(responses, p_truth):
 
     def spend_parallel(self, epsilons):
         return self.spend(sum(epsilons) / len(epsilons))
+''',
+    ),
+    dict(
+        name="nan_cost_accepted",
+        cell="accountant_solution",
+        loses=["correct_accountant_sequential", "correct_accountant_parallel"],
+        why="tests cost <= 0 to refuse: NaN <= 0 is False, so a NaN cost is charged and the budget becomes NaN",
+        code='''class PrivacyAccountant:
+    def __init__(self, total_epsilon):
+        if total_epsilon <= 0:
+            raise ValueError("total must be positive")
+        self.total_epsilon, self.spent = float(total_epsilon), 0.0
+
+    def remaining(self):
+        return float(self.total_epsilon - self.spent)
+
+    def _charge(self, cost):
+        if cost <= 0:
+            raise ValueError("cost must be positive")
+        if self.spent + cost > self.total_epsilon + 1e-9:
+            raise ValueError("refused")
+        self.spent += float(cost)
+        return self.remaining()
+
+    def spend(self, epsilon):
+        return self._charge(epsilon)
+
+    def spend_parallel(self, epsilons):
+        if min(epsilons) <= 0:
+            raise ValueError("cost must be positive")
+        return self._charge(max(epsilons))
 ''',
     ),
     # ------------------------------------------------------------ 7. federated-averaging
@@ -929,6 +981,22 @@ def noisy_gradient_step(w, X, y, clip, sigma, lr, rng):
     noise = rng.normal(0.0, sigma * clip, size=w.shape)
     w -= lr * (clipped.sum(axis=0) + noise) / len(X)
     return w
+''',
+    ),
+    dict(
+        name="secure_sum_int64_overflow",
+        cell="shares_solution",
+        loses=["correct_secure_sum"],
+        why="adds the shares as an int64 numpy array: shares near 2**61 wrap around silently before the modulo",
+        code='''def make_shares(secret, n_parties, rng, modulus=MODULUS):
+    shares = [int(rng.integers(0, modulus)) for _ in range(n_parties - 1)]
+    shares.append((int(secret) - sum(shares)) % modulus)
+    return shares
+
+
+def secure_sum(client_shares, modulus=MODULUS):
+    totals = np.array(client_shares, dtype=np.int64).sum(axis=0) % modulus
+    return int(totals.sum() % modulus)
 ''',
     ),
 ]
