@@ -76,6 +76,21 @@ _DEQUANTIZE = '''def dequantize(q: np.ndarray, scale: float) -> np.ndarray:
 
 '''
 
+_SOFT_TARGETS = '''def soft_targets(logits: np.ndarray, temperature: float) -> np.ndarray:
+    if not (np.isfinite(temperature) and temperature > 0):
+        raise ValueError("temperature must be positive")
+    z = np.asarray(logits, dtype=np.float64) / temperature
+    e = np.exp(z - z.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+'''
+
+_LOG_SOFT = '''
+    def log_soft(logits):
+        z = np.asarray(logits, dtype=np.float64) / temperature
+        z = z - z.max(axis=-1, keepdims=True)
+        return z - np.log(np.exp(z).sum(axis=-1, keepdims=True))
+'''
+
 WRONG_ANSWERS = [
     # ------------------------------------------------------------ 1. repro-fingerprint
     dict(
@@ -618,7 +633,66 @@ def quantize_int8(w: np.ndarray) -> tuple[np.ndarray, float]:
     return w
 ''',
     ),
-    # ------------------------------------------------------------ 11. smallest-model
+    # ------------------------------------------------------------ 11. distillation
+    dict(
+        name="distil_softmax_without_shift",
+        cell="distil_solution",
+        loses=["correct_distillation"],
+        why="exponentiates logits / T as they are: exp(1000) overflows to inf and the targets become nan",
+        code='''def soft_targets(logits: np.ndarray, temperature: float) -> np.ndarray:
+    if not (np.isfinite(temperature) and temperature > 0):
+        raise ValueError("temperature must be positive")
+    e = np.exp(np.asarray(logits, dtype=np.float64) / temperature)
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def distillation_loss(student_logits: np.ndarray, teacher_logits: np.ndarray, temperature: float) -> float:
+    p = soft_targets(teacher_logits, temperature)
+    q = soft_targets(student_logits, temperature)
+    return float(temperature**2 * np.mean(np.sum(p * (np.log(p) - np.log(q)), axis=-1)))
+''',
+    ),
+    dict(
+        name="distil_without_t_squared",
+        cell="distil_solution",
+        loses=["correct_distillation"],
+        why="drops the T^2 factor: softened targets then give gradients 1/T^2 too small",
+        code=_SOFT_TARGETS + '''
+
+def distillation_loss(student_logits: np.ndarray, teacher_logits: np.ndarray, temperature: float) -> float:''' + _LOG_SOFT + '''
+    p = soft_targets(teacher_logits, temperature)
+    gap = np.where(p > 0, log_soft(teacher_logits) - log_soft(student_logits), 0.0)
+    return float(np.mean(np.sum(p * gap, axis=-1)))
+''',
+    ),
+    dict(
+        name="distil_kl_reversed",
+        cell="distil_solution",
+        loses=["correct_distillation"],
+        why="KL(student || teacher): weights the gap by the student's probabilities instead of the teacher's",
+        code=_SOFT_TARGETS + '''
+
+def distillation_loss(student_logits: np.ndarray, teacher_logits: np.ndarray, temperature: float) -> float:''' + _LOG_SOFT + '''
+    q = soft_targets(student_logits, temperature)
+    gap = np.where(q > 0, log_soft(student_logits) - log_soft(teacher_logits), 0.0)
+    return float(temperature**2 * np.mean(np.sum(q * gap, axis=-1)))
+''',
+    ),
+    dict(
+        name="distil_log_of_probabilities",
+        cell="distil_solution",
+        loses=["correct_distillation"],
+        why="takes np.log of the softened probabilities: at +-1000 they underflow to 0 and log(0) warns and gives inf",
+        code=_SOFT_TARGETS + '''
+
+def distillation_loss(student_logits: np.ndarray, teacher_logits: np.ndarray, temperature: float) -> float:
+    p = soft_targets(teacher_logits, temperature)
+    q = soft_targets(student_logits, temperature)
+    gap = np.where(p > 0, np.log(np.where(p > 0, p, 1.0)) - np.log(q), 0.0)
+    return float(temperature**2 * np.mean(np.sum(p * gap, axis=-1)))
+''',
+    ),
+    # ------------------------------------------------------------ 12. smallest-model
     dict(
         name="choose_on_training_accuracy",
         cell="smallest_solution",
