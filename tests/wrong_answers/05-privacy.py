@@ -241,6 +241,71 @@ def choose_generalisation(df, k_target, year_widths, digit_options):
     return best[1]
 ''',
     ),
+    # ------------------------------------------------------------ 4. l-diversity
+    dict(
+        name="ldiv_counts_rows",
+        cell="ldiv_solution",
+        loses=["correct_l_diversity"],
+        why="returns the smallest class size, which is k: l counts distinct sensitive values, not rows",
+        code='''def l_diversity(df, quasi_identifiers, sensitive):
+    if len(df) == 0:
+        return 0
+    return int(df.groupby(list(quasi_identifiers), dropna=False).size().min())
+
+
+def exposed_rows(df, quasi_identifiers, sensitive):
+    n = df.groupby(list(quasi_identifiers), dropna=False)[sensitive].transform(lambda s: s.nunique(dropna=False))
+    return df.index[n.to_numpy() == 1].tolist()
+''',
+    ),
+    dict(
+        name="ldiv_nunique_drops_missing",
+        cell="ldiv_solution",
+        loses=["correct_l_diversity"],
+        why="nunique() drops NaN by default: a missing diagnosis is one more value an attacker cannot rule out",
+        code='''def l_diversity(df, quasi_identifiers, sensitive):
+    if len(df) == 0:
+        return 0
+    return int(df.groupby(list(quasi_identifiers), dropna=False)[sensitive].nunique().min())
+
+
+def exposed_rows(df, quasi_identifiers, sensitive):
+    n = df.groupby(list(quasi_identifiers), dropna=False)[sensitive].transform(lambda s: s.nunique(dropna=False))
+    return df.index[n.to_numpy() == 1].tolist()
+''',
+    ),
+    dict(
+        name="exposed_positions_not_labels",
+        cell="ldiv_solution",
+        loses=["correct_exposed_rows"],
+        why="returns row positions, not index labels: on a table with its own index they name the wrong people",
+        code='''def l_diversity(df, quasi_identifiers, sensitive):
+    if len(df) == 0:
+        return 0
+    return int(df.groupby(list(quasi_identifiers), dropna=False)[sensitive].nunique(dropna=False).min())
+
+
+def exposed_rows(df, quasi_identifiers, sensitive):
+    n = df.groupby(list(quasi_identifiers), dropna=False)[sensitive].transform(lambda s: s.nunique(dropna=False))
+    return [int(i) for i in np.flatnonzero(n.to_numpy() == 1)]
+''',
+    ),
+    dict(
+        name="exposed_sorted_labels",
+        cell="ldiv_solution",
+        loses=["correct_exposed_rows"],
+        why="sorts the labels instead of keeping the table's order, which the task states",
+        code='''def l_diversity(df, quasi_identifiers, sensitive):
+    if len(df) == 0:
+        return 0
+    return int(df.groupby(list(quasi_identifiers), dropna=False)[sensitive].nunique(dropna=False).min())
+
+
+def exposed_rows(df, quasi_identifiers, sensitive):
+    n = df.groupby(list(quasi_identifiers), dropna=False)[sensitive].transform(lambda s: s.nunique(dropna=False))
+    return sorted(df.index[n.to_numpy() == 1].tolist())
+''',
+    ),
     # ------------------------------------------------------------ 4. laplace-mechanism
     dict(
         name="laplace_scale_upside_down",
