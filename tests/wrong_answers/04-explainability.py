@@ -335,6 +335,120 @@ WRONG_ANSWERS = [
     return reasons[:k], path
 ''',
     ),
+    # ---------------------------------------------------------------- counterfactual explanations
+    dict(
+        name="cf_unscaled_cost",
+        cell="counterfactual_solution",
+        loses=["correct_counterfactual_fresh"],
+        why="measures the change in raw units, so a change of income in thousands and of a ratio in [0, 1] compare as equals",
+        code='''def smallest_counterfactual(model, x, grids, scale, threshold=0.5):
+    x = np.asarray(x, dtype=float)
+    if model.predict_proba(x[None, :])[0, 1] < threshold:
+        return x.copy(), 0.0
+    features = sorted(grids)
+    options = [np.concatenate([[x[j]], np.asarray(grids[j], dtype=float)]) for j in features]
+    candidates = np.tile(x, (int(np.prod([len(o) for o in options])), 1))
+    candidates[:, features] = np.array(list(product(*options)))
+    risks = model.predict_proba(candidates)[:, 1]
+    costs = np.abs(candidates - x).sum(axis=1)
+    changed = (candidates != x).sum(axis=1)
+    approved = np.flatnonzero(risks < threshold)
+    if len(approved) == 0:
+        return None, float("inf")
+    best = min(approved, key=lambda i: (costs[i], changed[i], risks[i]))
+    return candidates[best].copy(), float(np.sum(np.abs(candidates[best] - x) / scale))
+''',
+    ),
+    dict(
+        name="cf_one_feature_at_a_time",
+        cell="counterfactual_solution",
+        loses=["correct_counterfactual_fresh"],
+        why="tries each feature's grid on its own, never two changes together, and misses cheaper combined changes",
+        code='''def smallest_counterfactual(model, x, grids, scale, threshold=0.5):
+    x = np.asarray(x, dtype=float)
+    if model.predict_proba(x[None, :])[0, 1] < threshold:
+        return x.copy(), 0.0
+    best, best_key = None, None
+    for j in sorted(grids):
+        for value in grids[j]:
+            row = x.copy()
+            row[j] = value
+            risk = float(model.predict_proba(row[None, :])[0, 1])
+            if risk < threshold:
+                key = (float(abs(value - x[j]) / scale[j]), int(value != x[j]), risk)
+                if best_key is None or key < best_key:
+                    best, best_key = row, key
+    return (None, float("inf")) if best is None else (best, best_key[0])
+''',
+    ),
+    dict(
+        name="cf_risk_at_threshold_approves",
+        cell="counterfactual_solution",
+        loses=["correct_counterfactual_rules"],
+        why="approves a risk equal to the threshold (<=), though the model refuses from the threshold up",
+        code='''def smallest_counterfactual(model, x, grids, scale, threshold=0.5):
+    x = np.asarray(x, dtype=float)
+    if model.predict_proba(x[None, :])[0, 1] <= threshold:
+        return x.copy(), 0.0
+    features = sorted(grids)
+    options = [np.concatenate([[x[j]], np.asarray(grids[j], dtype=float)]) for j in features]
+    candidates = np.tile(x, (int(np.prod([len(o) for o in options])), 1))
+    candidates[:, features] = np.array(list(product(*options)))
+    risks = model.predict_proba(candidates)[:, 1]
+    costs = (np.abs(candidates - x) / np.asarray(scale, dtype=float)).sum(axis=1)
+    changed = (candidates != x).sum(axis=1)
+    approved = np.flatnonzero(risks <= threshold)
+    if len(approved) == 0:
+        return None, float("inf")
+    best = min(approved, key=lambda i: (costs[i], changed[i], risks[i]))
+    return candidates[best].copy(), float(costs[best])
+''',
+    ),
+    dict(
+        name="cf_first_cheapest_found",
+        cell="counterfactual_solution",
+        loses=["correct_counterfactual_rules"],
+        why="keeps the first cheapest candidate the search meets, ignoring the stated tie rules (fewer changes, lower risk)",
+        code='''def smallest_counterfactual(model, x, grids, scale, threshold=0.5):
+    x = np.asarray(x, dtype=float)
+    if model.predict_proba(x[None, :])[0, 1] < threshold:
+        return x.copy(), 0.0
+    features = sorted(grids)
+    options = [np.concatenate([[x[j]], np.asarray(grids[j], dtype=float)]) for j in features]
+    candidates = np.tile(x, (int(np.prod([len(o) for o in options])), 1))
+    candidates[:, features] = np.array(list(product(*options)))
+    risks = model.predict_proba(candidates)[:, 1]
+    costs = (np.abs(candidates - x) / np.asarray(scale, dtype=float)).sum(axis=1)
+    approved = np.flatnonzero(risks < threshold)
+    if len(approved) == 0:
+        return None, float("inf")
+    best = min(approved, key=lambda i: costs[i])
+    return candidates[best].copy(), float(costs[best])
+''',
+    ),
+    dict(
+        name="cf_returns_x_when_nothing_flips",
+        cell="counterfactual_solution",
+        loses=["correct_counterfactual_rules"],
+        why="returns x itself at cost 0 when no candidate is approved, as if no change were needed",
+        code='''def smallest_counterfactual(model, x, grids, scale, threshold=0.5):
+    x = np.asarray(x, dtype=float)
+    if model.predict_proba(x[None, :])[0, 1] < threshold:
+        return x.copy(), 0.0
+    features = sorted(grids)
+    options = [np.concatenate([[x[j]], np.asarray(grids[j], dtype=float)]) for j in features]
+    candidates = np.tile(x, (int(np.prod([len(o) for o in options])), 1))
+    candidates[:, features] = np.array(list(product(*options)))
+    risks = model.predict_proba(candidates)[:, 1]
+    costs = (np.abs(candidates - x) / np.asarray(scale, dtype=float)).sum(axis=1)
+    changed = (candidates != x).sum(axis=1)
+    approved = np.flatnonzero(risks < threshold)
+    if len(approved) == 0:
+        return x.copy(), 0.0
+    best = min(approved, key=lambda i: (costs[i], changed[i], risks[i]))
+    return candidates[best].copy(), float(costs[best])
+''',
+    ),
     # ---------------------------------------------------------------- design: flat partial dependence, high importance
     dict(
         name="design_additive",
