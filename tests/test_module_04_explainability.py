@@ -135,3 +135,14 @@ def test_flat_pd_design_key_passes_the_hidden_measure_on_other_sizes_and_seeds()
     namespace = notebook_cells.key_namespace(NOTEBOOK, "design_solution", {"np": np})
     others = "((1000, 1), (1200, 22), (1601, 2), (1000, 3), (1300, 17), (1601, 1))"  # the key's worst cases, measured
     exec(hidden.replace(pairs, others), namespace)
+
+
+def test_counterfactual_hidden_tests_hold_on_other_applicants():
+    """correct_counterfactual_fresh's planted applicants are not a lucky draw: the key passes on other loan tables."""
+    from itertools import product
+
+    hidden = hidden_tests("correct_counterfactual_fresh")
+    assert "_make_loans(n_samples=900, seed=13)" in hidden
+    for seed in (2, 5, 8):
+        namespace = notebook_cells.key_namespace(NOTEBOOK, "counterfactual_solution", {"np": np, "product": product})
+        exec(hidden.replace("_make_loans(n_samples=900, seed=13)", f"_make_loans(n_samples=900, seed={seed})"), namespace)
