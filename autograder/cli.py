@@ -13,7 +13,9 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from autograder.sandbox import Limits, SandboxUnavailable, parse_size
+from autograder.errors import GradingError
+from autograder.limits import Limits, parse_size
+from autograder.sandbox import SandboxUnavailable
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -60,18 +62,18 @@ def summary_table(outcomes, assignment: str) -> Table:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     console = Console()
-    from autograder import grade
+    from autograder import batch  # imports nbgrader: after the options are read, so --help is quick
 
     try:
         limits = Limits(memory=parse_size(args.memory), processes=args.processes, cell_timeout=args.cell_timeout,
                         notebook_timeout=args.notebook_timeout, output=args.max_output)
         if args.workers is not None and args.workers < 1:
             raise ValueError("--workers must be at least 1")
-        outcomes = grade.main(assignment=args.assignment, course=args.course, submissions=args.submissions,
+        outcomes = batch.main(assignment=args.assignment, course=args.course, submissions=args.submissions,
                               workers=args.workers, scheduler=args.scheduler, force=args.force, unsafe=args.unsafe,
                               limits=limits, students=args.students, feedback=not args.no_feedback,
                               report=not args.no_report, progress=not args.quiet)
-    except (grade.GradingError, SandboxUnavailable, ValueError, RuntimeError) as exc:
+    except (GradingError, SandboxUnavailable, ValueError, RuntimeError) as exc:
         print(f"autograder: {exc}", file=sys.stderr)  # one line, never wrapped
         return 2
     console.print(summary_table(outcomes, args.assignment))

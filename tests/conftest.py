@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 import shared_run
-from autograder import nbgrader_batch, simulated
+from tools import nbgrader_batch, simulated
 from course.syllabus import Module, load_syllabus
 
 REPO = Path(__file__).resolve().parent.parent

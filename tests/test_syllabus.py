@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from autograder import simulated
+from tools import simulated
 from conftest import MODULES, REPO, module_params
 from course.hints import Hints
 from course.syllabus import SEED_FILES
