@@ -136,8 +136,10 @@ class ForkServer:
         # RLIMIT_NPROC counts every process of the (outside) user, so the cap is the kernel's share on top
         # of what the instructor already runs; the slot's pids cgroup, where there is one, is the exact cap.
         reply = self.request("spawn", argv=argv, cwd=str(job / "work"), job=str(job), env=env,
-                             limits={"memory": limits.memory, "file_size": limits.file_size,
-                                     "processes": limits.processes + _processes_of_this_user()})
+                             limits=limits.as_dict(), nproc=limits.processes + _processes_of_this_user())
+        if reply.get("limits") != limits.as_dict():  # the server applies what it echoes: nothing may be lost
+            self.signal(int(reply["pid"]), signal.SIGKILL)
+            raise ServerError(f"the fork server received the limits {reply.get('limits')}, not {limits.as_dict()}")
         return int(reply["pid"])
 
     def poll(self, pid: int) -> int | None:
