@@ -49,6 +49,11 @@ def stock_autograde_preprocessors() -> list:
     return Autograde.class_traits()["autograde_preprocessors"].make_dynamic_default()
 
 
+# sha256 of the dedented source of nbgrader's `Autograde.convert_single_notebook` that `autograde_class`
+# re-does (nbgrader 0.9.6): a canary compares it with the installed nbgrader's, so a change there is re-copied.
+COPIED_CONVERT_SINGLE_NOTEBOOK = "e5f0fad7cb7ed25683dbfb19037fba4325bbda50fc9bfd85ea9ec0c726b8b9b0"
+
+
 def autograde_class() -> type:
     """nbgrader's Autograde converter minus one process-wide side effect (see `convert_single_notebook`)."""
     from nbgrader.converters import Autograde
