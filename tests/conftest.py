@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+import prose_claims
 import shared_run
 from tools import nbgrader_batch, simulated
 from course.syllabus import Module, load_syllabus
@@ -76,7 +77,8 @@ class Batches:
         key = simulated.read(REPO / "source" / module.id / module.notebook)
         blank = simulated.read(course / "release" / module.id / module.notebook)
         students = {
-            "key": key,
+            # The key carries the prose claims' checking cell: one run proves both the grade and the story.
+            "key": prose_claims.with_checking_cell(key, module.id),
             "blank": blank,
             "cheat-always-equal": simulated.cheat(key),
             "cheat-patched-testing": simulated.cheat(key, patch_testing=True),
