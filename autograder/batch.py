@@ -236,7 +236,7 @@ def _grade_locked(ctx: _Context, student: str, outcome: Outcome) -> None:
         outcome.status = status
         outcome.reasons.append(f"{name}.ipynb: {why}")
     for name in usable:
-        outcome.reasons += precheck.test_cell_changes(source / f"{name}.ipynb", folder / f"{name}.ipynb")
+        outcome.reasons += precheck.changed_test_cells(source / f"{name}.ipynb", folder / f"{name}.ipynb")
     if not usable:
         dest = Path(ctx.path("autograded_directory", student))
         if dest.exists():
