@@ -3,17 +3,6 @@
 Every entry replaces the whole source of one solution cell; the rest of the notebook keeps the key's answers.
 """
 
-_GAP_DIAGNOSE_KEY = '''
-
-def diagnose(train_score: float, val_score: float, target: float, tol: float = 0.05) -> str:
-    """Name the problem: "high bias", "high variance" or "good fit" (bias is checked first)."""
-    if train_score < target - tol:
-        return "high bias"
-    if train_score - val_score > tol:
-        return "high variance"
-    return "good fit"
-'''
-
 _GAP_SCORES_KEY = '''
 def train_val_scores(model, X_train, y_train, X_val, y_val) -> tuple[float, float]:
     """Fit a fresh copy of ``model`` on the training split; return (train score, validation score)."""
@@ -107,51 +96,207 @@ def _es(body: str, returned: str = "best_model") -> str:
     return _ES_TEMPLATE.replace("{BODY}", body.strip().replace("\n", "\n        ")).replace("{RETURNED}", returned)
 
 
+_LC = '''
+def learning_curve_by_hand(model, X, y, train_sizes, cv) -> tuple[np.ndarray, np.ndarray]:
+    """Scores of fresh copies fitted on the first n training rows of each split: arrays (n_sizes, n_splits)."""
+    train_scores, val_scores = [], []
+    for train_idx, val_idx in cv.split(X, y):
+        train_row, val_row = [], []
+        for n in train_sizes:
+            rows = train_idx[:n]
+            fitted = clone(model).fit(X[rows], y[rows])
+            train_row.append(fitted.score(X[rows], y[rows]))
+            val_row.append(fitted.score(X[val_idx], y[val_idx]))
+        train_scores.append(train_row)
+        val_scores.append(val_row)
+    return np.array(train_scores, dtype=float).T, np.array(val_scores, dtype=float).T
+'''
+
+_DG_TEMPLATE = '''
+def diagnose_curve(train_scores: np.ndarray, val_scores: np.ndarray, target: float) -> str:
+    """"ship", "more capacity" (converged below target) or "more data" (a gap that closes), at the largest size."""
+    train_last = float(np.mean(train_scores[-1]))
+    val_last = float(np.mean(val_scores[-1]))
+    {BODY}
+'''
+
+
+def _dg(body: str) -> str:
+    return _DG_TEMPLATE.replace("{BODY}", body.strip().replace("\n", "\n    "))
+
+
+_ENS = '''
+def tree_count(model) -> int:
+    """Trees a model evaluates at prediction time: n_estimators for an ensemble, 1 for a single model."""
+    return int(model.get_params().get("n_estimators", 1))
+
+
+def pick_model(candidates: dict, X_train, y_train, X_val, y_val, max_trees: float) -> tuple[str, dict]:
+    """Name of the best validation score among candidates within the tree budget, and the scores as evidence."""
+    if np.isnan(max_trees):
+        raise ValueError("max_trees is NaN: state a budget (float('inf') for none)")
+    affordable = {name: m for name, m in candidates.items() if tree_count(m) <= max_trees}
+    if not affordable:
+        raise ValueError(f"no candidate has at most {max_trees} trees")
+    scores = {name: train_val_scores(m, X_train, y_train, X_val, y_val) for name, m in affordable.items()}
+    choice = max(scores, key=lambda name: (scores[name][1], -tree_count(affordable[name])))
+    return choice, scores
+'''
+
+
+_CD = '''
+def soft_threshold(z: np.ndarray, gamma: float) -> np.ndarray:
+    """Move every entry of z towards zero by gamma, stopping at exactly zero."""
+    if not gamma >= 0:  # also catches NaN
+        raise ValueError(f"gamma must be a non-negative number, got {gamma}")
+    z = np.asarray(z, dtype=float)
+    return np.sign(z) * np.maximum(np.abs(z) - gamma, 0.0)
+
+
+def lasso_coordinate_descent(X: np.ndarray, y: np.ndarray, alpha: float,
+                             n_sweeps: int = 200) -> tuple[np.ndarray, float]:
+    """Cyclic coordinate descent on scikit-learn's Lasso objective; returns (coefficients, intercept)."""
+    x_mean, y_mean = X.mean(axis=0), y.mean()
+    X_c, y_c = X - x_mean, y - y_mean
+    n, p = X_c.shape
+    w = np.zeros(p)
+    col_sq = (X_c ** 2).sum(axis=0) / n
+    residual = y_c.copy()
+    for _ in range(n_sweeps):
+        for j in range(p):
+            residual += X_c[:, j] * w[j]
+            w[j] = soft_threshold(X_c[:, j] @ residual / n, alpha) / col_sq[j]
+            residual -= X_c[:, j] * w[j]
+    return w, float(y_mean - x_mean @ w)
+'''
+
+
+_GCV_HEAD = '''
+def group_kfold_indices(groups, k: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """k folds of whole groups, balanced greedily by size; (train, validation) index pairs."""'''
+
+_GCV = _GCV_HEAD + '''
+    labels, row_group, sizes = np.unique(np.asarray(groups), return_inverse=True, return_counts=True)
+    if len(labels) < k:
+        raise ValueError(f"{len(labels)} groups cannot fill {k} folds")
+    fold_rows = np.zeros(k, dtype=int)
+    fold_of_group = np.empty(len(labels), dtype=int)
+    for g in np.argsort(-sizes, kind="stable"):
+        fold = int(np.argmin(fold_rows))
+        fold_of_group[g] = fold
+        fold_rows[fold] += sizes[g]
+    fold_of_row = fold_of_group[row_group.ravel()]
+    rows = np.arange(len(fold_of_row))
+    return [(rows[fold_of_row != f], rows[fold_of_row == f]) for f in range(k)]
+'''
+
+
 WRONG_ANSWERS = [
     # ---------------------------------------------------------------- exercise 1: train-val-gap
     dict(
         name="gap_fit_on_train_and_val",
         cell="gap_solution",
         loses=["correct_train_val_scores"],
+        cascades=["correct_ensemble_scores", "correct_pick_model"],  # pick_model scores through train_val_scores
         why="'more data is better': fits on train + validation, so the validation score is no longer out-of-sample",
         code='''
 def train_val_scores(model, X_train, y_train, X_val, y_val) -> tuple[float, float]:
     """Fit a fresh copy of ``model`` on the training split; return (train score, validation score)."""
     fitted = clone(model).fit(np.vstack([X_train, X_val]), np.concatenate([y_train, y_val]))
     return float(fitted.score(X_train, y_train)), float(fitted.score(X_val, y_val))
-''' + _GAP_DIAGNOSE_KEY,
-    ),
-    dict(
-        name="diagnose_bias_from_validation_score",
-        cell="gap_solution",
-        loses=["correct_diagnose"],
-        why="judges bias from the validation score, so every overfitting model is called 'high bias'",
-        code=_GAP_SCORES_KEY + '''
-def diagnose(train_score: float, val_score: float, target: float, tol: float = 0.05) -> str:
-    """Name the problem: "high bias", "high variance" or "good fit" (bias is checked first)."""
-    if val_score < target - tol:
-        return "high bias"
-    if train_score - val_score > tol:
-        return "high variance"
-    return "good fit"
 ''',
     ),
     dict(
-        name="diagnose_variance_before_bias",
+        name="gap_fits_the_callers_model",
         cell="gap_solution",
-        loses=["correct_diagnose"],
-        why="checks the gap first, so an underfitting model with a gap is sent to regularisation instead of more capacity",
-        code=_GAP_SCORES_KEY + '''
-def diagnose(train_score: float, val_score: float, target: float, tol: float = 0.05) -> str:
-    """Name the problem: "high bias", "high variance" or "good fit" (bias is checked first)."""
-    if train_score - val_score > tol:
-        return "high variance"
-    if train_score < target - tol:
-        return "high bias"
-    return "good fit"
+        loses=["correct_train_val_scores"],
+        cascades=["correct_ensemble_scores", "correct_pick_model"],  # pick_model scores through train_val_scores
+        why="fits the model it was given instead of a clone: the scores are right, but the caller's model is changed",
+        code='''
+def train_val_scores(model, X_train, y_train, X_val, y_val) -> tuple[float, float]:
+    """Fit a fresh copy of ``model`` on the training split; return (train score, validation score)."""
+    model.fit(X_train, y_train)
+    return float(model.score(X_train, y_train)), float(model.score(X_val, y_val))
 ''',
     ),
-    # ---------------------------------------------------------------- exercise 2: kfold-by-hand
+    # ---------------------------------------------------------------- exercise 2: learning-curve
+    dict(
+        name="curve_first_rows_of_X",
+        cell="lc_solution",
+        loses=["correct_learning_curve"],
+        why="takes the first n rows of X instead of the first n training indices: validation rows leak into training",
+        code=_LC.replace("rows = train_idx[:n]", "rows = np.arange(n)"),
+    ),
+    dict(
+        name="curve_train_score_on_whole_fold",
+        cell="lc_solution",
+        loses=["correct_learning_curve"],
+        why="scores each fit on the split's whole training part instead of the n rows it was fitted on",
+        code=_LC.replace("train_row.append(fitted.score(X[rows], y[rows]))",
+                         "train_row.append(fitted.score(X[train_idx], y[train_idx]))"),
+    ),
+    dict(
+        name="curve_one_row_per_split",
+        cell="lc_solution",
+        loses=["correct_learning_curve"],
+        why="returns one row per split (forgets the transpose): right only when there are as many sizes as splits",
+        code=_LC.replace("np.array(train_scores, dtype=float).T, np.array(val_scores, dtype=float).T",
+                         "np.array(train_scores, dtype=float), np.array(val_scores, dtype=float)"),
+    ),
+    # ---------------------------------------------------------------- exercise 3: diagnose-curve
+    dict(
+        name="diagnose_gap_before_bias",
+        cell="dg_solution",
+        loses=["correct_diagnose_scripted"],
+        why="sends any large gap to 'more data', even when the training curve itself ends below the target (high bias)",
+        code=_dg("""if val_last >= target:
+    return "ship"
+if train_last - val_last > 0.05:
+    return "more data"
+if train_last < target:
+    return "more capacity"
+return "more data"
+"""),
+    ),
+    dict(
+        name="diagnose_strictly_above_target",
+        cell="dg_solution",
+        loses=["correct_diagnose_scripted"],
+        why="ships only when validation is strictly above the target, though the task says 'at least'",
+        code=_dg("""if val_last > target:
+    return "ship"
+if train_last < target:
+    return "more capacity"
+return "more data"
+"""),
+    ),
+    dict(
+        name="diagnose_first_split_only",
+        cell="dg_solution",
+        loses=["correct_diagnose_scripted"],
+        why="reads the first split's column instead of the mean over splits",
+        code=_dg("""train_last, val_last = float(train_scores[-1][0]), float(val_scores[-1][0])
+if val_last >= target:
+    return "ship"
+if train_last < target:
+    return "more capacity"
+return "more data"
+"""),
+    ),
+    dict(
+        name="diagnose_at_smallest_size",
+        cell="dg_solution",
+        loses=["correct_diagnose_scripted", "correct_diagnose_fresh"],
+        why="reads the curves at the smallest training size (the first row), where every model looks like high variance",
+        code=_dg("""train_last, val_last = float(np.mean(train_scores[0])), float(np.mean(val_scores[0]))
+if val_last >= target:
+    return "ship"
+if train_last < target:
+    return "more capacity"
+return "more data"
+"""),
+    ),
+    # ---------------------------------------------------------------- exercise 4: kfold-by-hand
     dict(
         name="kfold_remainder_in_last_fold",
         cell="kfold_solution",
@@ -198,7 +343,64 @@ def manual_cv_scores(model, X, y, k: int) -> np.ndarray:
     return np.array(scores, dtype=float)
 ''',
     ),
-    # ---------------------------------------------------------------- exercise 3: ridge-closed-form
+    dict(
+        name="cv_fits_the_callers_model",
+        cell="kfold_solution",
+        loses=["correct_manual_cv_scores"],
+        why="refits the model it was given in every fold: the scores are right, the caller's model is left fitted",
+        code=_KFOLD_KEY + '''
+def manual_cv_scores(model, X, y, k: int) -> np.ndarray:
+    """Score of a fresh copy of ``model`` on each held-out fold, shape (k,)."""
+    scores = []
+    for train_idx, val_idx in kfold_indices(len(X), k):
+        model.fit(X[train_idx], y[train_idx])
+        scores.append(model.score(X[val_idx], y[val_idx]))
+    return np.array(scores, dtype=float)
+''',
+    ),
+    # ---------------------------------------------------------------- exercise 5: group-kfold
+    dict(
+        name="group_folds_by_row_order",
+        cell="gcv_solution",
+        loses=["correct_group_kfold"],
+        why="cuts the rows into consecutive chunks as plain KFold does: a patient's visits land in several folds",
+        code=_GCV_HEAD + '''
+    rows = np.arange(len(groups))
+    return [(np.setdiff1d(rows, part), part) for part in np.array_split(rows, k)]
+''',
+    ),
+    dict(
+        name="group_folds_round_robin",
+        cell="gcv_solution",
+        loses=["correct_group_kfold"],
+        why="deals the groups to the folds in turn, ignoring their sizes: whole groups, but unbalanced folds",
+        code=_GCV_HEAD + '''
+    labels, row_group = np.unique(np.asarray(groups), return_inverse=True)
+    if len(labels) < k:
+        raise ValueError("fewer groups than folds")
+    fold_of_row = (np.arange(len(labels)) % k)[row_group.ravel()]
+    rows = np.arange(len(fold_of_row))
+    return [(rows[fold_of_row != f], rows[fold_of_row == f]) for f in range(k)]
+''',
+    ),
+    dict(
+        name="group_ids_normalised",
+        cell="gcv_solution",
+        loses=["correct_group_kfold"],
+        why="'cleans' the ids (case, whitespace) before grouping, so distinct patients such as 'B' and 'b' are merged",
+        code=_GCV.replace("np.unique(np.asarray(groups),",
+                          "np.unique(np.array([' '.join(str(g).split()).lower() for g in groups]),"),
+    ),
+    dict(
+        name="group_folds_without_guard",
+        cell="gcv_solution",
+        loses=["correct_group_kfold"],
+        why="returns empty folds instead of raising when there are fewer groups than folds",
+        code=_GCV.replace('''    if len(labels) < k:
+        raise ValueError(f"{len(labels)} groups cannot fill {k} folds")
+''', ""),
+    ),
+    # ---------------------------------------------------------------- exercise 6: ridge-closed-form
     dict(
         name="ridge_alpha_added_to_every_entry",
         cell="ridge_solution",
@@ -238,7 +440,70 @@ def ridge_closed_form(X: np.ndarray, y: np.ndarray, alpha: float) -> tuple[np.nd
     return w, 0.0
 ''',
     ),
-    # ---------------------------------------------------------------- exercise 4: lasso-survivors
+    dict(
+        name="ridge_centres_in_place",
+        cell="ridge_solution",
+        loses=["correct_ridge_intercept"],
+        why="centres X and y in place with -=: the answer is right, but the caller's data have lost their means",
+        code='''
+def ridge_closed_form(X: np.ndarray, y: np.ndarray, alpha: float) -> tuple[np.ndarray, float]:
+    """L2-penalised least squares with an unpenalised intercept; returns (coefficients, intercept)."""
+    x_mean, y_mean = X.mean(axis=0), y.mean()
+    X -= x_mean
+    y -= y_mean
+    w = np.linalg.solve(X.T @ X + alpha * np.eye(X.shape[1]), X.T @ y)
+    return w, float(y_mean - x_mean @ w)
+''',
+    ),
+    # ---------------------------------------------------------------- exercise 7: lasso-by-hand
+    dict(
+        name="soft_threshold_hard",
+        cell="cd_solution",
+        loses=["correct_soft_threshold"],
+        why="hard-thresholds (keeps z unchanged outside [-gamma, gamma]) instead of shrinking it by gamma",
+        code=_CD.replace("return np.sign(z) * np.maximum(np.abs(z) - gamma, 0.0)",
+                         "return np.where(np.abs(z) > gamma, z, 0.0)"),
+    ),
+    dict(
+        name="soft_threshold_crosses_zero",
+        cell="cd_solution",
+        loses=["correct_soft_threshold"],
+        why="subtracts gamma * sign(z) without stopping at zero: small weights flip sign instead of vanishing",
+        code=_CD.replace("return np.sign(z) * np.maximum(np.abs(z) - gamma, 0.0)", "return z - gamma * np.sign(z)"),
+    ),
+    dict(
+        name="soft_threshold_without_guard",
+        cell="cd_solution",
+        loses=["correct_soft_threshold"],
+        why="accepts a negative or NaN gamma silently: NaN turns every weight into NaN, a negative one inflates them",
+        code=_CD.replace('''    if not gamma >= 0:  # also catches NaN
+        raise ValueError(f"gamma must be a non-negative number, got {gamma}")
+''', ""),
+    ),
+    dict(
+        name="lasso_cd_penalty_not_divided_by_n",
+        cell="cd_solution",
+        loses=["correct_lasso_cd"],
+        why="Ridge's scaling (no 1/n): compares x_j'r with alpha, so the penalty is n times weaker than Lasso's",
+        code=_CD.replace("w[j] = soft_threshold(X_c[:, j] @ residual / n, alpha) / col_sq[j]",
+                         "w[j] = soft_threshold(X_c[:, j] @ residual, alpha) / (col_sq[j] * n)"),
+    ),
+    dict(
+        name="lasso_cd_without_centring",
+        cell="cd_solution",
+        loses=["correct_lasso_cd"],
+        why="skips centring: the feature means stand in for the intercept and are penalised with the weights",
+        code=_CD.replace("x_mean, y_mean = X.mean(axis=0), y.mean()",
+                         "x_mean, y_mean = np.zeros(X.shape[1]), 0.0"),
+    ),
+    dict(
+        name="lasso_cd_centres_in_place",
+        cell="cd_solution",
+        loses=["correct_lasso_cd"],
+        why="centres the caller's X and y in place (-=): the weights are right, the caller's data have lost their means",
+        code=_CD.replace("X_c, y_c = X - x_mean, y - y_mean", "X -= x_mean\n    y -= y_mean\n    X_c, y_c = X, y"),
+    ),
+    # ---------------------------------------------------------------- exercise 8: lasso-survivors
     dict(
         name="lasso_without_standardising",
         cell="lasso_solution",
@@ -271,7 +536,25 @@ def lasso_survivors(X: np.ndarray, y: np.ndarray, alphas: list[float],
     return survivors
 ''',
     ),
-    # ---------------------------------------------------------------- exercise 5: early-stopping
+    dict(
+        name="lasso_standardises_in_place",
+        cell="lasso_solution",
+        loses=["correct_lasso_survivors"],
+        why="standardises X in place: the survivors are right, but the caller's X is overwritten (and restandardised per alpha)",
+        code='''
+def lasso_survivors(X: np.ndarray, y: np.ndarray, alphas: list[float],
+                    feature_names: list[str]) -> dict[float, list[str]]:
+    """For each alpha, the features with a non-zero weight after standardising and fitting Lasso."""
+    X -= X.mean(axis=0)
+    X /= X.std(axis=0)
+    survivors = {}
+    for alpha in alphas:
+        lasso = Lasso(alpha=alpha).fit(X, y)
+        survivors[alpha] = [name for name, coef in zip(feature_names, lasso.coef_) if coef != 0]
+    return survivors
+''',
+    ),
+    # ---------------------------------------------------------------- exercise 9: early-stopping
     dict(
         name="early_stopping_returns_last_model",
         cell="es_solution",
@@ -292,6 +575,18 @@ elif epoch - best_epoch >= patience:
         code=_es('''
 if error < best_error:
     best_error, best_epoch, best_model = error, epoch, model
+elif epoch - best_epoch >= patience:
+    break
+'''),
+    ),
+    dict(
+        name="early_stopping_shallow_copy",
+        cell="es_solution",
+        loses=["correct_early_stopping_restore"],
+        why="snapshots with copy.copy: the copy shares the weight arrays that partial_fit goes on updating in place",
+        code=_es('''
+if error < best_error:
+    best_error, best_epoch, best_model = error, epoch, copy.copy(model)
 elif epoch - best_epoch >= patience:
     break
 '''),
@@ -334,7 +629,32 @@ elif epoch - best_epoch >= patience:
     break
 '''),
     ),
-    # ---------------------------------------------------------------- exercise 6: nested-cv
+    # ---------------------------------------------------------------- exercise 10: ensemble-choice
+    dict(
+        name="ensemble_fits_the_callers_models",
+        cell="ens_solution",
+        loses=["correct_ensemble_scores"],
+        why="fits the candidates it was given instead of clones: the choice is right, the caller's models are changed",
+        code=_ENS.replace("scores = {name: train_val_scores(m, X_train, y_train, X_val, y_val) for name, m in affordable.items()}",
+                          "scores = {name: (float(m.fit(X_train, y_train).score(X_train, y_train)), "
+                          "float(m.score(X_val, y_val))) for name, m in affordable.items()}"),
+    ),
+    dict(
+        name="ensemble_ties_go_to_the_first_listed",
+        cell="ens_solution",
+        loses=["correct_pick_model"],
+        why="picks the best validation score but breaks ties by listing order only, so an expensive forest beats a tree",
+        code=_ENS.replace("key=lambda name: (scores[name][1], -tree_count(affordable[name])))",
+                          "key=lambda name: scores[name][1])"),
+    ),
+    dict(
+        name="ensemble_budget_strictly_below",
+        cell="ens_solution",
+        loses=["correct_pick_model"],
+        why="reads 'at most max_trees' as fewer than max_trees, so a model with exactly the budget is dropped",
+        code=_ENS.replace("if tree_count(m) <= max_trees}", "if tree_count(m) < max_trees}"),
+    ),
+    # ---------------------------------------------------------------- exercise 11: nested-cv
     dict(
         name="nested_reports_inner_best_score",
         cell="nested_solution",
@@ -392,7 +712,24 @@ def nested_cv(estimator, param_grid: dict, X, y, inner_cv, outer_cv) -> tuple[np
     return np.array(scores, dtype=float), chosen
 ''',
     ),
-    # ---------------------------------------------------------------- exercise 7: shift-augmentation
+    dict(
+        name="nested_refits_the_given_estimator",
+        cell="nested_solution",
+        loses=["correct_nested_scores"],
+        why="refits the caller's estimator with the chosen parameters: the scores are right, the caller's model is changed",
+        code='''
+def nested_cv(estimator, param_grid: dict, X, y, inner_cv, outer_cv) -> tuple[np.ndarray, list[dict]]:
+    """Outer-fold scores of a grid search tuned on each outer training part, and the chosen parameters."""
+    scores, chosen = [], []
+    for train_idx, test_idx in outer_cv.split(X, y):
+        search = GridSearchCV(estimator, param_grid, cv=inner_cv).fit(X[train_idx], y[train_idx])
+        estimator.set_params(**search.best_params_).fit(X[train_idx], y[train_idx])
+        scores.append(estimator.score(X[test_idx], y[test_idx]))
+        chosen.append(search.best_params_)
+    return np.array(scores, dtype=float), chosen
+''',
+    ),
+    # ---------------------------------------------------------------- exercise 12: shift-augmentation
     dict(
         name="shift_with_np_roll",
         cell="aug_solution",
@@ -462,6 +799,20 @@ def split_then_augment(X: np.ndarray, y: np.ndarray, test_size: float,
     X_train_aug, y_train_aug = augment_with_shifts(X_train, y_train)
     X_test_aug, y_test_aug = augment_with_shifts(X_test, y_test)
     return X_train_aug, X_test_aug, y_train_aug, y_test_aug
+''',
+    ),
+    dict(
+        name="split_ignores_the_seed",
+        cell="aug_solution",
+        loses=["correct_split_then_augment"],
+        why="hard-codes random_state=0 instead of the seed argument: right only for the seed the notebook shows",
+        code=_SHIFT_KEY + _AUGMENT_KEY + '''
+def split_then_augment(X: np.ndarray, y: np.ndarray, test_size: float,
+                       seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Split first (stratified), then augment the training part only."""
+    X_train, X_test, y_train, y_test = train_test_split(X, y, stratify=y, test_size=test_size, random_state=0)
+    X_train_aug, y_train_aug = augment_with_shifts(X_train, y_train)
+    return (X_train_aug, X_test, y_train_aug, y_test)
 ''',
     ),
 ]
