@@ -1,12 +1,13 @@
 """The sandbox a grading slot's kernels run in: bubblewrap namespaces, a pids cgroup, what must not be seen.
 
-bubblewrap starts the slot's warm server (`autograder.forkserver`) with read-only system directories, the
+bubblewrap starts the slot's warm server (`autograder.kernels.forkserver`) with read-only system directories, the
 Python installation and virtualenv and the `course` package, and one writable directory (the slot's);
 no network (a fresh network namespace), its own PID namespace (everything in it dies with it), no
 environment but what is passed, and only CAP_SYS_ADMIN inside its own user namespace, which each forked
-kernel uses to build its private view and then drops with every other capability. A pids cgroup caps
-the process count where the cgroup file system is writable (RLIMIT_NPROC, set per kernel, does not
-bind root). Memory, file-size and core limits are set per kernel by the server.
+kernel uses to build its private view and then drops with every other capability. A cgroup per slot
+caps the process count (and, on cgroup v2, the memory) where the cgroup file system is writable
+(`make_slot_cgroup`; RLIMIT_NPROC, set per kernel, does not bind root). Memory (RLIMIT_AS), file-size
+and core limits are set per kernel by the server.
 """
 from __future__ import annotations
 
@@ -18,39 +19,13 @@ import sys
 import tempfile
 import time
 import uuid
-from dataclasses import dataclass
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-GIB = 1024**3
-PIDS_CGROUP_V1 = Path("/sys/fs/cgroup/pids")
+CGROUP_ROOT = Path("/sys/fs/cgroup")
 
 
 class SandboxUnavailable(RuntimeError):
     """No way to isolate student code on this machine; the message says what to do."""
-
-
-@dataclass(frozen=True)
-class Limits:
-    """What one submission may use. Times in seconds, sizes in bytes."""
-
-    memory: int = 2 * GIB
-    processes: int = 64
-    cell_timeout: int | None = None  # None: the course's Execute.timeout (nbgrader_config.py)
-    notebook_timeout: int = 600
-    output: int = 1_000_000
-    file_size: int = 256 * 1024**2
-
-
-def parse_size(text: str) -> int:
-    """'2G', '512M', '1000000' -> bytes."""
-    text = text.strip().upper().removesuffix("B").removesuffix("I")
-    factor = {"K": 1024, "M": 1024**2, "G": GIB, "T": 1024 * GIB}.get(text[-1:], 1)
-    number = text[:-1] if text[-1:] in "KMGT" else text
-    try:
-        return int(float(number) * factor)
-    except ValueError:
-        raise ValueError(f"cannot read the size {text!r}: write it like 2G, 512M or 1000000") from None
 
 
 def bwrap_path() -> str | None:
@@ -95,14 +70,21 @@ def _system_mounts() -> list[str]:
 
 def kept_paths() -> list[Path]:
     """What every kernel sees, read-only at its own path: the interpreter, the virtualenv, the course package."""
-    return sorted({Path(sys.base_prefix).resolve(), Path(sys.prefix).resolve(), (REPO_ROOT / "course").resolve()})
+    return sorted({Path(sys.base_prefix).resolve(), Path(sys.prefix).resolve(), _course_package()})
+
+
+def _course_package() -> Path:
+    """The learner-side `course` package kernels import (hints, checks), wherever it is installed from."""
+    import course
+
+    return Path(course.__file__).resolve().parent
 
 
 def _python_mounts() -> list[str]:
     return [arg for p in kept_paths() for arg in ("--ro-bind", str(p), str(p))]
 
 
-FORK_HOLDS = ("/autograder-job", "/autograder-tmp")  # must match autograder/forkserver.py's HOLD and NEW_TMP
+FORK_HOLDS = ("/autograder-job", "/autograder-tmp")  # must match autograder/kernels/forkserver.py's HOLD and NEW_TMP
 
 
 def server_command(cmd: list[str], slot: Path, env: dict[str, str], cgroup: Path | None,
@@ -149,11 +131,58 @@ def remove_cgroup(cgroup: Path | None) -> None:
         pass
 
 
-def make_pids_cgroup(limit: int) -> Path | None:
-    """A fresh pids cgroup (v1) capped at ``limit`` processes, or None where cgroups are read-only."""
-    if not os.access(PIDS_CGROUP_V1, os.W_OK):
+def make_slot_cgroup(processes: int, memory: int | None = None, root: Path = CGROUP_ROOT,
+                     self_cgroup: Path = Path("/proc/self/cgroup")) -> Path | None:
+    """A fresh cgroup for one grading slot, capped at ``processes`` (and ``memory`` bytes on cgroup v2).
+
+    cgroup v2 (one unified hierarchy, the default on current Debian, Ubuntu and Fedora): a child of this
+    process's own cgroup, where that subtree is delegated to us (writable, with the pids controller
+    enabled for children, or enableable); it gets pids.max and, where the memory controller is there
+    too, memory.max. cgroup v1: a child of the pids hierarchy, pids.max only. None where neither is
+    writable (a container without delegation): RLIMIT_NPROC and RLIMIT_AS per kernel still apply.
+    """
+    if (root / "cgroup.controllers").exists():
+        return _v2_cgroup(processes, memory, root, self_cgroup)
+    return _v1_pids_cgroup(processes, root / "pids")
+
+
+def _v2_cgroup(processes: int, memory: int | None, root: Path, self_cgroup: Path) -> Path | None:
+    try:
+        own = next(line.split("::", 1)[1].strip() for line in self_cgroup.read_text().splitlines()
+                   if line.startswith("0::"))
+    except (OSError, StopIteration):
         return None
-    path = PIDS_CGROUP_V1 / f"autograder-{uuid.uuid4().hex[:12]}"
+    parent = root / own.lstrip("/")
+    control = parent / "cgroup.subtree_control"
+    if not os.access(parent, os.W_OK) or not control.exists():
+        return None
+    enabled = control.read_text().split()
+    available = (parent / "cgroup.controllers").read_text().split() if (parent / "cgroup.controllers").exists() else []
+    for controller in ("pids", "memory"):
+        if controller not in enabled and controller in available:
+            try:  # refused when the parent itself holds processes (cgroup v2's no-internal-process rule)
+                control.write_text(f"+{controller}")
+                enabled.append(controller)
+            except OSError:
+                pass
+    if "pids" not in enabled:
+        return None
+    path = parent / f"autograder-{uuid.uuid4().hex[:12]}"
+    try:
+        path.mkdir()
+        (path / "pids.max").write_text(str(processes))
+        if memory is not None and "memory" in enabled:
+            (path / "memory.max").write_text(str(memory))
+    except OSError:
+        remove_cgroup(path if path.exists() else None)
+        return None
+    return path
+
+
+def _v1_pids_cgroup(limit: int, hierarchy: Path) -> Path | None:
+    if not os.access(hierarchy, os.W_OK):
+        return None
+    path = hierarchy / f"autograder-{uuid.uuid4().hex[:12]}"
     try:
         path.mkdir()
         (path / "pids.max").write_text(str(limit))

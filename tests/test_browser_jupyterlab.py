@@ -27,7 +27,7 @@ import pytest
 from playwright.sync_api import Page, sync_playwright
 
 from shared_run import once
-from autograder import nbgrader_batch, simulated
+from tools import nbgrader_batch, simulated
 from course.syllabus import load_syllabus
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("browser")]

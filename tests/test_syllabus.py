@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from autograder import simulated
+from tools import simulated
 from conftest import MODULES, REPO, module_params
 from course.hints import Hints
 from course.syllabus import ASKS, SEED_FILES, seed_duplicates
