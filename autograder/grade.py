@@ -31,7 +31,7 @@ from pathlib import Path
 import nbformat
 from nbgrader.preprocessors import NbGraderPreprocessor
 
-from autograder import execute, pools
+from autograder import execute, intake, pools
 from autograder.nbgrader_tuning import faster_nbgrader
 from autograder.sandbox import Limits, check_available
 
@@ -73,7 +73,7 @@ class RemoteExecute(NbGraderPreprocessor):
         ctx: _Context = _local.ctx
         work = Path(resources["metadata"]["path"])
         files = {str(p.relative_to(work)): p.read_bytes() for p in sorted(work.rglob("*"))
-                 if p.is_file() and p.suffix != ".ipynb"}
+                 if intake.kind(p) is None and p.is_file() and p.suffix != ".ipynb"}
         job = {"notebook": execute.notebook_to_json(nb), "files": files, **ctx.job_template()}
         future = ctx.pool.submit(job)
         ctx.lock.release()
@@ -302,6 +302,9 @@ def _grade_locked(ctx: _Context, student: str, outcome: Outcome) -> None:
     for name, (status, why) in unusable.items():
         outcome.status = status
         outcome.reasons.append(f"{name}.ipynb: {why}")
+    dropped = intake.irregular(folder)  # kept out of nbgrader's copy by _autograde_app
+    if intake.reason(dropped):
+        outcome.reasons.append(intake.reason(dropped))
     for name in usable:
         outcome.reasons += test_cell_changes(ctx, folder / f"{name}.ipynb", name)
     if not usable:
@@ -343,6 +346,13 @@ def _autograde_app(ctx: _Context, coursedir, log: io.StringIO):
     from nbgrader.converters import Autograde
 
     class Autograde(Autograde):  # noqa: F811  (nbgrader's, minus one process-wide side effect)
+        def init_assignment(self, assignment_id: str, student_id: str) -> None:
+            """nbgrader's, copying only the submission's regular files (autograder.intake says why)."""
+            folder = self._format_source(assignment_id, student_id)
+            self.coursedir.ignore = list(self.coursedir.ignore) + intake.ignore_globs(
+                folder, intake.irregular(Path(folder)))
+            super().init_assignment(assignment_id, student_id)
+
         def convert_single_notebook(self, notebook_filename: str) -> None:
             """nbgrader's two passes, without `utils.setenv(NBGRADER_EXECUTION=...)` around the second:
             it unsets the variable for every thread at once (and the kernel gets it from execute.py)."""
@@ -374,8 +384,11 @@ def _last_error(lines: list[str]) -> str:
 
 def check_notebook(path: Path) -> tuple[str, str] | None:
     """None when nbgrader can read the notebook, else (status, why): missing, empty or invalid."""
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():
         return "missing", "no notebook submitted"
+    what = intake.kind(path)
+    if what is not None:  # a link to the answer key would be graded as the student's work
+        return "invalid", f"the notebook is a {what}, not a regular file: dropped"
     raw = path.read_bytes()
     if not raw.strip():
         return "empty", "the notebook file is empty"
@@ -510,7 +523,7 @@ def submission_digest(course: Path, config, student: str, assignment: str) -> st
     folder = _submitted_root(course, config) / student / assignment
     digest = hashlib.sha256()
     for path in sorted(folder.rglob("*")):
-        if path.is_file():
+        if intake.kind(path) is None and path.is_file():
             digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
 
