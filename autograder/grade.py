@@ -33,6 +33,7 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 
 from autograder import execute, intake, pools
 from autograder.nbgrader_tuning import faster_nbgrader
+from autograder.preprocessors import realign
 from autograder.sandbox import Limits, check_available
 
 LEDGER_DIR = ".autograder"
@@ -121,6 +122,7 @@ def load_config(course: Path, submissions: Path | None):
     config.Exporter.optimistic_validation = True  # nbconvert's option: validate once per pass, not per preprocessor
     extra = Config()
     extra.Autograde.autograde_preprocessors = _autograde_preprocessors()
+    extra.Autograde.sanitize_preprocessors = _sanitize_preprocessors()
     config.merge(extra)
     return config
 
@@ -133,6 +135,15 @@ def _autograde_preprocessors() -> list:
     if Execute not in stock:
         raise GradingError("nbgrader's Autograde no longer runs Execute: update autograder.grade for this nbgrader")
     return [RemoteExecute if pp is Execute else pp for pp in stock]
+
+
+def _sanitize_preprocessors() -> list:
+    """nbgrader's, after a repair of the student's nbgrader metadata against the source (Realign says why)."""
+    from nbgrader.converters import Autograde
+
+    from autograder.preprocessors.realign import Realign
+
+    return [Realign] + Autograde.class_traits()["sanitize_preprocessors"].make_dynamic_default()
 
 
 def _execute_config(config) -> dict:
@@ -165,6 +176,7 @@ def _main(*, assignment, course, submissions, workers, scheduler, force, unsafe,
     config = load_config(course, submissions)
     mode = check_available(unsafe)
     _check_assignment(course, config, assignment)
+    config.Realign.source_folder = _format_dir(course, config, "source_directory", ".", assignment)
     found = find_students(course, config, assignment)
     if students is not None:
         found = [s for s in found if s in students]
@@ -320,7 +332,11 @@ def _grade_locked(ctx: _Context, student: str, outcome: Outcome) -> None:
         coursedir.assignment_id, coursedir.student_id, coursedir.notebook_id = ctx.assignment, student, notebook_id
         app = _autograde_app(ctx, coursedir, log)
         try:
-            app.start()
+            with realign.collect() as realigned:
+                try:
+                    app.start()
+                finally:
+                    outcome.reasons += realigned
         except Exception:
             if _local.worker_error:
                 raise RuntimeError(_local.worker_error) from None
