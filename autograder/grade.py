@@ -429,10 +429,13 @@ def test_cell_changes(ctx: _Context, path: Path, name: str) -> list[str]:
     source = Path(_format(ctx, "source_directory", ".")) / f"{name}.ipynb"
     if not source.exists():
         return []
-    tests = [c.metadata["nbgrader"]["grade_id"] for c in nbformat.read(str(source), as_version=4).cells
+    source_nb = nbformat.read(str(source), as_version=4)
+    tests = [c.metadata["nbgrader"]["grade_id"] for c in source_nb.cells
              if c.metadata.get("nbgrader", {}).get("grade") and not c.metadata["nbgrader"].get("solution")]
     submitted = {}
-    for cell in nbformat.read(str(path), as_version=4).cells:
+    student_nb = nbformat.read(str(path), as_version=4)
+    realign.realign(student_nb, source_nb)  # as nbgrader will see it: a cell that lost its metadata is not deleted
+    for cell in student_nb.cells:
         meta = cell.get("metadata", {}).get("nbgrader", {})
         if meta.get("grade_id"):
             submitted[meta["grade_id"]] = cell

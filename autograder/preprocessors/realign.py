@@ -157,6 +157,8 @@ def _restore_dropped(nb, source) -> list[str]:
         return []
     ways = sorted(set(how.values()))
     names = ", ".join(grade_id(source.cells[j]) for j in sorted(match))
+    if len(match) > 6:  # a whole notebook's worth: the count says it, the row stays readable
+        names = f"all {len(match)} cells" if len(match) == len(missing) else f"{len(match)} of {len(missing)} cells"
     return [f"nbgrader metadata missing, matched to the source by {' and '.join(ways)}: {names}"]
 
 
