@@ -211,6 +211,7 @@ def _main(*, assignment, course, submissions, workers, scheduler, force, unsafe,
             # A student's notebook without cell ids: nbformat adds them, the reason column is no place for it.
             warnings.filterwarnings("ignore", message="Cell is missing an id field")
             ctx.pool = pool
+            _prove_key(ctx)
             outcomes += _grade_all(ctx, todo, ledger, progress)
     outcomes.sort(key=lambda o: o.student)
     everyone = [o for o in read_outcomes(course, assignment) if o.student in set(found)] or outcomes
@@ -227,6 +228,20 @@ def _main(*, assignment, course, submissions, workers, scheduler, force, unsafe,
 
         report_module.main(assignment=assignment, course=course, outcomes=everyone)
     return outcomes
+
+
+def _prove_key(ctx: _Context) -> None:
+    """The key canary (autograder.canary): the answer key must score full autograded marks in this pool."""
+    from nbgrader.coursedir import CourseDirectory
+
+    from autograder import canary
+
+    source = Path(_format(ctx, "source_directory", "."))
+    jobs = canary.key_jobs(source, ctx.job_template(), CourseDirectory(config=ctx.config).ignore)
+    try:
+        canary.prove(ctx.pool.submitters(), jobs, ctx.assignment)
+    except canary.CanaryFailed as exc:
+        raise GradingError(str(exc)) from None
 
 
 def _assignment_imports(course: Path, config, assignment: str) -> list[str]:

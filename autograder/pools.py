@@ -31,6 +31,10 @@ class LocalPool:
 
         return self._pool.submit(run_submission, job)
 
+    def submitters(self) -> list[tuple[str, object]]:
+        """Where a job can be sent, for the key canary: every slot is this one environment."""
+        return [("in this environment", self.submit)]
+
     def close(self) -> None:
         from autograder import warm
 
@@ -69,6 +73,16 @@ class DaskPool:
         from autograder.execute import run_submission
 
         return self._client.submit(run_submission, job, pure=False)
+
+    def submitters(self) -> list[tuple[str, object]]:
+        """One submit per worker, bound to it, so that each worker proves itself with the key canary."""
+        from autograder.execute import run_submission
+
+        def bound(address):
+            return lambda job: self._client.submit(run_submission, job, pure=False, workers=[address],
+                                                   allow_other_workers=False)
+
+        return [(f"on the Dask worker {address}", bound(address)) for address in sorted(self._client.nthreads())]
 
     def close(self) -> None:
         self._client.close()
