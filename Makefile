@@ -29,17 +29,17 @@ test-fast: $(STAMP)
 	$(BIN)/python -m pytest -m "not slow"
 
 demo: $(STAMP) release
-	$(BIN)/python -m autograder.demo
+	$(BIN)/python -m tools.demo
 
 release: $(STAMP)
-	$(BIN)/python -m autograder.release $(ASSIGNMENTS)
+	$(BIN)/python -m tools.release $(ASSIGNMENTS)
 	$(BIN)/python -m course.rubrics
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab --ServerApp.root_dir=. --ip=127.0.0.1 $(if $(filter 0,$(shell id -u)),--allow-root)
 
 bench: $(STAMP)
-	$(BIN)/python -m autograder.bench
+	$(BIN)/python -m tools.bench
 
 clean:
 	rm -rf $(VENV) submitted autograded feedback gradebook.db demo .artifacts

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import nbformat
 
-from autograder import execute, intake
+from autograder import intake, worker
 
 
 class CanaryFailed(RuntimeError):
@@ -36,7 +36,7 @@ def key_jobs(source_folder: Path, template: dict, ignore: list[str] = ()) -> dic
         for cell in nb.cells:  # as nbgrader's ClearOutput leaves a submission
             if cell.cell_type == "code":
                 cell.outputs, cell.execution_count = [], None
-        jobs[path.stem] = {"notebook": execute.notebook_to_json(nb), "files": files, **template}
+        jobs[path.stem] = {"notebook": worker.notebook_to_json(nb), "files": files, **template}
     return jobs
 
 
@@ -44,7 +44,7 @@ def failures(name: str, result: dict) -> list[str]:
     """What keeps the executed key ``result`` from full autograded marks, one line per cell (empty: none)."""
     from nbgrader.utils import determine_grade, is_grade, is_solution
 
-    nb = execute.notebook_from_json(result["notebook"])
+    nb = worker.notebook_from_json(result["notebook"])
     found = []
     if result.get("status") not in (None, "graded"):
         found.append(f"{name}: {result['status']} ({result.get('reason', '')})")

@@ -1,7 +1,7 @@
 """`autograder`: the command line, a thin wrapper over each verb's keyword-only `main(...)`.
 
     autograder grade ASSIGNMENT [--course DIR] [--submissions DIR] [--workers N | --scheduler tcp://HOST:PORT]
-                                [--force] [--unsafe] [--memory 2G] [--cell-timeout S] [--notebook-timeout S]
+                                [--student ID] [--force] [--unsafe] [--memory 2G] [--cell-timeout S] ...
 """
 from __future__ import annotations
 
@@ -13,7 +13,9 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from autograder.sandbox import Limits, SandboxUnavailable, parse_size
+from autograder.errors import GradingError
+from autograder.limits import Limits
+from autograder.sandbox import SandboxUnavailable
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -28,11 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--student", action="append", dest="students", help="grade only this student (repeatable)")
     grade.add_argument("--force", action="store_true", help="regrade submissions already graded")
     grade.add_argument("--unsafe", action="store_true", help="run without a sandbox (trusted code only)")
-    grade.add_argument("--memory", default="2G", help="memory limit per submission (default: 2G)")
-    grade.add_argument("--processes", type=int, default=Limits.processes, help="process limit per submission")
-    grade.add_argument("--cell-timeout", type=int, help="seconds per cell (default: the course's Execute.timeout)")
-    grade.add_argument("--notebook-timeout", type=int, default=Limits.notebook_timeout, help="seconds per notebook")
-    grade.add_argument("--max-output", type=int, default=Limits.output, help="characters of output kept per notebook")
+    Limits.add_options(grade)  # --memory, --processes, --cell-timeout, ...: one per field of Limits
     grade.add_argument("--no-feedback", action="store_true", help="skip the per-student HTML feedback")
     grade.add_argument("--no-report", action="store_true", help="skip the class report")
     grade.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -60,18 +58,17 @@ def summary_table(outcomes, assignment: str) -> Table:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     console = Console()
-    from autograder import grade
+    from autograder import batch  # imports nbgrader: after the options are read, so --help is quick
 
     try:
-        limits = Limits(memory=parse_size(args.memory), processes=args.processes, cell_timeout=args.cell_timeout,
-                        notebook_timeout=args.notebook_timeout, output=args.max_output)
+        limits = Limits.from_options(args)
         if args.workers is not None and args.workers < 1:
             raise ValueError("--workers must be at least 1")
-        outcomes = grade.main(assignment=args.assignment, course=args.course, submissions=args.submissions,
+        outcomes = batch.main(assignment=args.assignment, course=args.course, submissions=args.submissions,
                               workers=args.workers, scheduler=args.scheduler, force=args.force, unsafe=args.unsafe,
                               limits=limits, students=args.students, feedback=not args.no_feedback,
                               report=not args.no_report, progress=not args.quiet)
-    except (grade.GradingError, SandboxUnavailable, ValueError, RuntimeError) as exc:
+    except (GradingError, SandboxUnavailable, ValueError, RuntimeError) as exc:
         print(f"autograder: {exc}", file=sys.stderr)  # one line, never wrapped
         return 2
     console.print(summary_table(outcomes, args.assignment))

@@ -1,6 +1,6 @@
 """The sandbox a grading slot's kernels run in: bubblewrap namespaces, a pids cgroup, what must not be seen.
 
-bubblewrap starts the slot's warm server (`autograder.forkserver`) with read-only system directories, the
+bubblewrap starts the slot's warm server (`autograder.kernels.forkserver`) with read-only system directories, the
 Python installation and virtualenv and the `course` package, and one writable directory (the slot's);
 no network (a fresh network namespace), its own PID namespace (everything in it dies with it), no
 environment but what is passed, and only CAP_SYS_ADMIN inside its own user namespace, which each forked
@@ -18,39 +18,13 @@ import sys
 import tempfile
 import time
 import uuid
-from dataclasses import dataclass
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-GIB = 1024**3
 PIDS_CGROUP_V1 = Path("/sys/fs/cgroup/pids")
 
 
 class SandboxUnavailable(RuntimeError):
     """No way to isolate student code on this machine; the message says what to do."""
-
-
-@dataclass(frozen=True)
-class Limits:
-    """What one submission may use. Times in seconds, sizes in bytes."""
-
-    memory: int = 2 * GIB
-    processes: int = 64
-    cell_timeout: int | None = None  # None: the course's Execute.timeout (nbgrader_config.py)
-    notebook_timeout: int = 600
-    output: int = 1_000_000
-    file_size: int = 256 * 1024**2
-
-
-def parse_size(text: str) -> int:
-    """'2G', '512M', '1000000' -> bytes."""
-    text = text.strip().upper().removesuffix("B").removesuffix("I")
-    factor = {"K": 1024, "M": 1024**2, "G": GIB, "T": 1024 * GIB}.get(text[-1:], 1)
-    number = text[:-1] if text[-1:] in "KMGT" else text
-    try:
-        return int(float(number) * factor)
-    except ValueError:
-        raise ValueError(f"cannot read the size {text!r}: write it like 2G, 512M or 1000000") from None
 
 
 def bwrap_path() -> str | None:
@@ -95,14 +69,21 @@ def _system_mounts() -> list[str]:
 
 def kept_paths() -> list[Path]:
     """What every kernel sees, read-only at its own path: the interpreter, the virtualenv, the course package."""
-    return sorted({Path(sys.base_prefix).resolve(), Path(sys.prefix).resolve(), (REPO_ROOT / "course").resolve()})
+    return sorted({Path(sys.base_prefix).resolve(), Path(sys.prefix).resolve(), _course_package()})
+
+
+def _course_package() -> Path:
+    """The learner-side `course` package kernels import (hints, checks), wherever it is installed from."""
+    import course
+
+    return Path(course.__file__).resolve().parent
 
 
 def _python_mounts() -> list[str]:
     return [arg for p in kept_paths() for arg in ("--ro-bind", str(p), str(p))]
 
 
-FORK_HOLDS = ("/autograder-job", "/autograder-tmp")  # must match autograder/forkserver.py's HOLD and NEW_TMP
+FORK_HOLDS = ("/autograder-job", "/autograder-tmp")  # must match autograder/kernels/forkserver.py's HOLD and NEW_TMP
 
 
 def server_command(cmd: list[str], slot: Path, env: dict[str, str], cgroup: Path | None,

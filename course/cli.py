@@ -1,7 +1,7 @@
 """`course`: the learner's command line, a thin wrapper over keyword-only `main(...)` functions.
 
     course progress [--dir DIR] [--module NN-topic ...]   which exercises pass their visible tests now
-    course hint EXERCISE_ID [--level N]                    the next hint (the same texts as hints.show(...))
+    course hint EXERCISE_ID [--level N] [--lang en|zh]     a hint (the same texts as hints.show(...))
     course solution EXERCISE_ID [--dir DIR] [--anyway]     the worked solution, once you have tried
 """
 from __future__ import annotations
@@ -29,6 +29,8 @@ def build_parser() -> argparse.ArgumentParser:
     hint = verbs.add_parser("hint", help="show a hint for an exercise")
     hint.add_argument("exercise_id")
     hint.add_argument("--level", type=int, default=1, help="which hint, from 1 (gentle) up (default: 1)")
+    hint.add_argument("--lang", choices=["en", "zh"], default=None,
+                      help="English or Chinese (default: $COURSE_LANG, else en)")
     solution = verbs.add_parser("solution", help="show the worked solution of an exercise you have tried")
     solution.add_argument("exercise_id")
     solution.add_argument("--dir", type=Path, default=Path("."), help="the folder holding your notebooks")
@@ -68,7 +70,7 @@ def run_hint(args, console: Console) -> int:
     from course.solutions import find_exercise
 
     module, exercise = find_exercise(args.exercise_id)
-    console.print(Hints(module.id).text(exercise.id, args.level), highlight=False)
+    console.print(Hints(module.id).text(exercise.id, args.level, lang=args.lang), highlight=False, markup=False)
     return 0
 
 

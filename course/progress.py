@@ -86,7 +86,8 @@ def exercise_status(exercise: Exercise, executed, learner, release) -> ExerciseP
         error = first_error(cells[cell_id])
         if error is not None:
             ename, evalue = error
-            hint = "" if ename != "NotImplementedError" else " (a function of this exercise is still a stub)"
+            stub = ename in ("NotImplementedError", "NotAttempted")
+            hint = " (a function of this exercise is still a stub)" if stub else ""
             return ExerciseProgress(exercise, FAIL, f"{cell_id}: {ename}: {evalue}{hint}".strip())
     return ExerciseProgress(exercise, PASS)
 

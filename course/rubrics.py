@@ -43,6 +43,9 @@ def rubric_document(module: Module, root: Path | None = None) -> str:
         f"{module.id} → {Path(module.notebook).stem}**, then each submission; score the cells below, and write a "
         "comment that names every point withheld (students read comments in their feedback). Students never "
         "see this file: it is not under source/, so nbgrader does not release it.",
+        "",
+        "Answers may be written in English or Chinese (答案可用英文或中文作答): grade what is said, not the "
+        "language it is said in.",
     ]
     for exercise in (e for e in module.exercises if e.kind == "manual"):
         for cell_id, points in exercise.graded_cells.items():

@@ -7,6 +7,7 @@ from importlib import resources
 import yaml
 
 SEED_FILES = ("000_1480d155a4fd848c.txt", "004_adb09504beccefe3.txt")
+ASKS = ("decision", "implementation")
 
 
 @dataclass(frozen=True)
@@ -18,6 +19,9 @@ class Exercise:
     solution_cells: tuple[str, ...]
     graded_cells: dict[str, float]
     seeds: tuple[str, ...]
+    # What an autograded exercise asks of the learner (COURSE_GUIDE §9): "decision" (a choice a practitioner
+    # makes, checked against a reference computed on fresh data) or "implementation". None for manual ones.
+    asks: str | None = None
 
     @property
     def points(self) -> float:
@@ -58,6 +62,7 @@ def _exercise(raw: dict) -> Exercise:
         solution_cells=tuple(raw.get("solution_cells") or ()),
         graded_cells={str(k): float(v) for k, v in (raw.get("graded_cells") or {}).items()},
         seeds=tuple(raw.get("seeds") or ()),
+        asks=raw.get("asks"),
     )
 
 
@@ -78,6 +83,13 @@ def load_syllabus(text: str | None = None) -> list[Module]:
         )
         for m in data["modules"]
     ]
+
+
+def seed_duplicates(text: str | None = None) -> list[frozenset[str]]:
+    """Groups of seed questions whose answers are verbatim copies of each other (one answer, cited once)."""
+    if text is None:
+        text = resources.files("course").joinpath("syllabus.yml").read_text(encoding="utf-8")
+    return [frozenset(group) for group in yaml.safe_load(text).get("seed_duplicates") or ()]
 
 
 def module(module_id: str) -> Module:

@@ -1,8 +1,9 @@
 """Shared fixtures: one nbgrader batch per assignment per test session, graded offline.
 
 Each assignment's batch holds the key, the blank release, two cheats and every wrong answer of its
-catalog, as separate students, and is autograded once by stock nbgrader; every contract test reads
-its scores from that one batch.
+catalog, as separate students, in one gradebook: the key, blank and cheats are autograded by stock
+nbgrader, the catalog by the project's own parallel grader (`autograder grade`); every contract test
+reads its scores from that one gradebook.
 """
 from __future__ import annotations
 
@@ -13,8 +14,10 @@ from pathlib import Path
 
 import pytest
 
+import prose_claims
 import shared_run
-from autograder import nbgrader_batch, simulated
+from autograder import batch
+from tools import nbgrader_batch, simulated
 from course.syllabus import Module, load_syllabus
 
 REPO = Path(__file__).resolve().parent.parent
@@ -75,19 +78,34 @@ class Batches:
         course = nbgrader_batch.make_course(self.root / module.id, [module.id], source_root=REPO)
         key = simulated.read(REPO / "source" / module.id / module.notebook)
         blank = simulated.read(course / "release" / module.id / module.notebook)
-        students = {
-            "key": key,
+        contract = {
+            # The key carries the prose claims' checking cell: one run proves both the grade and the story.
+            "key": prose_claims.with_checking_cell(key, module.id),
             "blank": blank,
             "cheat-always-equal": simulated.cheat(key),
             "cheat-patched-testing": simulated.cheat(key, patch_testing=True),
         }
-        for wrong in simulated.wrong_answers(module.id, REPO):
-            students[f"wrong-{wrong.name}"] = simulated.with_cell(key, wrong.cell, wrong.code)
-        for student, nb in students.items():
+        wrong = {f"wrong-{w.name}": simulated.with_cell(key, w.cell, w.code)
+                 for w in simulated.wrong_answers(module.id, REPO)}
+        for student, nb in {**contract, **wrong}.items():
             nbgrader_batch.submit(course, student, module.id, {module.notebook: simulated.to_json(nb)})
-        results = nbgrader_batch.autograde(course, module.id, sorted(students), offline=True)
+        # The key, blank and cheats go through stock nbgrader, network off: the real tool decides the contract.
+        results = nbgrader_batch.autograde(course, module.id, sorted(contract), offline=True)
+        # The catalog goes through the project's own parallel grader (sandboxed, no network, warm kernels),
+        # whose gradebook rows equal nbgrader's (tests/test_grader_equivalence.py): the same verdicts, faster.
+        results.update(grade_in_parallel(course, module.id, sorted(wrong)))
         (self.root / f"{module.id}-results.json").write_text(json.dumps(results, indent=1))
         return Batch(module, course, results, nbgrader_batch.scores(course, module.id))
+
+
+def grade_in_parallel(course: Path, assignment: str, students: list[str]) -> dict[str, dict]:
+    """`autograder grade` on ``students`` into the course's gradebook; results shaped like nbgrader_batch's."""
+    if not students:
+        return {}
+    outcomes = batch.main(assignment=assignment, course=course, students=students, workers=2, progress=False,
+                          feedback=False, report=False, exports=False)
+    return {o.student: {"success": o.status == "graded", "seconds": o.seconds, "log": o.reason,
+                        "error": "" if o.status == "graded" else o.reason} for o in outcomes}
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 
-from autograder import canary, execute
+from autograder import canary, worker
 
 
 def graded(gid, points=1, outputs=()):
@@ -18,7 +18,7 @@ def graded(gid, points=1, outputs=()):
 
 
 def result(*cells, status="graded", reason=""):
-    return {"notebook": execute.notebook_to_json(new_notebook(cells=list(cells))), "status": status,
+    return {"notebook": worker.notebook_to_json(new_notebook(cells=list(cells))), "status": status,
             "reason": reason}
 
 
@@ -77,4 +77,4 @@ def test_key_jobs_carry_the_source_notebook_cleared_and_its_regular_files(tmp_pa
     jobs = canary.key_jobs(tmp_path, {"mode": "unsafe"}, ignore=["*.bak"])
     assert list(jobs) == ["hw"] and jobs["hw"]["mode"] == "unsafe"
     assert jobs["hw"]["files"] == {"data.csv": b"a\n1\n"}
-    assert execute.notebook_from_json(jobs["hw"]["notebook"]).cells[0].outputs == []
+    assert worker.notebook_from_json(jobs["hw"]["notebook"]).cells[0].outputs == []

@@ -9,7 +9,7 @@ import re
 import nbformat
 import pytest
 
-from autograder import simulated
+from tools import simulated
 from conftest import MODULES, REPO, module_params
 
 pytestmark = pytest.mark.slow

@@ -23,7 +23,7 @@ import nbformat
 import pytest
 
 from shared_run import once
-from autograder import nbgrader_batch, simulated
+from tools import nbgrader_batch, simulated
 from course.rubrics import rubric_document
 from course.syllabus import load_syllabus
 

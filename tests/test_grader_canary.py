@@ -6,7 +6,8 @@ import shutil
 import nbformat
 import pytest
 
-from autograder import grade, nbgrader_batch, simulated
+from autograder import batch, ledger
+from tools import nbgrader_batch, simulated
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("grader")]
 
@@ -28,12 +29,12 @@ def test_a_package_the_kernels_cannot_import_stops_the_batch(tmp_path):
     key = simulated.read(path)
     for student in ("key", "another"):
         nbgrader_batch.submit(course, student, ASSIGNMENT, {NOTEBOOK: simulated.to_json(key)})
-    with pytest.raises(grade.GradingError) as stopped:
-        grade.main(assignment=ASSIGNMENT, course=course, workers=2, progress=False)
+    with pytest.raises(batch.GradingError) as stopped:
+        batch.main(assignment=ASSIGNMENT, course=course, workers=2, progress=False)
     text = str(stopped.value)
     assert "\n" not in text and "the answer key of 01-data-quality does not score full marks" in text
     assert ("cell 1 (not graded): ModuleNotFoundError: No module named 'course_package_from_another_checkout'"
             in text)
     assert "correct_missing_mask: NameError" in text  # the first failing test cell and its first error line
     assert nbgrader_batch.scores(course, ASSIGNMENT) == {}  # nobody graded
-    assert grade.read_outcomes(course, ASSIGNMENT) == []
+    assert ledger.read_outcomes(course, ASSIGNMENT) == []

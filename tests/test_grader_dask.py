@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from autograder import cli, nbgrader_batch
+from autograder import cli
+from tools import nbgrader_batch
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("grader")]
 

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from autograder import grade, nbgrader_batch, simulated
+from autograder import batch
+from tools import nbgrader_batch, simulated
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("grader")]
 
@@ -22,7 +23,7 @@ def test_same_scores_as_stock_nbgrader(tmp_path):
     assert small_class(ours) == students
     results = nbgrader_batch.autograde(stock, ASSIGNMENT, students)
     assert all(r["success"] for r in results.values()), results
-    outcomes = grade.main(assignment=ASSIGNMENT, course=ours, workers=2, progress=False, feedback=False,
+    outcomes = batch.main(assignment=ASSIGNMENT, course=ours, workers=2, progress=False, feedback=False,
                           report=False)
     assert [o.status for o in outcomes] == ["graded"] * len(students), [o.reason for o in outcomes]
     expected, got = nbgrader_batch.scores(stock, ASSIGNMENT), nbgrader_batch.scores(ours, ASSIGNMENT)

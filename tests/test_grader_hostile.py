@@ -15,9 +15,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder import grade, nbgrader_batch
+from autograder import batch, ledger
+from tools import nbgrader_batch
 from processes import running
-from autograder.sandbox import Limits
+from autograder.limits import Limits
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("grader")]
 
@@ -71,7 +72,7 @@ def hostile(tmp_path_factory):
     repo_before = sorted(p.name for p in nbgrader_batch.REPO_ROOT.iterdir())
     course_before = {p for p in course.rglob("*") if "submitted" not in p.parts}
     try:
-        outcomes = grade.main(assignment=ASSIGNMENT, course=course, workers=2, limits=LIMITS, progress=False)
+        outcomes = batch.main(assignment=ASSIGNMENT, course=course, workers=2, limits=LIMITS, progress=False)
     finally:
         listener.close()
     return {"course": course, "outcomes": {o.student: o for o in outcomes}, "listener": listener,
@@ -153,8 +154,8 @@ def test_rerun_grades_only_what_is_left(hostile):
     """As after a kill mid-batch: students without a ledger entry are graded, the others are not."""
     course = hostile["course"]
     for student in ("invalid-json", "missing-notebook"):
-        (course / grade.LEDGER_DIR / ASSIGNMENT / f"{student}.json").unlink()
-    again = grade.main(assignment=ASSIGNMENT, course=course, workers=2, limits=LIMITS, progress=False,
+        (course / ledger.LEDGER_DIR / ASSIGNMENT / f"{student}.json").unlink()
+    again = batch.main(assignment=ASSIGNMENT, course=course, workers=2, limits=LIMITS, progress=False,
                        feedback=False, report=False)
     regraded = sorted(o.student for o in again if not o.skipped)
     assert regraded == ["invalid-json", "missing-notebook"]

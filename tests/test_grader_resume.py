@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from autograder import grade, nbgrader_batch, simulated
+from autograder import batch, ledger
+from tools import nbgrader_batch, simulated
 from processes import running
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("grader")]
@@ -25,7 +26,7 @@ ASSIGNMENT = "01-data-quality"
 
 
 def ledger_entries(course: Path) -> set[str]:
-    return {p.stem for p in (course / grade.LEDGER_DIR / ASSIGNMENT).glob("*.json")}
+    return {p.stem for p in (course / ledger.LEDGER_DIR / ASSIGNMENT).glob("*.json")}
 
 
 def kill_when_some_are_graded(course: Path, total: int) -> tuple[set[str], int]:
@@ -64,7 +65,7 @@ def test_a_killed_batch_resumes_where_it_stopped(tmp_path):
         time.sleep(0.1)
     assert [p for slot in abandoned for p in running(str(slot))] == []
 
-    again = grade.main(assignment=ASSIGNMENT, course=course, workers=2, progress=False, feedback=False, report=False,
+    again = batch.main(assignment=ASSIGNMENT, course=course, workers=2, progress=False, feedback=False, report=False,
                        exports=False)
     assert sorted(o.student for o in again) == students  # everyone once in the summary
     assert not any(slot.exists() for slot in abandoned)  # the killed run's files (students' too) are gone
@@ -78,12 +79,12 @@ def test_a_killed_batch_resumes_where_it_stopped(tmp_path):
 
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}", "trustworthy-ml") as gb:
         gb.remove_submission(ASSIGNMENT, "partial-4")  # e.g. deleted in formgrader: the ledger alone is not enough
-    regraded = grade.main(assignment=ASSIGNMENT, course=course, workers=2, progress=False, feedback=False,
+    regraded = batch.main(assignment=ASSIGNMENT, course=course, workers=2, progress=False, feedback=False,
                           report=False, exports=False)
     assert [o.student for o in regraded if not o.skipped] == ["partial-4"]
     assert nbgrader_batch.scores(course, ASSIGNMENT) == scores
 
-    forced = grade.main(assignment=ASSIGNMENT, course=course, workers=2, force=True, progress=False, feedback=False,
+    forced = batch.main(assignment=ASSIGNMENT, course=course, workers=2, force=True, progress=False, feedback=False,
                         report=False, exports=False)
     assert [o.student for o in forced if not o.skipped] == students
     assert nbgrader_batch.scores(course, ASSIGNMENT) == scores

@@ -1,7 +1,9 @@
 """course.hints: progressive, clamped, with errors that say what to do."""
 import pytest
 
-from course.hints import Hints, load_hints
+from course import cli
+from course.hints import LANGUAGES, Hints, load_hints
+from course.syllabus import load_syllabus
 
 
 def test_hints_progress_one_level_per_call_and_stop_at_the_last(capsys):
@@ -28,3 +30,31 @@ def test_unknown_exercise_names_the_known_ones():
 def test_unknown_module_says_which_file_to_add():
     with pytest.raises(FileNotFoundError, match="course/hints/99-nothing.yml"):
         Hints("99-nothing")
+
+
+@pytest.mark.parametrize("module_id", [m.id for m in load_syllabus()])
+def test_every_hint_level_exists_in_english_and_chinese(module_id):
+    for exercise, levels in load_hints(module_id).items():
+        for i, level in enumerate(levels, start=1):
+            missing = [lang for lang in LANGUAGES if not level.get(lang, "").strip()]
+            assert not missing, f"course/hints/{module_id}.yml: {exercise} level {i} lacks {missing}"
+
+
+def test_chinese_is_asked_for_by_argument_or_by_course_lang(monkeypatch, capsys):
+    text = Hints("01-data-quality").show("dq-profile", lang="zh")
+    assert text.startswith("提示 1/") and any("\u4e00" <= ch <= "\u9fff" for ch in text.split("：", 1)[1])
+    assert Hints("01-data-quality").text("dq-profile", 1).startswith("Hint 1/"), "English stays the default"
+    monkeypatch.setenv("COURSE_LANG", "zh")
+    assert Hints("01-data-quality").text("dq-profile", 1).startswith("提示 1/")
+    assert Hints("01-data-quality").text("dq-profile", 1, lang="en").startswith("Hint 1/"), "an argument wins"
+
+
+def test_an_unknown_language_says_which_exist(monkeypatch):
+    monkeypatch.setenv("COURSE_LANG", "fr")
+    with pytest.raises(ValueError, match="en, zh"):
+        Hints("01-data-quality").text("dq-profile", 1)
+
+
+def test_course_hint_command_speaks_chinese(capsys):
+    assert cli.main(["hint", "dq-profile", "--lang", "zh", "--level", "2"]) == 0
+    assert capsys.readouterr().out.startswith("提示 2/")

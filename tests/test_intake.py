@@ -5,7 +5,7 @@ import os
 
 from nbgrader.utils import find_all_files
 
-from autograder import grade, intake
+from autograder import intake, precheck
 
 
 def planted(tmp_path):
@@ -44,7 +44,7 @@ def test_a_linked_notebook_is_refused_not_read(tmp_path):
     folder = planted(tmp_path)
     (folder / "hw.ipynb").symlink_to(tmp_path / "source" / "key.ipynb")
     os.mkfifo(folder / "other.ipynb")
-    assert grade.check_notebook(folder / "hw.ipynb") == (
+    assert precheck.check_notebook(folder / "hw.ipynb") == (
         "invalid", "the notebook is a symlink, not a regular file: dropped")
-    assert grade.check_notebook(folder / "other.ipynb")[0] == "invalid"  # read_bytes would block on a FIFO
-    assert grade.check_notebook(folder / "none.ipynb") == ("missing", "no notebook submitted")
+    assert precheck.check_notebook(folder / "other.ipynb")[0] == "invalid"  # read_bytes would block on a FIFO
+    assert precheck.check_notebook(folder / "none.ipynb") == ("missing", "no notebook submitted")

@@ -11,7 +11,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder import simulated
+from tools import simulated
 from course import cli, progress, solutions
 from course.syllabus import load_syllabus, module
 

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from conftest import REPO
-from autograder import simulated
+from tools import simulated
 from course.datasets.people import DIRECT_IDENTIFIERS, make_people, make_public_register
 
 NOTEBOOK = REPO / "source" / "05-privacy" / "05-privacy.ipynb"

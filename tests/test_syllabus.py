@@ -1,15 +1,16 @@
 """course/syllabus.yml against the notebooks, both ways, and the hints against the syllabus."""
 from __future__ import annotations
 
+import ast
 import json
 import re
 
 import pytest
 
-from autograder import simulated
+from tools import simulated
 from conftest import MODULES, REPO, module_params
 from course.hints import Hints
-from course.syllabus import SEED_FILES
+from course.syllabus import ASKS, SEED_FILES, seed_duplicates
 
 SEED_REF = re.compile(r"^(?P<file>[0-9]{3}_[0-9a-f]{16}\.txt)#Q(?P<q>[0-9]+)$")
 SEED_QUESTIONS = 30  # both seed documents hold questions 1 to 30
@@ -108,3 +109,96 @@ def test_wrong_answer_catalogs_cover_each_autograded_exercise_twice():
             for wrong in mine:
                 assert wrong.loses and set(wrong.loses) <= set(exercise.graded_cells), (
                     f"{wrong.name}: `loses` must name graded cells of {exercise.id}")
+
+
+@pytest.mark.parametrize("module", module_params())
+def test_every_autograded_exercise_says_what_it_asks(module):
+    """COURSE_GUIDE §9: `asks: decision | implementation` beside `kind`; at least two graded decisions."""
+    for exercise in module.exercises:
+        if exercise.kind == "autograded":
+            assert exercise.asks in ASKS, f"{exercise.id}: asks must be one of {ASKS}, got {exercise.asks!r}"
+        else:
+            assert exercise.asks is None, f"{exercise.id}: a manual exercise has no `asks`"
+    decisions = [e.id for e in module.autograded if e.asks == "decision"]
+    assert len(decisions) >= 2, f"{module.id} grades {len(decisions)} decisions ({decisions}); §9 asks for 2"
+
+
+HEADING = re.compile(r"^#{2,3}\s+(?P<text>.+)$", re.M)
+POINTS = re.compile(r"\((?P<n>\d+(?:\.\d+)?)\s+points?\b")
+
+
+@pytest.mark.parametrize("module", module_params())
+def test_each_exercise_heading_shows_the_points_the_syllabus_grades(module):
+    """The `## N. Title (K points)` a learner reads is what the grader awards."""
+    key = simulated.read(REPO / "source" / module.id / module.notebook)
+    headings = [m["text"] for c in key.cells if c.cell_type == "markdown" for m in HEADING.finditer(c.source)]
+    for exercise in module.exercises:
+        mine = [h for h in headings if exercise.title.lower() in h.lower()]
+        assert len(mine) == 1, f"{exercise.id}: expected one heading holding its title {exercise.title!r}, got {mine}"
+        shown = POINTS.search(mine[0])
+        assert shown, f"{exercise.id}: the heading {mine[0]!r} does not show its points"
+        assert float(shown["n"]) == exercise.points, (
+            f"{exercise.id}: the heading says {shown['n']} points, the syllabus grades {exercise.points:g}")
+
+
+def visible_part(source: str) -> str:
+    return source.split("### BEGIN HIDDEN TESTS")[0]
+
+
+@pytest.mark.parametrize("module", module_params())
+def test_visible_tests_report_not_attempted_through_the_shared_helper(module):
+    """A stub reads "not attempted yet", through course.checks, never a bare NotImplementedError."""
+    key = simulated.read(REPO / "source" / module.id / module.notebook)
+    text = key_text(key)
+    assert "from course.checks import" in text, f"{module.id} does not import course.checks"
+    assert "except NotImplementedError" not in text, f"{module.id} handles stubs itself: use course.checks.attempted"
+    assert "def attempted" not in text, f"{module.id} defines its own attempted(): use course.checks"
+    for cell in key.cells:
+        nbg = cell.metadata.get("nbgrader", {})
+        if cell.cell_type == "code" and nbg.get("grade"):
+            assert "attempted(" in visible_part(cell.source), (
+                f"{nbg['grade_id']}: its visible tests must reach the answer through attempted(...)")
+
+
+def asserts_without_message(source: str) -> list[int]:
+    """Line numbers of hidden `assert`s with no message, or whose message is not text (a tuple of values)."""
+    tree = ast.parse(source)
+    start = source[: source.index("### BEGIN HIDDEN TESTS")].count("\n") + 1
+    bad = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assert) and node.lineno > start:
+            text = node.msg is not None and any(
+                isinstance(n, ast.JoinedStr) or (isinstance(n, ast.Constant) and isinstance(n.value, str))
+                for n in ast.walk(node.msg))
+            if not text:
+                bad.append(node.lineno)
+    return bad
+
+
+@pytest.mark.parametrize("module", module_params())
+def test_every_hidden_assert_teaches(module):
+    """Graded feedback shows a hidden assert's message: each one says what to check, in words."""
+    key = simulated.read(REPO / "source" / module.id / module.notebook)
+    silent = {}
+    for cell in key.cells:
+        nbg = cell.metadata.get("nbgrader", {})
+        if cell.cell_type == "code" and nbg.get("grade") and "### BEGIN HIDDEN TESTS" in cell.source:
+            lines = asserts_without_message(cell.source)
+            if lines:
+                silent[nbg["grade_id"]] = lines
+    assert not silent, f"hidden asserts without a message (cell: lines): {silent}"
+
+
+def test_rubrics_accept_answers_in_english_or_chinese():
+    for module in MODULES:
+        rubric = (REPO / "rubrics" / f"{module.id}.md").read_text(encoding="utf-8")
+        assert "English or Chinese" in rubric and "中文" in rubric, f"rubrics/{module.id}.md: say both languages are fine"
+
+
+@pytest.mark.parametrize("module", module_params())
+def test_a_repeated_seed_answer_is_cited_once(module):
+    """000 Q13, Q16, ..., Q29 are one answer word for word: citing each copy would count it six times."""
+    cited = {ref for e in module.exercises for ref in e.seeds} | set(module.seeds)
+    for group in seed_duplicates():
+        copies = sorted(cited & group, key=lambda ref: int(ref.split("#Q")[1]))
+        assert len(copies) <= 1, f"{module.id} cites {copies}, one answer repeated verbatim: cite one of them"

@@ -1,4 +1,4 @@
-"""Warm kernels (autograder.warm, autograder.forkserver): fast, and nothing carries over between students.
+"""Warm kernels (autograder/kernels/warm.py, forkserver.py): fast, and nothing carries over between students.
 
 Each submission's kernel is a fork of a sandboxed server that imported the assignment's modules once.
 These tests run small notebooks one after another through the same server (as one grading slot
@@ -11,8 +11,10 @@ from dataclasses import asdict
 import nbformat
 import pytest
 
-from autograder import execute, warm
-from autograder.sandbox import Limits, check_available
+from autograder import worker
+from autograder.kernels import warm
+from autograder.limits import Limits
+from autograder.sandbox import check_available
 from processes import running
 
 pytestmark = pytest.mark.xdist_group("grader")
@@ -26,7 +28,7 @@ def run(*sources: str, preload=("numpy",), mode: str | None = None,
     job = {"notebook": nbformat.writes(nb), "files": {"data.txt": b"mine\n"},
            "limits": asdict(limits), "mode": mode or check_available(),
            "execute_config": {"timeout": 20}, "env": {}, "preload": list(preload)}
-    result = execute.run_submission(job)
+    result = worker.run_submission(job)
     cells = nbformat.reads(result["notebook"], as_version=4).cells
     printed = ["".join(o.get("text", "") + (o.get("evalue", "") if o.output_type == "error" else "")
                        for o in c.outputs) for c in cells]

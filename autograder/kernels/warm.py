@@ -1,14 +1,15 @@
 """Warm kernels: one sandboxed fork server per grading slot, one freshly forked kernel per submission.
 
 A fresh ipykernel pays its imports (pandas, scikit-learn, matplotlib, ipykernel itself: seconds of CPU)
-before the first cell runs. `ForkServer` starts `autograder/forkserver.py` once per slot inside
+before the first cell runs. `ForkServer` starts `autograder/kernels/forkserver.py` once per slot inside
 bubblewrap, lets it import what the assignment imports, and from then on asks it for a kernel per
 submission: a fork that takes its own mount namespace, drops its capabilities and starts ipykernel in
 well under a second. After each submission the server kills everything left in the sandbox and the
 job's directory is deleted, so nothing carries over from one student to the next.
 
-jupyter_client drives the forked kernel through `ForkProvisioner` (a kernel provisioner, jupyter_client's
-own extension point), so nbgrader's Execute and nbclient run it exactly like a spawned kernel.
+jupyter_client drives the forked kernel through `autograder.kernels.glue.ForkProvisioner` (a kernel
+provisioner, jupyter_client's own extension point), so nbgrader's Execute and nbclient run it exactly
+like a spawned kernel.
 """
 from __future__ import annotations
 
@@ -22,18 +23,13 @@ import subprocess
 import sys
 import tempfile
 import threading
-import time
 import uuid
-from queue import Empty
 from dataclasses import dataclass
 from pathlib import Path
 
-from jupyter_client.asynchronous import AsyncKernelClient
-from jupyter_client.manager import AsyncKernelManager
-from jupyter_client.provisioning import LocalProvisioner
-
-from autograder import forkserver, sandbox
-from autograder.sandbox import Limits
+from autograder import sandbox
+from autograder.kernels import forkserver
+from autograder.limits import Limits
 
 SERVER_SOURCE = Path(forkserver.__file__).read_text()
 KERNEL_MODULES = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell", "ipykernel.debugger", "IPython",
@@ -140,8 +136,10 @@ class ForkServer:
         # RLIMIT_NPROC counts every process of the (outside) user, so the cap is the kernel's share on top
         # of what the instructor already runs; the slot's pids cgroup, where there is one, is the exact cap.
         reply = self.request("spawn", argv=argv, cwd=str(job / "work"), job=str(job), env=env,
-                             limits={"memory": limits.memory, "file_size": limits.file_size,
-                                     "processes": limits.processes + _processes_of_this_user()})
+                             limits=limits.as_dict(), nproc=limits.processes + _processes_of_this_user())
+        if reply.get("limits") != limits.as_dict():  # the server applies what it echoes: nothing may be lost
+            self.signal(int(reply["pid"]), signal.SIGKILL)
+            raise ServerError(f"the fork server received the limits {reply.get('limits')}, not {limits.as_dict()}")
         return int(reply["pid"])
 
     def poll(self, pid: int) -> int | None:
@@ -262,145 +260,6 @@ def close_all() -> None:
             for server in servers:
                 server.close()
         _idle.clear()
-
-
-# -- jupyter_client glue ---------------------------------------------------------------------------
-class ForkProvisioner(LocalProvisioner):
-    """Launches the kernel by asking the fork server; polls and signals it the same way."""
-
-    pid: int | None = None
-    exit_code: int | None = None
-
-    @property
-    def has_process(self) -> bool:
-        return self.pid is not None
-
-    async def launch_kernel(self, cmd: list[str], **kwargs):
-        km = self.parent
-        try:
-            argv = cmd[cmd.index("ipykernel_launcher") + 1:]
-        except ValueError:
-            raise RuntimeError(f"warm kernels run ipykernel only, not {cmd[:3]}") from None
-        self.pid = km.server.spawn(argv, km.job, km.job_env, km.limits)
-        await self._sockets_bound()
-        return self.connection_info
-
-    async def _sockets_bound(self, timeout: float = 30) -> None:
-        """Return once the kernel listens: a client that connects earlier waits zmq's 100 ms reconnect interval."""
-        import asyncio
-
-        km = self.parent
-        ports = [km.shell_port, km.iopub_port, km.stdin_port, km.control_port, km.hb_port]
-        sockets = [Path(f"{km.ip}-{port}") for port in ports]
-        deadline = time.monotonic() + timeout
-        while not all(s.exists() for s in sockets) and time.monotonic() < deadline:
-            if await self.poll() is not None:
-                return  # the kernel died: jupyter_client reports it
-            await asyncio.sleep(0.002)
-
-    async def poll(self) -> int | None:
-        if self.pid is None:
-            return self.exit_code if self.exit_code is not None else 0
-        try:
-            return km_server(self).poll(self.pid)
-        except ServerError:
-            return -1
-
-    async def wait(self) -> int | None:
-        import asyncio
-
-        while (code := await self.poll()) is None:
-            await asyncio.sleep(0.005)
-        self.exit_code, self.pid = code, None
-        return code
-
-    async def send_signal(self, signum: int) -> None:
-        if self.pid is not None:
-            try:
-                km_server(self).signal(self.pid, signum)
-            except ServerError:
-                pass
-
-    async def kill(self, restart: bool = False) -> None:
-        await self.send_signal(signal.SIGKILL)
-
-    async def terminate(self, restart: bool = False) -> None:
-        await self.send_signal(signal.SIGTERM)
-
-    def kill_now(self) -> None:
-        """From another thread (the notebook's time limit): SIGKILL without the event loop."""
-        if self.pid is not None:
-            try:
-                km_server(self).signal(self.pid, signal.SIGKILL)
-            except ServerError:
-                pass
-
-
-def km_server(provisioner: ForkProvisioner) -> ForkServer:
-    return provisioner.parent.server
-
-
-class ForkedKernelClient(AsyncKernelClient):
-    """jupyter_client's client, minus a fixed 0.2 s wait per kernel start.
-
-    Stock `wait_for_ready` waits for 0.2 s of silence on IOPub after the kernel_info reply; nbclient only
-    reads messages whose parent is the cell it runs, so draining what has already arrived is enough.
-    """
-
-    async def _async_wait_for_ready(self, timeout: float | None = None) -> None:
-        deadline = time.monotonic() + (timeout if timeout is not None else float("inf"))
-        while True:
-            self.kernel_info()
-            try:
-                msg = await self.shell_channel.get_msg(timeout=1)
-            except Empty:
-                msg = None
-            if msg is not None and msg["msg_type"] == "kernel_info_reply":
-                try:  # IOPub is connected once the reply's status message arrives on it
-                    await self.iopub_channel.get_msg(timeout=1)
-                except Empty:
-                    pass
-                else:
-                    self._handle_kernel_info_reply(msg)
-                    break
-            if not await self._async_is_alive():
-                raise RuntimeError("Kernel died before replying to kernel_info")
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"Kernel didn't respond in {timeout:.0f} seconds")
-        while await self.iopub_channel.msg_ready():
-            await self.iopub_channel.get_msg(timeout=0)
-
-    wait_for_ready = _async_wait_for_ready
-
-
-class ForkedKernelManager(AsyncKernelManager):
-    """A kernel manager for one job: its kernel is forked by ``server``, its sockets live in the job's run/."""
-
-    server: ForkServer | None = None
-    job: Path | None = None
-    job_env: dict[str, str] = {}
-    limits: Limits = Limits()
-
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        self.transport = "ipc"  # Unix sockets in the job's run directory: reachable across namespaces
-        self.ip = str(self.job / "run" / "kernel")
-        self.connection_file = str(self.job / "run" / "kernel.json")
-        self.client_factory = ForkedKernelClient
-
-    async def _async_wait(self, pollinterval: float = 0.1) -> None:
-        # A forked kernel dies within milliseconds of SIGKILL: poll that often, not every 0.1 s.
-        await super()._async_wait(pollinterval=min(pollinterval, 0.005))
-
-    async def _async_pre_start_kernel(self, **kw):
-        if self.provisioner is None:
-            self.provisioner = ForkProvisioner(kernel_id=self.kernel_id, kernel_spec=self.kernel_spec, parent=self)
-        return await super()._async_pre_start_kernel(**kw)
-
-
-def manager_class(server: ForkServer, job: Path, env: dict[str, str], limits: Limits) -> type:
-    return type("JobKernelManager", (ForkedKernelManager,),
-                {"server": server, "job": job, "job_env": env, "limits": limits})
 
 
 def imports_of(nb) -> list[str]:

@@ -10,7 +10,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from autograder.nbgrader_batch import REPO_ROOT, make_course
+from tools.nbgrader_batch import REPO_ROOT, make_course
 
 
 def regenerate(assignments: list[str], repo: Path = REPO_ROOT) -> list[Path]:

@@ -15,7 +15,8 @@ from pathlib import Path
 
 from rich.console import Console
 
-from autograder import cli, nbgrader_batch, simulated
+from autograder import cli
+from tools import nbgrader_batch, simulated
 
 REPO = nbgrader_batch.REPO_ROOT
 ASSIGNMENT = "01-data-quality"

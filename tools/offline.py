@@ -22,7 +22,7 @@ def offline_command(argv: list[str]) -> list[str]:
     if unshare is None:
         raise RuntimeError("`unshare` not found: install util-linux (apt-get install util-linux) to run offline")
     userns = [] if os.geteuid() == 0 else ["--map-root-user"]
-    return [unshare, *userns, "--net", sys.executable, "-m", "autograder.offline", "--", *argv]
+    return [unshare, *userns, "--net", sys.executable, "-m", "tools.offline", "--", *argv]
 
 
 def bring_loopback_up() -> None:
@@ -41,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     if argv[:1] == ["--"]:
         argv = argv[1:]
     if not argv:
-        print("usage: python -m autograder.offline -- COMMAND [ARGS...]", file=sys.stderr)
+        print("usage: python -m tools.offline -- COMMAND [ARGS...]", file=sys.stderr)
         return 2
     bring_loopback_up()
     if network_interfaces() != ["lo"]:

@@ -17,7 +17,7 @@ def _figure_html(fig) -> str:
 
 def cell_table(course: Path, assignment: str) -> pd.DataFrame:
     """One row per (student, graded cell) from the gradebook: score, max score, manual flag."""
-    from autograder.nbgrader_batch import scores
+    from autograder.coursedir import scores
 
     rows = [{"student": student, "cell": cell, "score": s.score, "max_score": s.max_score,
              "manual": s.needs_manual_grade}

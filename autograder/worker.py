@@ -2,7 +2,7 @@
 
 Runs in a worker process (a local pool or a Dask worker), takes and returns plain data (notebook JSON,
 file bytes), so it needs no shared file system. Uses nbgrader's own `Execute` preprocessor (nbclient
-underneath) with three additions: the kernel is forked warm inside the sandbox (`autograder.warm`), output is capped per
+underneath) with three additions: the kernel is forked warm inside the sandbox (`autograder.kernels.warm`), output is capped per
 notebook, and a kernel that dies or overruns the notebook's time keeps the cells it finished, every
 cell it did not finish is marked with an error (so a test cell that never ran earns nothing).
 """
@@ -19,10 +19,11 @@ from pathlib import Path
 
 import nbformat
 from nbformat.notebooknode import NotebookNode
-from nbgrader.preprocessors import Execute
 
-from autograder import sandbox, warm
-from autograder.sandbox import Limits
+from autograder import sandbox
+from autograder.kernels import glue, warm
+from autograder.limits import Limits
+from autograder.preprocessors.bounded_execute import BoundedExecute
 
 VERSIONED = ("nbgrader", "nbclient", "ipykernel", "numpy", "pandas", "scikit-learn", "scipy", "matplotlib",
              "shap", "imbalanced-learn", "opendp")
@@ -42,39 +43,6 @@ def versions() -> dict[str, str]:
     return found
 
 
-class BoundedExecute(Execute):
-    """nbgrader's Execute with an output budget per notebook and a record of the cells it finished."""
-
-    output_budget = 1_000_000
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.output_used = 0
-        self.truncated = False
-        self.started: set[int] = set()
-        self.finished: set[int] = set()
-
-    def preprocess_cell(self, cell, resources, index):
-        self.started.add(index)
-        result = super().preprocess_cell(cell, resources, index)
-        self.finished.add(index)
-        return result
-
-    def output(self, outs, msg, display_id, cell_index):
-        content = msg.get("content", {})
-        size = len(str(content.get("text", ""))) + sum(len(str(v)) for v in content.get("data", {}).values())
-        if msg.get("msg_type") != "error" and self.output_used + size > self.output_budget:
-            if not self.truncated:
-                self.truncated = True
-                note = nbformat.v4.new_output(
-                    "stream", name="stderr",
-                    text=f"\n[autograder: output truncated, more than {self.output_budget:,} characters printed]\n")
-                outs.append(note)
-            return None
-        self.output_used += size
-        return super().output(outs, msg, display_id, cell_index)
-
-
 def _error(ename: str, evalue: str) -> NotebookNode:
     return nbformat.v4.new_output("error", ename=ename, evalue=evalue, traceback=[f"{ename}: {evalue}"])
 
@@ -86,9 +54,7 @@ def notebook_to_json(nb) -> str:
 
 
 def notebook_from_json(text: str):
-    from nbformat.v4.rwbase import rejoin_lines  # sources saved as lists of lines, as on disk
-
-    return rejoin_lines(nbformat.from_dict(json.loads(text)))
+    return glue.rejoin_lines(nbformat.from_dict(json.loads(text)))
 
 
 def server_key(job: dict) -> warm.ServerKey:
@@ -98,7 +64,7 @@ def server_key(job: dict) -> warm.ServerKey:
            "MPLBACKEND": "module://matplotlib_inline.backend_inline", "NBGRADER_EXECUTION": "autograde",
            "PYDEVD_DISABLE_FILE_VALIDATION": "1", **job.get("env", {})}
     return warm.ServerKey(mode=job["mode"], preload=tuple(job.get("preload", ())),
-                          processes=Limits(**job["limits"]).processes, env=tuple(sorted(env.items())))
+                          processes=Limits.from_dict(job["limits"]).processes, env=tuple(sorted(env.items())))
 
 
 def warm_up(job: dict, count: int = 1) -> None:
@@ -145,7 +111,7 @@ def run_submission(job: dict) -> dict:
     preload [module names the assignment imports: the warm kernel has them loaded already].
     """
     start = time.perf_counter()
-    limits = Limits(**job["limits"])
+    limits = Limits.from_dict(job["limits"])
     nb = notebook_from_json(job["notebook"])
     key = server_key(job)
     if job["mode"] == "bwrap" and sandbox.bwrap_path() is None:  # a cluster worker set up without it
@@ -162,7 +128,7 @@ def run_submission(job: dict) -> dict:
         config = {"shutdown_kernel": "immediate", **job.get("execute_config", {})}
         if limits.cell_timeout is not None:
             config["timeout"] = limits.cell_timeout
-        executor = BoundedExecute(kernel_manager_class=warm.manager_class(server, folder, env, limits), **config)
+        executor = BoundedExecute(kernel_manager_class=glue.manager_class(server, folder, env, limits), **config)
         executor.output_budget = limits.output
         status, reason = _execute(executor, nb, folder / "work", limits)
         return {
@@ -187,7 +153,7 @@ def _execute(executor: BoundedExecute, nb, work: Path, limits: Limits) -> tuple[
     def kill_on_overrun():
         overran.set()
         provisioner = getattr(executor.km, "provisioner", None)
-        if isinstance(provisioner, warm.ForkProvisioner):
+        if isinstance(provisioner, glue.ForkProvisioner):
             provisioner.kill_now()
 
     timer = threading.Timer(limits.notebook_timeout, kill_on_overrun)

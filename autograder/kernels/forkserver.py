@@ -1,6 +1,6 @@
 """The warm kernel factory that runs inside a grading sandbox: import once, fork a fresh kernel per student.
 
-Started by `autograder.warm.ForkServer` as ``python -c <this file> CONFIG`` inside bubblewrap, so it
+Started by `autograder.kernels.warm.ForkServer` as ``python -c <this file> CONFIG`` inside bubblewrap, so it
 needs nothing but the standard library and the modules it preloads (the assignment's own imports:
 pandas, scikit-learn, matplotlib, ipykernel...). It never runs student code itself: each kernel is a
 fork that first leaves the server's view of the world and then starts ipykernel's IPKernelApp.
@@ -17,7 +17,7 @@ kills every other process in the sandbox's PID namespace, so nothing a student s
 
 Protocol: one JSON object per line on the control pipe (the server's stdin/stdout at start-up; its
 fds 0-2 then point to /dev/null and stderr, so a library that prints cannot corrupt a reply).
-Requests: spawn {argv, cwd, job, env, limits}, poll {pid}, signal {pid, sig}, reap {}; each gets one
+Requests: spawn {argv, cwd, job, env, limits (every field of autograder.limits.Limits), nproc}, poll {pid}, signal {pid, sig}, reap {}; each gets one
 reply line. The first line the server writes is {"ready": true, "preloaded": [...], "seconds": s}.
 """
 import ctypes
@@ -149,7 +149,8 @@ def become_kernel(request, isolated, control_fds, keep=()):
         resource.setrlimit(resource.RLIMIT_AS, (limits["memory"], limits["memory"]))
         resource.setrlimit(resource.RLIMIT_FSIZE, (limits["file_size"], limits["file_size"]))
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-        resource.setrlimit(resource.RLIMIT_NPROC, (limits["processes"], limits["processes"]))
+        nproc = request["nproc"]  # RLIMIT_NPROC counts the whole user's processes: the caller adds them
+        resource.setrlimit(resource.RLIMIT_NPROC, (nproc, nproc))
         os.environ.clear()
         os.environ.update(request["env"])
         os.chdir(request["cwd"])
@@ -243,7 +244,7 @@ def serve(config):
             if pid == 0:
                 become_kernel(request, isolated, control_fds, config.get("keep", ()))
             kernels.add(pid)
-            reply({"pid": pid})
+            reply({"pid": pid, "limits": request["limits"]})  # what the kernel got, whole: the caller checks it
         elif op == "poll":
             pid = request["pid"]
             if pid not in exits:

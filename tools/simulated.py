@@ -132,7 +132,7 @@ def simulated_class(course: Path, assignment: str, partial_attempts=(2, 4, 6), m
     answers for each N in ``partial_attempts``, and the ``mistakes`` slice of the wrong-answer catalog.
 
     Returns the student names (``key``, ``blank``, ``cheat``, ``partial-N``, ``wrong-<name>``), sorted."""
-    from autograder.nbgrader_batch import submit
+    from tools.nbgrader_batch import submit
 
     key = read(root / "source" / assignment / f"{assignment}.ipynb")
     blank = read(course / "release" / assignment / f"{assignment}.ipynb")

@@ -1,9 +1,9 @@
 """Grade a class with stock nbgrader, one submission after another: the reference the course trusts.
 
-The contract tests, `make demo` and `make bench` all go through here, so every grade they report comes
+The contract tests and `make bench` go through here, so every grade they report comes
 from nbgrader's own `generate_assignment` and `autograde` (its Python API, one process per batch).
 
-    python -m autograder.nbgrader_batch autograde --course DIR --assignment 01-data-quality [--offline]
+    python -m tools.nbgrader_batch autograde --course DIR --assignment 01-data-quality [--offline]
 """
 from __future__ import annotations
 
@@ -14,37 +14,11 @@ import shutil
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
+from autograder.coursedir import CellScore, nbgrader_api, scores, venv_tools_on_path  # noqa: F401  (re-exported)
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
-
-
-@dataclass(frozen=True)
-class CellScore:
-    score: float
-    max_score: float
-    needs_manual_grade: bool
-
-
-def _venv_tools_on_path() -> None:
-    """nbgrader runs the `alembic` command to open a gradebook: it must find the venv's copy."""
-    bindir = str(Path(sys.executable).parent)
-    if bindir not in os.environ.get("PATH", "").split(os.pathsep):
-        os.environ["PATH"] = bindir + os.pathsep + os.environ.get("PATH", "")
-
-
-def nbgrader_api(course: Path):
-    """An NbGraderAPI on the course directory ``course``, configured by its nbgrader_config.py."""
-    from nbgrader.apps import NbGraderAPI
-    from nbgrader.coursedir import CourseDirectory
-    from traitlets.config.loader import PyFileConfigLoader
-
-    _venv_tools_on_path()
-    config = PyFileConfigLoader("nbgrader_config.py", path=str(course)).load_config()
-    config.CourseDirectory.root = str(course)
-    config.Exchange.root = str(course / ".exchange")  # never touch a system-wide exchange
-    return NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
 
 
 def make_course(dest: Path, assignments: list[str], source_root: Path = REPO_ROOT) -> Path:
@@ -96,40 +70,23 @@ def autograde(course: Path, assignment: str, students: list[str] | None = None, 
     if students is None:
         students = sorted(p.name for p in (course / "submitted").iterdir() if (p / assignment).is_dir())
     out = course / f".batch-{assignment}.json"
-    argv = [sys.executable, "-m", "autograder.nbgrader_batch", "autograde", "--course", str(course),
+    argv = [sys.executable, "-m", "tools.nbgrader_batch", "autograde", "--course", str(course),
             "--assignment", assignment, "--out", str(out), *students]
     if offline:
-        from autograder.offline import offline_command
+        from tools.offline import offline_command
 
         argv = offline_command(argv)
-    env = dict(os.environ, PYTHONHASHSEED="0")
+    # tools/ is not installed: the child finds it from the repository root.
+    env = dict(os.environ, PYTHONHASHSEED="0",
+               PYTHONPATH=os.pathsep.join(filter(None, [str(REPO_ROOT), os.environ.get("PYTHONPATH")])))
     proc = subprocess.run(argv, capture_output=True, text=True, env=env)
     if proc.returncode != 0 or not out.exists():
         raise RuntimeError(f"autograde batch for {assignment} failed (exit {proc.returncode}):\n{proc.stderr[-4000:]}")
     return json.loads(out.read_text())
 
 
-def scores(course: Path, assignment: str) -> dict[str, dict[str, CellScore]]:
-    """Every graded cell's score for every student of ``assignment``, read from the gradebook."""
-    from nbgrader.api import Gradebook
-
-    table: dict[str, dict[str, CellScore]] = {}
-    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
-        for submission in gb.assignment_submissions(assignment):
-            cells = {}
-            for notebook in submission.notebooks:
-                for grade in notebook.grades:
-                    cells[grade.name] = CellScore(
-                        score=float(grade.score or 0.0),
-                        max_score=float(grade.max_score),
-                        needs_manual_grade=bool(grade.needs_manual_grade),
-                    )
-            table[submission.student.id] = cells
-    return table
-
-
 def _main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m autograder.nbgrader_batch", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m tools.nbgrader_batch", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="verb", required=True)
     grade = sub.add_parser("autograde", help="autograde students in-process with nbgrader's API")
     grade.add_argument("--course", type=Path, required=True)

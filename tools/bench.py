@@ -18,8 +18,9 @@ from nbclient import NotebookClient
 from rich.console import Console
 from rich.table import Table
 
-from autograder import grade, nbgrader_batch, simulated
-from autograder.nbgrader_batch import REPO_ROOT
+from autograder import batch
+from tools import nbgrader_batch, simulated
+from tools.nbgrader_batch import REPO_ROOT
 from course.syllabus import load_syllabus
 
 COURSE_TARGET_S = 120.0
@@ -75,7 +76,7 @@ def race(console: Console, workers: int) -> None:
         stock_s = time.perf_counter() - start
         console.print(f"[bold]… and autograder grade --workers {workers}[/bold]")
         start = time.perf_counter()
-        grade.main(assignment=CLASS_ASSIGNMENT, course=ours, workers=workers, progress=False, feedback=False,
+        batch.main(assignment=CLASS_ASSIGNMENT, course=ours, workers=workers, progress=False, feedback=False,
                    report=False, exports=False)
         ours_s = time.perf_counter() - start
         same = nbgrader_batch.scores(stock, CLASS_ASSIGNMENT) == nbgrader_batch.scores(ours, CLASS_ASSIGNMENT)

@@ -1,0 +1,311 @@
+"""`autograder grade ASSIGNMENT`: grade a class in parallel, sandboxed, into the nbgrader gradebook.
+
+Each submission goes through nbgrader's own `Autograde` converter (student and submission rows,
+sanitizing: ClearOutput, DeduplicateIds, OverwriteKernelspec, OverwriteCells, CheckCellMetadata; then
+IgnorePattern, ClearMetadata, LimitOutput, SaveAutoGrades, AssignLatePenalties, CheckCellMetadata),
+with one change: its `Execute` step is `RemoteExecute` (`autograder/preprocessors/remote_execute.py`),
+which ships the sanitized notebook to a worker (`autograder.worker.run_submission`: a local pool or a
+Dask cluster, `autograder/pools/`) and waits.
+
+Order constraint: everything that touches the gradebook runs in this process under one lock (SQLite
+takes one writer); only the wait for a worker releases it, so N submissions execute at once while
+their bookkeeping stays serial. Before the converter, a pre-check (`autograder.precheck`) catches what
+nbgrader would drop (missing, empty, invalid notebooks) and records a zero row with the reason instead.
+This module only orchestrates: the course's folders and gradebook queries are in `coursedir`, the
+record of outcomes in `ledger`, the exports, feedback and report in `outputs/`.
+"""
+from __future__ import annotations
+
+import io
+import logging
+import os
+import shutil
+import sys
+import threading
+import time
+import warnings
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import nbformat
+
+from autograder import canary, coursedir, intake, ledger, pools, precheck
+from autograder.errors import GradingError
+from autograder.kernels import glue
+from autograder.ledger import Outcome
+from autograder.limits import Limits
+from autograder.outputs import exports as exports_module, feedback as feedback_module, report as report_module
+from autograder.preprocessors import realign
+from autograder.preprocessors.remote_execute import RemoteExecute, current
+from autograder.sandbox import check_available
+
+__all__ = ["GradingError", "Outcome", "main"]
+
+
+@dataclass
+class _Context:
+    course: Path
+    assignment: str
+    config: object
+    pool: object
+    limits: Limits
+    mode: str
+    execute_config: dict
+    force: bool
+    preload: list[str] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def job_template(self) -> dict:
+        """A job's fields but the notebook and files (also what the workers' warm servers are started for)."""
+        return {"limits": self.limits.as_dict(), "mode": self.mode, "execute_config": self.execute_config,
+                "env": {}, "preload": self.preload}
+
+    def path(self, step: str, student: str) -> str:
+        return coursedir.format_dir(self.config, step, student, self.assignment)
+
+
+def autograde_preprocessors() -> list:
+    """nbgrader's Autograde pipeline with RemoteExecute in Execute's place."""
+    from nbgrader.preprocessors import Execute
+
+    stock = glue.stock_autograde_preprocessors()
+    if Execute not in stock:
+        raise GradingError("nbgrader's Autograde no longer runs Execute: update autograder.batch for this nbgrader")
+    return [RemoteExecute if pp is Execute else pp for pp in stock]
+
+
+def sanitize_preprocessors() -> list:
+    """nbgrader's, after a repair of the student's nbgrader metadata against the source (Realign says why)."""
+    from nbgrader.converters import Autograde
+
+    return [realign.Realign] + Autograde.class_traits()["sanitize_preprocessors"].make_dynamic_default()
+
+
+def load_config(course: Path, submissions: Path | None):
+    """The course's nbgrader config with Realign first in the sanitizing pass, RemoteExecute in the grading one."""
+    from traitlets.config.loader import Config
+
+    config = coursedir.load_config(course, submissions)
+    extra = Config()
+    extra.Autograde.autograde_preprocessors = autograde_preprocessors()
+    extra.Autograde.sanitize_preprocessors = sanitize_preprocessors()
+    config.merge(extra)
+    return config
+
+
+def main(*, assignment: str, course: Path = Path("."), submissions: Path | None = None, workers: int | None = None,
+         scheduler: str | None = None, force: bool = False, unsafe: bool = False, limits: Limits = Limits(),
+         students: list[str] | None = None, feedback: bool = True, report: bool = True, exports: bool = True,
+         progress: bool = True) -> list[Outcome]:
+    """Grade every submission of ``assignment``; returns one Outcome per student (the summary)."""
+    cwd = os.getcwd()  # nbgrader's converters chdir into the course: give the caller its directory back
+    try:
+        return _main(assignment=assignment, course=course, submissions=submissions, workers=workers,
+                     scheduler=scheduler, force=force, unsafe=unsafe, limits=limits, students=students,
+                     feedback=feedback, report=report, exports=exports, progress=progress)
+    finally:
+        os.chdir(cwd)
+
+
+def _main(*, assignment, course, submissions, workers, scheduler, force, unsafe, limits, students, feedback, report,
+          exports, progress) -> list[Outcome]:
+    coursedir.venv_tools_on_path()
+    course = Path(course).resolve()
+    config = load_config(course, submissions)
+    mode = check_available(unsafe)
+    coursedir.check_assignment(config, assignment)
+    config.Realign.source_folder = coursedir.format_dir(config, "source_directory", ".", assignment)
+    found = coursedir.find_students(course, config, assignment)
+    if students is not None:
+        found = [s for s in found if s in students]
+    if not found:
+        raise GradingError(f"no submissions of {assignment} under {coursedir.submitted_root(course, config)}: "
+                           "check the assignment name or pass --submissions DIR")
+    records = ledger.folder(course, assignment)
+    records.mkdir(parents=True, exist_ok=True)
+    todo, done = [], []
+    in_gradebook = coursedir.students_in_gradebook(config, assignment)
+    for student in found:
+        previous = ledger.read(records, student)
+        # Skipped only when this very submission was graded and its row is still in the gradebook (a
+        # gradebook made anew since forgets what the ledger remembers).
+        if not force and previous is not None and student in in_gradebook \
+                and previous.digest == coursedir.submission_digest(course, config, student, assignment):
+            previous.skipped = True
+            done.append(previous)
+        else:
+            todo.append(student)
+
+    outcomes: list[Outcome] = list(done)
+    if todo:
+        ctx = _Context(course=course, assignment=assignment, config=config, pool=None, limits=limits, mode=mode,
+                       execute_config=coursedir.execute_config(config), force=True,
+                       preload=_assignment_imports(config, assignment))
+        with pools.open_pool(workers=workers, scheduler=scheduler, warm=ctx.job_template()) as pool, \
+                glue.faster_nbgrader(), warnings.catch_warnings():
+            # nbgrader's add_submission builds its rows before adding them to the session, which SQLAlchemy
+            # >= 2.0.19 warns about once per submission; the rows are added right after, so it is noise.
+            warnings.filterwarnings("ignore", message=r"Object of type <\w+> not in session")
+            # A student's notebook without cell ids: nbformat adds them, the reason column is no place for it.
+            warnings.filterwarnings("ignore", message="Cell is missing an id field")
+            ctx.pool = pool
+            _prove_key(ctx)
+            outcomes += _grade_all(ctx, todo, records, progress)
+    outcomes.sort(key=lambda o: o.student)
+    everyone = [o for o in ledger.read_outcomes(course, assignment) if o.student in set(found)] or outcomes
+    if exports:
+        exports_module.main(assignment=assignment, course=course, outcomes=everyone)
+    if feedback:
+        feedback_module.main(assignment=assignment, course=course, students=[o.student for o in outcomes])
+    if report:
+        report_module.main(assignment=assignment, course=course, outcomes=everyone)
+    return outcomes
+
+
+def _prove_key(ctx: _Context) -> None:
+    """The key canary (autograder.canary): the answer key must score full autograded marks in this pool."""
+    source = Path(ctx.path("source_directory", "."))
+    jobs = canary.key_jobs(source, ctx.job_template(), coursedir.coursedir(ctx.config).ignore)
+    try:
+        canary.prove(ctx.pool.submitters(), jobs, ctx.assignment)
+    except canary.CanaryFailed as exc:
+        raise GradingError(str(exc)) from None
+
+
+def _assignment_imports(config, assignment: str) -> list[str]:
+    """What the assignment's source notebooks import: the warm kernels load it once, before any submission."""
+    from autograder.kernels.warm import imports_of
+
+    source = Path(coursedir.format_dir(config, "source_directory", ".", assignment))
+    found: dict[str, None] = {}
+    for path in sorted(source.glob("*.ipynb")):
+        try:
+            found.update((name, None) for name in imports_of(nbformat.read(str(path), as_version=4)))
+        except Exception:  # an unreadable source notebook is reported by nbgrader itself
+            continue
+    return list(found)
+
+
+def _grade_all(ctx: _Context, students: list[str], records: Path, progress: bool) -> list[Outcome]:
+    from autograder.outputs.progress import Progress
+
+    # One more thread than execution slots: the next notebook is sanitized while the others run.
+    threads = ctx.pool.slots + 1
+    outcomes = []
+    # The slots' threads answer their kernels between nbgrader's passes: hand the GIL over more often
+    # than every 5 ms, or a kernel waits idle for its next cell.
+    switch = sys.getswitchinterval()
+    sys.setswitchinterval(0.0005)
+    try:
+        with Progress(total=len(students), enabled=progress) as bar, ThreadPoolExecutor(threads) as threads_pool:
+            def one(student: str) -> Outcome:
+                outcome = grade_one(ctx, student)
+                ledger.write(records, outcome)
+                bar.advance(outcome)
+                return outcome
+
+            for outcome in threads_pool.map(one, students):
+                outcomes.append(outcome)
+    finally:
+        sys.setswitchinterval(switch)
+    return outcomes
+
+
+def grade_one(ctx: _Context, student: str) -> Outcome:
+    """Grade one student; never raises (a failure becomes a zero row and its reason)."""
+    current.batch = ctx
+    current.result = None
+    current.worker_error = None
+    start = time.perf_counter()
+    outcome = Outcome(student=student, status="graded",
+                      digest=coursedir.submission_digest(ctx.course, ctx.config, student, ctx.assignment))
+    with ctx.lock:
+        try:
+            _grade_locked(ctx, student, outcome)
+        except Exception as exc:  # never stop the batch
+            outcome.status = "error"
+            outcome.reasons.append(f"grading failed: {type(exc).__name__}: {str(exc).splitlines()[0][:400]}")
+            try:
+                coursedir.zero_rows(ctx.config, ctx.assignment, student, None)
+            except Exception as inner:
+                outcome.reasons.append(f"could not write a zero row: {inner}")
+        outcome.score, outcome.max_score, outcome.needs_manual = coursedir.totals(ctx.config, ctx.assignment, student)
+    outcome.seconds = time.perf_counter() - start
+    outcome.graded_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return outcome
+
+
+def _grade_locked(ctx: _Context, student: str, outcome: Outcome) -> None:
+    expected = coursedir.notebook_names(ctx.config, ctx.assignment)
+    folder = Path(ctx.path("submitted_directory", student))
+    source = Path(ctx.path("source_directory", "."))
+    usable, unusable = [], {}
+    for name in expected:
+        problem = precheck.check_notebook(folder / f"{name}.ipynb")
+        if problem is None:
+            usable.append(name)
+        else:
+            unusable[name] = problem
+    for name, (status, why) in unusable.items():
+        outcome.status = status
+        outcome.reasons.append(f"{name}.ipynb: {why}")
+    dropped = intake.irregular(folder)  # kept out of nbgrader's copy by glue.autograde_class
+    if intake.reason(dropped):
+        outcome.reasons.append(intake.reason(dropped))
+    for name in usable:
+        outcome.reasons += precheck.test_cell_changes(source / f"{name}.ipynb", folder / f"{name}.ipynb")
+    if not usable:
+        dest = Path(ctx.path("autograded_directory", student))
+        if dest.exists():
+            shutil.rmtree(dest)
+        coursedir.zero_rows(ctx.config, ctx.assignment, student, set(unusable))
+        return
+    runs = ["*"] if not unusable else usable
+    for notebook_id in runs:
+        log = io.StringIO()
+        directory = coursedir.coursedir(ctx.config)
+        directory.assignment_id, directory.student_id, directory.notebook_id = ctx.assignment, student, notebook_id
+        app = _autograde_app(ctx, directory, log)
+        try:
+            with realign.collect() as realigned:
+                try:
+                    app.start()
+                finally:
+                    outcome.reasons += realigned
+        except Exception:
+            if current.worker_error:
+                raise RuntimeError(current.worker_error) from None
+            lines = [line for line in log.getvalue().splitlines() if line.strip()]
+            raise RuntimeError(_last_error(lines)) from None
+        finally:
+            os.chdir(ctx.course)
+        result = current.result or {}
+        if result:
+            outcome.versions = result.get("versions", {})
+            outcome.worker, outcome.sandbox = result.get("worker", ""), result.get("sandbox", "")
+            if result.get("status") not in (None, "graded"):
+                outcome.status = result["status"]
+            if result.get("reason"):
+                outcome.reasons.append(result["reason"])
+            if result.get("truncated"):
+                outcome.reasons.append(f"output truncated to {ctx.limits.output:,} characters")
+    if unusable:
+        coursedir.zero_rows(ctx.config, ctx.assignment, student, set(unusable))
+
+
+def _autograde_app(ctx: _Context, directory, log: io.StringIO):
+    logger = logging.getLogger(f"autograder.nbgrader.{threading.get_ident()}")
+    logger.handlers[:] = [logging.StreamHandler(log)]
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+    app = glue.autograde_class()(coursedir=directory, config=ctx.config, log=logger)
+    app.force = ctx.force
+    app.create_student = True
+    return app
+
+
+def _last_error(lines: list[str]) -> str:
+    errors = [line.strip() for line in lines if line.strip().split(":")[0].endswith(("Error", "Exception"))]
+    return (errors[-1] if errors else (lines[-1] if lines else "nbgrader failed without a message"))[:300]

@@ -1,0 +1,24 @@
+"""What the batch needs from a place where submissions execute: a protocol both pools follow.
+
+Jobs and results are plain data (`autograder.worker.run_submission` takes and returns them), so a pool
+needs no shared file system.
+"""
+from __future__ import annotations
+
+from typing import Callable, Protocol
+
+
+class Future(Protocol):
+    def result(self) -> dict: ...
+
+
+class Pool(Protocol):
+    slots: int  # how many notebooks run at once
+
+    def submit(self, job: dict) -> Future: ...
+
+    def submitters(self) -> list[tuple[str, Callable[[dict], Future]]]:
+        """(where, submit) for each distinct environment: the key canary runs once in each."""
+        ...
+
+    def close(self) -> None: ...

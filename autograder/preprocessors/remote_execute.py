@@ -1,0 +1,40 @@
+"""Stands in for nbgrader's Execute in the Autograde pipeline: runs the notebook on a worker.
+
+Order constraint: it sits exactly where Execute sat (after the sanitizing pass, before SaveAutoGrades),
+and it is the only step that releases the batch's gradebook lock, so N notebooks execute at once while
+everything that writes the gradebook stays serial. What it needs (the pool, the lock, the job's fields)
+and what it leaves (the worker's result, or its error) travel in `current`, one per grading thread:
+nbgrader builds its preprocessors itself, so they cannot be handed in.
+"""
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from nbgrader.preprocessors import NbGraderPreprocessor
+
+from autograder import intake, worker
+
+current = threading.local()  # .batch (the batch's context), .result, .worker_error
+
+
+class RemoteExecute(NbGraderPreprocessor):
+    """Ships the sanitized notebook and its folder's other files to a worker, and waits without the lock."""
+
+    def preprocess(self, nb, resources):
+        batch = current.batch
+        work = Path(resources["metadata"]["path"])
+        files = {str(p.relative_to(work)): p.read_bytes() for p in sorted(work.rglob("*"))
+                 if intake.kind(p) is None and p.is_file() and p.suffix != ".ipynb"}
+        job = {"notebook": worker.notebook_to_json(nb), "files": files, **batch.job_template()}
+        future = batch.pool.submit(job)
+        batch.lock.release()
+        try:
+            result = future.result()
+        except Exception as exc:  # the worker's own words reach the reason, not nbgrader's traceback
+            current.worker_error = f"{type(exc).__name__}: {(str(exc).splitlines() or [''])[0][:300]}"
+            raise
+        finally:
+            batch.lock.acquire()
+        current.result = result
+        return worker.notebook_from_json(result["notebook"]), resources

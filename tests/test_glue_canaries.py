@@ -1,0 +1,155 @@
+"""Canaries: each private touch in autograder/kernels/glue.py still exists and still takes effect.
+
+An upgrade of nbgrader, jupyter_client or nbformat that breaks one of them fails here, loudly, instead
+of grading slowly or wrongly in a classroom. Every test is one touch, on tiny in-memory inputs.
+"""
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import inspect
+import statistics
+import textwrap
+import time
+
+import nbformat
+import pytest
+from jupyter_client.asynchronous import AsyncKernelClient
+from jupyter_client.manager import AsyncKernelManager
+
+from autograder import coursedir, worker
+from autograder.kernels import glue, warm
+from autograder.limits import Limits
+from autograder.sandbox import check_available
+
+pytestmark = pytest.mark.xdist_group("grader")
+
+
+# -- nbgrader ----------------------------------------------------------------------------------------
+def test_the_copied_convert_single_notebook_is_still_nbgraders():
+    """Check that nbgrader's Autograde.convert_single_notebook is the body glue.autograde_class re-does"""
+    from nbgrader.converters import Autograde
+
+    source = textwrap.dedent(inspect.getsource(Autograde.convert_single_notebook))
+    assert hashlib.sha256(source.encode()).hexdigest() == glue.COPIED_CONVERT_SINGLE_NOTEBOOK, (
+        "nbgrader changed Autograde.convert_single_notebook: copy its new body into glue.autograde_class "
+        "(without the setenv) and update COPIED_CONVERT_SINGLE_NOTEBOOK")
+    assert {"_sanitizing", "_init_preprocessors"} <= set(dir(Autograde(config=None)))
+
+
+def test_the_thread_safe_autograde_never_sets_the_process_environment(monkeypatch):
+    """Check that glue's Autograde runs both passes without nbgrader's process-wide setenv"""
+    from nbconvert.writers import FilesWriter
+    from nbgrader.converters import Autograde, base
+    from nbgrader.converters import autograde as autograde_module
+
+    passes = []
+    monkeypatch.setattr(base.BaseConverter, "convert_single_notebook",
+                        lambda self, name: passes.append((name, self._sanitizing)))
+    monkeypatch.setattr(autograde_module.utils, "setenv", lambda **kw: pytest.fail("setenv called"))
+    app = glue.autograde_class()()
+    monkeypatch.setattr(type(app), "_init_preprocessors", lambda self: None)
+    app.writer = FilesWriter(build_directory="/built")
+    app.convert_single_notebook("/in/nb.ipynb")
+    assert passes == [("/in/nb.ipynb", True), ("/built/nb.ipynb", False)]
+    assert app._sanitizing is True and issubclass(type(app), Autograde)
+
+
+def test_the_stock_autograde_pipeline_still_runs_execute():
+    """Check that the Autograde trait's default still lists Execute, which RemoteExecute replaces"""
+    from nbgrader.converters import Autograde
+    from nbgrader.preprocessors import Execute, SaveAutoGrades
+
+    stock = glue.stock_autograde_preprocessors()
+    assert stock == list(Autograde().autograde_preprocessors)
+    assert stock.index(Execute) < stock.index(SaveAutoGrades)
+
+
+def test_the_hidden_test_region_is_still_cut():
+    """Check that ClearHiddenTests' private helper still removes the hidden region of a cell"""
+    from nbgrader.preprocessors import NbGraderPreprocessor
+
+    cell = nbformat.v4.new_code_cell("assert visible()\n### BEGIN HIDDEN TESTS\nassert secret()\n### END HIDDEN TESTS")
+    assert glue.remove_hidden_test_region(NbGraderPreprocessor(), cell) is True
+    assert "secret" not in cell.source and "visible" in cell.source
+
+
+def test_faster_nbgrader_shares_one_engine_and_still_validates(tmp_path):
+    """Check that the rebinding of nbgrader.api and its jsonschema takes effect, validates, and is undone"""
+    from nbgrader import api
+    from nbgrader.nbgraderformat import MetadataValidator, common
+
+    coursedir.venv_tools_on_path()  # a new gradebook runs alembic
+    stock_engine, stock_schema = api.create_engine, common.jsonschema
+    url = f"sqlite:///{tmp_path / 'gradebook.db'}"
+    bad = nbformat.v4.new_code_cell("x", metadata={"nbgrader": {"grade": True, "solution": False, "grade_id": "a",
+                                                                 "points": "many", "schema_version": 3}})
+    with glue.faster_nbgrader():
+        assert api.create_engine is not stock_engine and common.jsonschema is not stock_schema
+        with api.Gradebook(url) as first, api.Gradebook(url) as second:
+            assert first.db.get_bind() is second.db.get_bind()
+        glue._validator.cache_clear()
+        with pytest.raises(common.ValidationError):
+            MetadataValidator().validate_cell(bad)  # nbgrader's own validator, through the cached schema
+        assert glue._validator.cache_info().misses == 1
+    assert api.create_engine is stock_engine and common.jsonschema is stock_schema
+    assert "create_all" not in vars(api.Base.metadata)
+
+
+# -- nbformat ----------------------------------------------------------------------------------------
+def test_rejoin_lines_still_joins_sources():
+    """Check that nbformat's rejoin_lines turns line lists back into strings"""
+    nb = nbformat.from_dict({"cells": [{"cell_type": "code", "source": ["a\n", "b"], "metadata": {}}]})
+    assert glue.rejoin_lines(nb).cells[0].source == "a\nb"
+
+
+# -- jupyter_client ----------------------------------------------------------------------------------
+def test_the_overridden_client_and_manager_methods_still_exist():
+    """Check that the jupyter_client methods glue overrides or calls are still there under these names"""
+    assert AsyncKernelClient.wait_for_ready is AsyncKernelClient._async_wait_for_ready
+    for name in ("_handle_kernel_info_reply", "_async_is_alive"):
+        assert callable(getattr(AsyncKernelClient, name))
+    for name in ("_async_wait", "_async_pre_start_kernel"):
+        assert callable(getattr(AsyncKernelManager, name))
+    assert "_async_wait(" in inspect.getsource(AsyncKernelManager._async_shutdown_kernel) \
+        or "_async_wait(" in inspect.getsource(AsyncKernelManager._async_finish_shutdown)
+
+
+def _warm_server():
+    job = {"mode": check_available(), "preload": [], "limits": Limits().as_dict(), "env": {}}
+    return warm.acquire(worker.server_key(job))
+
+
+async def _start_and_wait(server, env) -> tuple[float, object]:
+    folder = server.new_job({})
+    km = glue.manager_class(server, folder, {**env, "HOME": str(folder / "run" / "home")}, Limits())()
+    start = time.perf_counter()
+    await km.start_kernel()
+    client = km.client()
+    client.start_channels()
+    try:
+        await client.wait_for_ready(timeout=30)
+        seconds = time.perf_counter() - start
+        sockets = [glue.ipc_socket_path(km.ip, port)
+                   for port in (km.shell_port, km.iopub_port, km.stdin_port, km.control_port, km.hb_port)]
+        assert all(s.exists() for s in sockets), "jupyter_client names its ipc sockets differently now"
+        assert isinstance(km.provisioner, glue.ForkProvisioner)
+    finally:
+        client.stop_channels()
+        await km.shutdown_kernel(now=True)
+    return seconds, folder
+
+
+def test_a_warm_kernel_is_ready_in_under_a_second():
+    """Check that a forked kernel answers within a second (median of five): sockets found, no fixed waits"""
+    server = _warm_server()
+    env = dict(server.key.env)
+    times = []
+    try:
+        for _ in range(5):
+            seconds, folder = asyncio.run(_start_and_wait(server, env))
+            times.append(seconds)
+            assert server.finish(folder)
+    finally:
+        warm.release(server, None)
+    assert statistics.median(times) < 1.0, f"warm kernel start-up took {times} s"

@@ -1,0 +1,76 @@
+"""The grader's layout is its design: no import cycle, the product never reaches into tests/ or tools/."""
+from __future__ import annotations
+
+import ast
+import tomllib
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+PACKAGE = REPO / "autograder"
+
+
+def module_name(path: Path) -> str:
+    parts = path.relative_to(REPO).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def modules() -> dict[str, Path]:
+    return {module_name(p): p for p in sorted(PACKAGE.rglob("*.py"))}
+
+
+def imports(path: Path, known: set[str]) -> set[str]:
+    """Every autograder module ``path`` imports, at the top or inside a function."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            found |= {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            for alias in node.names:
+                sub = f"{node.module}.{alias.name}"
+                found.add(sub if sub in known else node.module)
+    return {name for name in found if name in known}
+
+
+def test_no_import_cycle_in_the_grader():
+    """Check that no autograder module imports itself through others (inside functions included)"""
+    known = modules()
+    graph = {name: imports(path, set(known)) - {name} for name, path in known.items()}
+    cycles = []
+
+    def visit(name, trail):
+        for nxt in sorted(graph[name]):
+            if nxt in trail:
+                cycles.append(trail[trail.index(nxt):] + [nxt])
+            elif nxt not in done:
+                visit(nxt, trail + [nxt])
+        done.add(name)
+
+    done: set[str] = set()
+    for name in sorted(graph):
+        if name not in done:
+            visit(name, [name])
+    assert not cycles, f"import cycles: {[' -> '.join(c) for c in cycles]}"
+    assert graph["autograder.batch"] >= {"autograder.ledger", "autograder.coursedir", "autograder.pools"}
+
+
+def test_the_product_never_reads_tests_or_tools():
+    """Check that nothing installed imports tools/ or names a path under tests/"""
+    for name, path in modules().items():
+        tree = ast.parse(path.read_text())
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                names = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]
+                assert not any(n == "tools" or n.startswith(("tools.", "tests")) for n in names), \
+                    f"{name} imports {names}: the product must not depend on tools/ or tests/"
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                assert node.value != "tests" and not node.value.startswith("tests/"), \
+                    f"{name} names {node.value!r}: the product must not read tests/"
+
+
+def test_tools_are_not_installed_and_every_grader_package_is():
+    """Check that pyproject installs every folder of autograder/ and none of tools/"""
+    packages = tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]
+    folders = {module_name(p.parent) for p in PACKAGE.rglob("__init__.py")}
+    assert folders <= set(packages), f"not installed: {sorted(folders - set(packages))}"
+    assert not [p for p in packages if p.split(".")[0] == "tools"]
+    assert (REPO / "tools" / "nbgrader_batch.py").exists() and not (PACKAGE / "nbgrader_batch.py").exists()
