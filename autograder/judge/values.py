@@ -37,9 +37,13 @@ class Refused(TypeError):
     """A value the judge does not accept from the student's kernel; the message says which and why."""
 
 
-def dumps(value: Any, callables: Callable[[Any], str] | None = None) -> str:
-    """``value`` as JSON text, or Refused. ``callables``: turns a function into a reference (else refused)."""
-    return json.dumps(encode(value, callables), separators=(",", ":"))
+def dumps(value: Any, callables: Callable[[Any], str] | None = None, path: str = "value",
+          by_reference: bool = False) -> str:
+    """``value`` as JSON text, or Refused. ``callables``: turns a function into a reference (else refused);
+    with ``by_reference`` (the judge's side), anything not admitted by value is referred to as well."""
+    if by_reference and callables is not None:
+        callables = _ReferAll(callables)
+    return json.dumps(encode(value, callables, path), separators=(",", ":"))
 
 
 def loads(text: str, proxy: Callable[[str], Any] | None = None) -> Any:
@@ -81,9 +85,22 @@ def encode(value: Any, callables: Callable[[Any], str] | None = None, path: str 
     if _is_estimator_class(kind):
         state = encode(dict(vars(value)), callables, f"{path}.__dict__", depth + 1)
         return {"est": [kind.__module__, kind.__qualname__, state]}
-    if callable(value) and callables is not None and not isinstance(value, type):
+    if callables is not None and (getattr(callables, "by_reference", False)
+                                  or (callable(value) and not isinstance(value, type))):
         return {"ref": callables(value)}
     raise Refused(f"{path}: a {_describe(kind)} cannot reach the test; only {ADMITTED} are passed by value")
+
+
+class _ReferAll:
+    """A ``callables`` that encode uses for everything it cannot send by value, not only for functions."""
+
+    by_reference = True
+
+    def __init__(self, refer: Callable[[Any], str]):
+        self.refer = refer
+
+    def __call__(self, obj) -> str:
+        return self.refer(obj)
 
 
 def decode(tree, proxy: Callable[[str], Any] | None = None):
