@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import notebook_cells
-from course.datasets.overfitting import load_noisy_digits, load_small_digits, make_noisy_sine
+from course.datasets.overfitting import load_noisy_digits, load_small_digits, make_noisy_moons, make_noisy_sine
 
 REPO = Path(__file__).resolve().parent.parent
 NOTEBOOK = REPO / "source" / "03-overfitting" / "03-overfitting.ipynb"
@@ -29,6 +29,15 @@ def test_noisy_sine_is_deterministic():
     assert np.array_equal(X1, X2) and np.array_equal(y1, y2)
     assert not np.array_equal(make_noisy_sine(seed=1)[1], y1)
     assert 0.0 <= X1.min() and X1.max() <= 1.0
+
+
+def test_noisy_moons_are_deterministic_balanced_and_shuffled():
+    X1, y1 = make_noisy_moons()
+    X2, y2 = make_noisy_moons()
+    assert X1.shape == (600, 2) and y1.shape == (600,) and set(y1.tolist()) == {0, 1}
+    assert np.array_equal(X1, X2) and np.array_equal(y1, y2)
+    assert abs(y1[:300].mean() - 0.5) < 0.1, "the notebook splits by position: both halves need both classes"
+    assert not np.array_equal(make_noisy_moons(seed=1)[0], X1)
 
 
 def test_noisy_digits_flip_training_labels_only():
@@ -55,6 +64,35 @@ def _train_val_scores(model, X_train, y_train, X_val, y_val):
     fitted = copy.deepcopy(model)
     fitted.fit(X_train, y_train)
     return fitted.score(X_train, y_train), fitted.score(X_val, y_val)
+
+
+def _learning_curve_by_hand(model, X, y, train_sizes, cv):
+    from sklearn.base import clone
+    splits = list(cv.split(X, y))
+    train = np.empty((len(train_sizes), len(splits)))
+    val = np.empty_like(train)
+    for j, (tr, va) in enumerate(splits):
+        for i, n in enumerate(train_sizes):
+            fitted = clone(model).fit(X[tr[:n]], y[tr[:n]])
+            train[i, j], val[i, j] = fitted.score(X[tr[:n]], y[tr[:n]]), fitted.score(X[va], y[va])
+    return train, val
+
+
+def _diagnose_curve(train_scores, val_scores, target):
+    train_end, val_end = np.asarray(train_scores).mean(axis=1)[-1], np.asarray(val_scores).mean(axis=1)[-1]
+    return "ship" if not val_end < target else ("more capacity" if train_end < target else "more data")
+
+
+def _pick_model(candidates, X_train, y_train, X_val, y_val, max_trees):
+    if max_trees != max_trees:
+        raise ValueError("NaN budget")
+    cost = {n: m.get_params().get("n_estimators", 1) for n, m in candidates.items()}
+    scores = {n: _train_val_scores(m, X_train, y_train, X_val, y_val) for n, m in candidates.items()
+              if cost[n] <= max_trees}
+    if not scores:
+        raise ValueError("nothing within budget")
+    ranked = sorted(enumerate(scores), key=lambda p: (-scores[p[1]][1], cost[p[1]], p[0]))
+    return ranked[0][1], scores
 
 
 def _kfold_indices(n_samples, k):
@@ -124,7 +162,8 @@ def _split_then_augment(X, y, test_size, seed):
 
 
 OTHERS = {
-    "train_val_scores": _train_val_scores, "kfold_indices": _kfold_indices, "manual_cv_scores": _manual_cv_scores,
+    "train_val_scores": _train_val_scores, "learning_curve_by_hand": _learning_curve_by_hand,
+    "diagnose_curve": _diagnose_curve, "pick_model": _pick_model, "kfold_indices": _kfold_indices, "manual_cv_scores": _manual_cv_scores,
     "ridge_closed_form": _ridge_closed_form, "lasso_survivors": _lasso_survivors,
     "early_stopping_fit": _early_stopping_fit, "nested_cv": _nested_cv, "shift_image": _shift_image,
     "augment_with_shifts": _augment_with_shifts, "split_then_augment": _split_then_augment,
@@ -132,10 +171,36 @@ OTHERS = {
 
 
 @pytest.mark.parametrize("grade_id", [
-    "correct_train_val_scores", "correct_kfold_indices", "correct_manual_cv_scores", "correct_ridge_centred",
+    "correct_train_val_scores", "correct_learning_curve", "correct_diagnose_scripted", "correct_diagnose_fresh",
+    "correct_ensemble_scores", "correct_pick_model", "correct_kfold_indices", "correct_manual_cv_scores", "correct_ridge_centred",
     "correct_ridge_intercept", "correct_lasso_survivors", "correct_early_stopping_epoch",
     "correct_early_stopping_restore", "correct_nested_scores", "correct_nested_params", "correct_shift_image",
     "correct_augment_with_shifts", "correct_split_then_augment",
 ])
 def test_hidden_tests_accept_another_correct_implementation(grade_id):
     exec(hidden_tests(grade_id), {"np": np, **OTHERS})
+
+
+def test_the_stand_in_model_catches_a_shallow_copy_as_a_real_mlp_would():
+    """A real MLPClassifier updates coefs_ in place: a copy.copy snapshot keeps changing. So must the stand-in."""
+    from sklearn.neural_network import MLPClassifier
+    X, y = np.random.default_rng(0).normal(size=(40, 3)), np.arange(40) % 2
+    mlp = MLPClassifier(hidden_layer_sizes=(4,), random_state=0).partial_fit(X, y, classes=[0, 1])
+    shallow = copy.copy(mlp)
+    before = shallow.coefs_[0].copy()
+    mlp.partial_fit(X, y)
+    assert not np.array_equal(shallow.coefs_[0], before), "scikit-learn no longer updates coefs_ in place"
+
+    def shallow_fit(model, X_train, y_train, X_val, y_val, max_epochs, patience):
+        best, errors = None, []
+        for epoch in range(1, max_epochs + 1):
+            model.partial_fit(X_train, y_train, classes=np.unique(y_train))
+            errors.append(1 - model.score(X_val, y_val))
+            if errors[-1] == min(errors) and errors.count(errors[-1]) == 1:
+                best = (copy.copy(model), epoch)
+            elif epoch - best[1] >= patience:
+                break
+        return best[0], best[1], errors
+
+    with pytest.raises(AssertionError, match="shallow copy"):
+        exec(hidden_tests("correct_early_stopping_restore"), {"np": np, "early_stopping_fit": shallow_fit})

@@ -83,3 +83,66 @@ def test_permutation_tolerance_never_flakes_on_the_reference_seed():
     assert "n_repeats=60, random_state=5)" in hidden
     for seed in range(15):
         exec(hidden.replace("n_repeats=60, random_state=5)", f"n_repeats=60, random_state={seed})"), key_namespace())
+
+
+def test_the_planted_interaction_raises_the_default_rate_of_young_applicants_with_large_loans():
+    """The ICE section's story rests on the generator: under YOUNG_AGE and above BIG_LOAN_SHARE, more defaults."""
+    from course.datasets.explainability import BIG_LOAN_SHARE, YOUNG_AGE
+
+    loans = make_loans(n_samples=20000, seed=5)
+    young_big = (loans["age"] < YOUNG_AGE) & (loans["loan_amount"] / loans["income"] > BIG_LOAN_SHARE)
+    young_small = (loans["age"] < YOUNG_AGE) & ~young_big
+    assert loans.loc[young_big, "default"].mean() > 1.5 * loans.loc[young_small, "default"].mean()
+
+
+def leak_key_namespace() -> dict:
+    from sklearn.metrics import roc_auc_score
+
+    return notebook_cells.key_namespace(NOTEBOOK, "leak_solution", {"np": np, "roc_auc_score": roc_auc_score})
+
+
+def test_leak_hidden_tests_hold_on_other_planted_tables():
+    """correct_leak_flags' fresh table is not a lucky seed: the key passes it, planted checks included, on others."""
+    hidden = hidden_tests("correct_leak_flags")
+    assert "_leak_table(2026)" in hidden
+    for seed in (1, 2, 3, 7, 11):
+        exec(hidden.replace("_leak_table(2026)", f"_leak_table({seed})"), leak_key_namespace())
+
+
+def test_adverse_path_ends_at_predict_proba_for_every_row_of_a_fresh_model():
+    """The waterfall's last point equals predict_proba on a boosted model with other data and depth."""
+    import shap
+    from sklearn.datasets import make_classification
+    from sklearn.ensemble import GradientBoostingClassifier
+
+    namespace = notebook_cells.key_namespace(NOTEBOOK, "adverse_solution", {"np": np})
+    X, y = make_classification(n_samples=400, n_features=6, n_informative=4, random_state=9)
+    model = GradientBoostingClassifier(n_estimators=40, max_depth=3, random_state=0).fit(X, y)
+    explainer = shap.TreeExplainer(model)
+    values = np.asarray(explainer.shap_values(X[:50]), dtype=float)
+    base = float(np.ravel(explainer.expected_value)[0])
+    proba = model.predict_proba(X[:50])[:, 1]
+    for row, expected in zip(values, proba):
+        _, path = namespace["adverse_action_reasons"](row, base, list("abcdef"))
+        assert abs(path[-1] - expected) < 1e-6
+
+
+def test_flat_pd_design_key_passes_the_hidden_measure_on_other_sizes_and_seeds():
+    """correct_design_properties' bands hold for the key beyond the two (n, random_state) pairs it uses."""
+    hidden = hidden_tests("correct_design_properties")
+    pairs = "((1601, 7), (1000, 123))"
+    assert pairs in hidden
+    namespace = notebook_cells.key_namespace(NOTEBOOK, "design_solution", {"np": np})
+    others = "((1000, 1), (1200, 22), (1601, 2), (1000, 3), (1300, 17), (1601, 1))"  # the key's worst cases, measured
+    exec(hidden.replace(pairs, others), namespace)
+
+
+def test_counterfactual_hidden_tests_hold_on_other_applicants():
+    """correct_counterfactual_fresh's planted applicants are not a lucky draw: the key passes on other loan tables."""
+    from itertools import product
+
+    hidden = hidden_tests("correct_counterfactual_fresh")
+    assert "_make_loans(n_samples=900, seed=13)" in hidden
+    for seed in (2, 5, 8):
+        namespace = notebook_cells.key_namespace(NOTEBOOK, "counterfactual_solution", {"np": np, "product": product})
+        exec(hidden.replace("_make_loans(n_samples=900, seed=13)", f"_make_loans(n_samples=900, seed={seed})"), namespace)

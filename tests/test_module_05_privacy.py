@@ -73,3 +73,50 @@ def test_share_uniformity_check_passes_on_many_seeds(key):
         for values in (firsts, lasts):
             assert abs(np.mean(values) - m / 2) <= 6 * m / np.sqrt(12 * 2000)
         assert len(set(lasts)) > 1900
+
+
+def test_patient_records_are_deterministic_and_noisy():
+    from course.datasets.people import RECORD_FEATURES, make_patient_records
+    X, y = make_patient_records(n=400, seed=3)
+    X2, y2 = make_patient_records(n=400, seed=3)
+    assert np.array_equal(X, X2) and np.array_equal(y, y2) and X.shape == (400, len(RECORD_FEATURES))
+    assert set(np.unique(y).tolist()) == {0, 1} and 0.3 < y.mean() < 0.7
+
+
+def test_dp_sgd_noise_check_passes_on_200_seeds(key):
+    """The hidden check of correct_noisy_step on the key: its noise is rng.normal's stream draw for draw, so the
+    check's statistic over 1500 steps can be replayed on 200 seeds quickly."""
+    from notebook_cells import key_namespace
+    key_namespace(NOTEBOOK, "dpsgd_helpers", key)
+    g = np.random.default_rng(91)
+    B, d = 40, 9
+    Xs = np.hstack([np.ones((B, 1)), g.normal(size=(B, d - 1)) * 3.0])
+    ys = (g.random(B) < 0.5).astype(float)
+    w = g.normal(size=d) * 0.3
+    clip, sigma, lr = 0.5, 1.5, 0.2
+    exact = key["noisy_gradient_step"](w, Xs, ys, clip, 0.0, lr, np.random.default_rng(0))
+    summed = (w - exact) * B / lr
+    gen = np.random.default_rng(0)
+    noise = np.array([(w - key["noisy_gradient_step"](w, Xs, ys, clip, sigma, lr, gen)) * B / lr - summed for _ in range(3)])
+    assert np.allclose(noise, np.random.default_rng(0).normal(0.0, sigma * clip, size=(3, d)), rtol=0, atol=1e-9)
+    n_rep, target = 1500, sigma * clip
+    for seed in range(200):
+        draws = np.random.default_rng(seed).normal(0.0, target, size=(n_rep, d))
+        assert abs(draws.mean()) <= 6 * target / np.sqrt(n_rep * d)
+        assert abs(draws.var() / target**2 - 1) <= 0.1
+
+
+def test_membership_attack_properties_hold_on_many_splits(key):
+    """The hidden check of correct_attack_detects_overfit uses two fixed seeds; the property it asserts (an overfit
+    forest leaks, AUC > 0.7; a strongly regularised logistic model stays within 0.1 of chance) holds on many more."""
+    from sklearn.ensemble import RandomForestClassifier
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.metrics import roc_auc_score
+    from course.datasets.people import make_patient_records
+    key["roc_auc_score"] = roc_auc_score
+    for seed in range(20):
+        X, y = make_patient_records(n=500, seed=seed)
+        Xa, ya, Xb, yb = X[:250], y[:250], X[250:], y[250:]
+        leak = key["loss_threshold_attack"](RandomForestClassifier(n_estimators=50, random_state=seed).fit(Xa, ya), Xa, ya, Xb, yb)
+        calm = key["loss_threshold_attack"](LogisticRegression(C=0.01).fit(Xa, ya), Xa, ya, Xb, yb)
+        assert leak > 0.7 and abs(calm - 0.5) < 0.1, (seed, leak, calm)

@@ -28,6 +28,12 @@ HONEST_FEATURES: list[str] = [
 #: The leaky column: recorded after the outcome.
 LEAKY_FEATURE: str = "collection_calls"
 
+#: The planted interaction: applicants younger than YOUNG_AGE asking for more than BIG_LOAN_SHARE of their yearly
+#: income get YOUNG_BIG_LOAN_LOGODDS more log-odds of default (a linear model cannot express it).
+YOUNG_AGE: float = 30.0
+BIG_LOAN_SHARE: float = 0.5
+YOUNG_BIG_LOAN_LOGODDS: float = 2.2
+
 #: What each column means (units in brackets).
 FEATURE_DESCRIPTIONS: dict[str, str] = {
     "age": "age of the applicant [years]",
@@ -60,14 +66,14 @@ def make_loans(n_samples: int = 2000, seed: int = 0) -> pd.DataFrame:
     late_payments = rng.poisson(0.4 + 2.0 * debt_ratio).astype(float)
     loan_amount = np.round(income * rng.uniform(0.1, 0.9, size=n_samples), 1)
 
-    young_big_loan = (age < 30) & (loan_amount / income > 0.5)
+    young_big_loan = (age < YOUNG_AGE) & (loan_amount / income > BIG_LOAN_SHARE)
     logit = (
         -2.6
         + 0.75 * late_payments
         + 9.0 * np.maximum(debt_ratio - 0.35, 0.0)
         - 1.1 * np.log(income / 42.0)
         - 0.04 * (credit_years - 10.0)
-        + 2.2 * young_big_loan
+        + YOUNG_BIG_LOAN_LOGODDS * young_big_loan
     )
     default = (rng.random(n_samples) < 1.0 / (1.0 + np.exp(-logit))).astype(int)
     collection_calls = np.where(

@@ -5,10 +5,10 @@ Nothing is downloaded: the digits come with scikit-learn, the rest is generated 
 from __future__ import annotations
 
 import numpy as np
-from sklearn.datasets import load_digits
+from sklearn.datasets import load_digits, make_moons
 from sklearn.model_selection import train_test_split
 
-__all__ = ["make_noisy_sine", "load_noisy_digits", "load_small_digits"]
+__all__ = ["make_noisy_sine", "make_noisy_moons", "load_noisy_digits", "load_small_digits"]
 
 
 def make_noisy_sine(
@@ -25,6 +25,19 @@ def make_noisy_sine(
     x = rng.uniform(0.0, 1.0, n_samples)
     y = np.sin(2 * np.pi * x) + rng.normal(0.0, noise, n_samples)
     return x.reshape(-1, 1), y
+
+
+def make_noisy_moons(
+    n_samples: int = 600, noise: float = 0.35, seed: int = 0
+) -> tuple[np.ndarray, np.ndarray]:
+    """Two interleaved half-moons with heavy noise: a two-class task whose border a deep tree chases.
+
+    Returns ``X`` of shape ``(n_samples, 2)`` and ``y`` of shape ``(n_samples,)`` with labels 0 and 1, in
+    random order. The noise makes neighbouring points disagree, so an unpruned tree memorises it.
+    """
+    if n_samples < 2:
+        raise ValueError(f"n_samples must be at least 2, got {n_samples}")
+    return make_moons(n_samples=n_samples, noise=noise, random_state=seed)
 
 
 def load_noisy_digits(

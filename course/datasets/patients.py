@@ -156,3 +156,26 @@ def make_label_noise_task(n: int = 600, noise: float = 0.1, seed: int = 0):
     flip = rng.choice(n, size=int(noise * n), replace=False)
     y[flip] = (y[flip] + rng.integers(1, 3, flip.size)) % 3
     return X, y, y_true
+
+
+SMOKER_SPELLINGS = {"yes": 1.0, "y": 1.0, "1": 1.0, "true": 1.0, "no": 0.0, "n": 0.0, "0": 0.0, "false": 0.0}
+REVIEW_FEATURES = ("age", "systolic_bp", "cholesterol", "smoker")
+
+
+def make_review_task(n: int = 400, seed: int = 0):
+    """The clinic table's own diagnoses, with its planted label flips, ready for a review queue.
+
+    The first ``n`` rows of ``make_patients(n, seed)`` (the appended duplicates left out), with the other flaws
+    repaired as modules 01's exercises repair them: blood-pressure typos set missing, ``smoker`` mapped to 0/1,
+    gaps filled with the column's median. Returns ``(X, y, flipped)``: a float array of ``REVIEW_FEATURES``,
+    the recorded (noisy) diagnoses, and a boolean array, True where the diagnosis was flipped.
+    """
+    df, truth = make_patients(n=n, seed=seed, return_truth=True)
+    df = df.iloc[:n].copy()
+    df.loc[truth.bp_typos, "systolic_bp"] = np.nan
+    df["smoker"] = df["smoker"].astype(str).str.strip().str.lower().map(SMOKER_SPELLINGS)
+    features = df[list(REVIEW_FEATURES)].astype(float)
+    X = features.fillna(features.median()).to_numpy()
+    flipped = np.zeros(n, dtype=bool)
+    flipped[truth.flipped_labels] = True
+    return X, df["disease"].to_numpy(dtype=int), flipped

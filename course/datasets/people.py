@@ -9,7 +9,9 @@ is invented. The flaws are on purpose:
 - emails embed the name and often the birth year;
 - the quasi-identifiers (birth date, sex, postcode) single out most people, and a public
   register (``make_public_register``) lists them with names, ready for a linkage attack;
-- incomes are heavy-tailed with a few extreme values, so an unclipped mean is dominated by them.
+- incomes are heavy-tailed with a few extreme values, so an unclipped mean is dominated by them;
+- patient records (``make_patient_records``) have a noisy outcome, so an overfit model memorises its
+  training rows and leaks who was in them.
 """
 
 from __future__ import annotations
@@ -96,3 +98,48 @@ def make_public_register(people: pd.DataFrame, n_others: int = 1500, seed: int =
     register = pd.concat([people[["name", "birth_date", "sex", "postcode"]], others], ignore_index=True)
     order = rng.permutation(len(register))
     return register.iloc[order].reset_index(drop=True)
+
+
+RECORD_FEATURES: tuple[str, ...] = (
+    "age", "bmi", "systolic_bp", "glucose", "cholesterol", "visits_last_year", "smoker", "days_in_hospital",
+)
+
+
+def make_patient_records(n: int = 600, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """``n`` invented patients' standardised features and whether they were readmitted (0/1).
+
+    The outcome is drawn from a logistic model of the features, so even the best model errs on about a
+    quarter of the patients: a model that fits its training rows perfectly has memorised them, which is
+    what a membership-inference attack detects. Columns follow ``RECORD_FEATURES``.
+    """
+    if n < 2:
+        raise ValueError(f"n must be at least 2, got {n}")
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, len(RECORD_FEATURES)))
+    weights = np.array([0.9, 0.5, 0.4, 0.8, 0.0, 0.6, 0.3, 0.0])
+    p = 1.0 / (1.0 + np.exp(-(X @ weights - 0.2)))
+    y = (rng.random(n) < p).astype(np.int64)
+    return X, y
+
+
+def make_clinic_release(n: int = 400, seed: int = 0) -> pd.DataFrame:
+    """A clinic's "anonymised" release: ``birth_band`` (10-year), ``sex``, ``postcode`` (3 digits + ``***``), ``diagnosis``.
+
+    It is 5-anonymous on the three quasi-identifiers (classes under 5 rows are suppressed, as real releases do),
+    but diagnoses depend on who people are, as in real records: older patients have more hypertension and
+    diabetes, and the planted flaw is the district's HIV service, which makes every young man of postcode
+    518*** in the release an HIV patient: a homogeneous class that a homogeneity attack reads off.
+    """
+    rng = np.random.default_rng(seed)
+    band = rng.choice([1950, 1960, 1970, 1980, 1990], size=n, p=[0.12, 0.18, 0.25, 0.25, 0.20])
+    sex = rng.choice(["F", "M"], size=n)
+    prefix = rng.choice(["100", "200", "510", "518", "310"], size=n, p=[0.3, 0.25, 0.15, 0.15, 0.15])
+    old = band <= 1960
+    p_old = [0.35, 0.30, 0.20, 0.10, 0.05, 0.0]
+    p_young = [0.55, 0.08, 0.05, 0.15, 0.15, 0.02]
+    diagnosis = np.where(old, rng.choice(_DIAGNOSES, size=n, p=p_old), rng.choice(_DIAGNOSES, size=n, p=p_young))
+    diagnosis[(prefix == "518") & (sex == "M") & (band == 1990)] = "hiv"
+    release = pd.DataFrame({"birth_band": band.astype(np.int64), "sex": sex,
+                            "postcode": np.char.add(prefix, "***"), "diagnosis": diagnosis})
+    sizes = release.groupby(["birth_band", "sex", "postcode"])["diagnosis"].transform("size")
+    return release[sizes >= 5].reset_index(drop=True)

@@ -122,6 +122,89 @@ _IN_RANGE = "lo <= number(v) <= hi"
 _FRAME = 'return pd.DataFrame(found, columns=["row", "rule", "message"])'
 
 
+_FENCES_OK = """
+
+def flag_outside(batch, fences):
+    low, high = fences
+    batch = np.asarray(batch, dtype=float)
+    return (batch < low) | (batch > high)
+"""
+
+_HUBER = """
+from scipy.optimize import brentq
+from sklearn.linear_model import HuberRegressor, LinearRegression
+
+
+def huber_line(x, y, epsilon=1.35, n_iter=100):
+    {prepare}
+    design = np.column_stack([np.ones_like(x), x])
+    beta = np.linalg.lstsq(design, y, rcond=None)[0]
+    {scale0}
+    for _ in range({iterations}):
+        size = np.abs(y - design @ beta)
+        if size.max() == 0:
+            break
+        {scale}
+        weight = np.where(size <= {eps} * sigma, 1.0, {eps} * sigma / np.maximum(size, 1e-300))
+        root = np.sqrt(weight)
+        new = np.linalg.lstsq(design * root[:, None], y * root, rcond=None)[0]
+        done = np.max(np.abs(new - beta)) <= 1e-10
+        beta = new
+        if done:
+            break
+    {finish}
+"""
+_H = dict(prepare="x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)", scale0="", iterations="n_iter",
+          scale="sigma = brentq(lambda s: np.minimum((size / s) ** 2, {eps} ** 2).sum() - len(size), 1e-12 * size.max(), size.max())",
+          eps="epsilon", finish="return float(beta[0]), float(beta[1])")
+
+
+def _huber(**changes):
+    parts = dict(_H, **changes)
+    text = _HUBER
+    for key in ("prepare", "scale0", "iterations", "scale", "finish"):
+        text = text.replace("{" + key + "}", parts[key])
+    return text.replace("{eps}", parts["eps"])
+
+
+_REVIEW = """
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+
+def review_queue(X, y, budget, seed=0):
+    {guard}
+    y = np.asarray(y)
+    budget = min(int(budget), len(y))
+    model = make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000))
+    proba = cross_val_predict(model, X, y, cv=StratifiedKFold(5, shuffle=True, random_state=seed), method="predict_proba")
+    conf = proba[np.arange(len(y)), np.searchsorted(np.unique(y), y)]
+    {rank}
+    return order[:budget].astype(int)
+"""
+_GUARD = ("if isinstance(budget, bool) or not (math.isfinite(budget) and budget >= 0 and float(budget).is_integer()):\n"
+          "        raise ValueError(budget)")
+_LEAST_FIRST = 'order = np.argsort(conf, kind="stable")'
+
+
+def _review(guard=_GUARD, rank=_LEAST_FIRST):
+    return _REVIEW.replace("{guard}", guard).replace("{rank}", rank)
+
+
+_VERDICT = """
+from sklearn.base import clone
+from sklearn.metrics import accuracy_score
+
+
+def cleaning_helped(model, X_train, y_train, X_test, y_test, keep):
+    keep = np.asarray(keep, dtype=bool)
+    {body}
+"""
+_VERDICT_OK = ("before = accuracy_score(y_test, clone(model).fit(X_train, y_train).predict(X_test))\n"
+               "    after = accuracy_score(y_test, clone(model).fit(X_train[keep], y_train[keep]).predict(X_test))\n"
+               "    return {'before': float(before), 'after': float(after), 'helped': bool(after > before)}")
+
+
 def _profile(pct=_PCT, unique=_UNIQUE, mask=_MASK_OK):
     return mask + _PROFILE.replace("{pct}", pct).replace("{unique}", unique)
 
@@ -177,17 +260,18 @@ WRONG_ANSWERS = [
     dict(name="mean_std_zscore", cell="outliers_solution", loses=["correct_mad_outliers"],
          why="uses mean and standard deviation, which the outliers themselves inflate (masking)",
          code="def mad_outliers(x, threshold=3.5):\n    x = np.asarray(x, dtype=float)\n"
-              "    z = (x - np.nanmean(x)) / np.nanstd(x)\n    return np.nan_to_num(np.abs(z), nan=0.0) > 3\n" + _IQR_OK),
+              "    z = (x - np.nanmean(x)) / np.nanstd(x)\n    return np.nan_to_num(np.abs(z), nan=0.0) > 3\n" + _IQR_OK
+              + _FENCES_OK),
     dict(name="mad_without_constant", cell="outliers_solution", loses=["correct_mad_outliers"],
          why="forgets the 0.6745 factor, so the threshold means something else",
-         code=_MAD_OK.replace("0.6745 * ", "") + _IQR_OK),
+         code=_MAD_OK.replace("0.6745 * ", "") + _IQR_OK + _FENCES_OK),
     dict(name="percentile_with_nan", cell="outliers_solution", loses=["correct_iqr_bounds"],
          why="np.percentile returns nan when the training data has a gap",
-         code=_MAD_OK + _IQR_OK.replace("np.nanpercentile", "np.percentile")),
+         code=_MAD_OK + _IQR_OK.replace("np.nanpercentile", "np.percentile") + _FENCES_OK),
     dict(name="std_fences", cell="outliers_solution", loses=["correct_iqr_bounds"],
          why="uses mean plus or minus k standard deviations instead of the quartiles",
          code=_MAD_OK + "\n\ndef iqr_bounds(train, k=1.5):\n"
-              "    m, s = np.nanmean(train), np.nanstd(train)\n    return float(m - k * s), float(m + k * s)\n"),
+              "    m, s = np.nanmean(train), np.nanstd(train)\n    return float(m - k * s), float(m + k * s)\n" + _FENCES_OK),
     # ---- dq-imputation
     dict(name="pooled_median", cell="imputation_solution", loses=["correct_impute_train_test"],
          why="computes medians on train and test together: the test split leaks into training",
@@ -242,5 +326,109 @@ WRONG_ANSWERS = [
          code=_VALIDATE.replace("{range_check}", _IN_RANGE)
               .replace("{result}", "order = ['age_range', 'height_range', 'email_format', 'bp_range']\n"
                        "    found.sort(key=lambda f: order.index(f['rule']))\n    " + _FRAME)
+              .replace("{{", "{").replace("}}", "}")),
+    # ---- dq-profile: the categories the hidden tests close
+    dict(name="strip_spaces_only", cell="profile_solution", loses=["correct_missing_mask", "correct_quality_profile"],
+         why="strip(' ') removes spaces only, so a token padded with a tab, a newline or U+3000 counts as present",
+         code=_profile(mask=_MASK_OK.replace("v.strip().lower()", "v.strip(' ').lower()"))),
+    dict(name="mask_overwrites_input", cell="profile_solution", loses=["correct_missing_mask"],
+         why="writes the flags into the caller's frame column by column and returns it",
+         code="def missing_mask(df):\n    tokens = set(MISSING_TOKENS)\n    for c in df.columns:\n"
+              "        df[c] = df[c].map(lambda v: v.strip().lower() in tokens if isinstance(v, str) else bool(pd.isna(v)))\n"
+              "    return df.astype(bool)\n"
+              + _PROFILE.replace("{pct}", _PCT).replace("{unique}", _UNIQUE)
+                        .replace("mask = missing_mask(df)", "mask = missing_mask(df.copy())")),
+    dict(name="profile_sorted_columns", cell="profile_solution", loses=["correct_quality_profile"],
+         why="walks the columns in alphabetical order, so the profile no longer lines up with the table",
+         code=_profile().replace("for column in df.columns:", "for column in sorted(df.columns):")
+                        .replace("index=list(df.columns)", "index=sorted(df.columns)")),
+    dict(name="percent_rounded", cell="profile_solution", loses=["correct_quality_profile"],
+         why="rounds pct_missing to one decimal, so 3 of 7 reads 42.9 instead of 42.857...",
+         code=_profile(pct="round(100.0 * n_missing / len(df), 1) if len(df) else 0.0")),
+    # ---- dq-duplicates
+    dict(name="keys_glued_together", cell="duplicates_solution", loses=["correct_flag_duplicates"],
+         why="joins the normalised keys into one string without a separator, so ('li na', 'sz') equals ('li nas', 'z')",
+         code=_NORMALIZE_OK + "\n\ndef flag_duplicates(df, keys):\n"
+              "    glued = pd.DataFrame({k: normalize_text(df[k]) for k in keys}).fillna('').agg(''.join, axis=1)\n"
+              "    return glued.duplicated(keep='first')\n"),
+    dict(name="collapses_spaces_only", cell="duplicates_solution", loses=["correct_normalize_text", "correct_flag_duplicates"],
+         why="re.sub(' +', ' ') collapses runs of spaces but leaves a tab inside a name",
+         code="def normalize_text(s):\n"
+              "    return s.map(lambda v: np.nan if pd.isna(v) else re.sub(' +', ' ', unicodedata.normalize('NFKC', str(v)).lower()).strip())\n"
+              "\n\ndef flag_duplicates(df, keys):\n"
+              "    return pd.DataFrame({k: normalize_text(df[k]) for k in keys}).duplicated(keep='first')\n"),
+    # ---- dq-standardize
+    dict(name="metres_up_to_three", cell="standardize_solution", loses=["correct_height_to_cm"],
+         why="treats 3.0 as metres too (<= instead of <), turning a value on the boundary into 300 cm",
+         code="def height_to_cm(h):\n    h = h.astype(float)\n    return h.where(~(h <= 3), h * 100)\n" + _CITY_OK),
+    # ---- dq-outliers: fences applied to a later batch
+    dict(name="fences_from_the_batch", cell="outliers_solution", loses=["correct_fences_batch"],
+         why="ignores the fences it is given and fits new ones on the batch, so a drift of the whole batch hides",
+         code=_MAD_OK + _IQR_OK + "\n\ndef flag_outside(batch, fences):\n"
+              "    low, high = iqr_bounds(batch)\n    batch = np.asarray(batch, dtype=float)\n"
+              "    return (batch < low) | (batch > high)\n"),
+    dict(name="fence_values_flagged", cell="outliers_solution", loses=["correct_fences_batch"],
+         why="flags values on the fences themselves (<= and >=), although a value on a fence is inside",
+         code=_MAD_OK + _IQR_OK + "\n\ndef flag_outside(batch, fences):\n"
+              "    low, high = fences\n    batch = np.asarray(batch, dtype=float)\n"
+              "    return (batch <= low) | (batch >= high)\n"),
+    dict(name="exclusive_quartiles", cell="outliers_solution", loses=["correct_iqr_bounds"],
+         why="statistics.quantiles uses the exclusive convention by default, not numpy's linear one",
+         code=_MAD_OK + "\n\nimport statistics\n\n\ndef iqr_bounds(train, k=1.5):\n"
+              "    values = [float(v) for v in np.asarray(train, dtype=float) if not np.isnan(v)]\n"
+              "    q1, _, q3 = statistics.quantiles(values, n=4)\n"
+              "    return float(q1 - k * (q3 - q1)), float(q3 + k * (q3 - q1))\n" + _FENCES_OK),
+    # ---- dq-robust-fit
+    dict(name="least_squares_line", cell="robust_fit_solution", loses=["correct_huber_matches", "correct_huber_rules"],
+         why="stops after the first least-squares fit: every typo steers the line",
+         code=_huber(iterations="0")),
+    dict(name="scale_fixed_from_mad", cell="robust_fit_solution", loses=["correct_huber_matches", "correct_huber_rules"],
+         why="fixes sigma once from the MAD of the least-squares residuals instead of re-estimating it with the line",
+         code=_huber(scale0="sigma = np.median(np.abs(y - design @ beta - np.median(y - design @ beta))) / 0.6745",
+                     scale="pass")),
+    dict(name="epsilon_ignored", cell="robust_fit_solution", loses=["correct_huber_rules"],
+         why="hard-codes epsilon = 1.35, so another epsilon gives the default's line",
+         code=_huber(eps="1.35")),
+    dict(name="centres_x_in_place", cell="robust_fit_solution", loses=["correct_huber_rules"],
+         why="centres x in place (x -= mean) for stability, changing the caller's array",
+         code=_huber(prepare="x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)\n"
+                             "    centre = x.mean()\n    x -= centre",
+                     finish="x += 0.0\n    return float(beta[0] - beta[1] * centre), float(beta[1])")),
+    # ---- dq-label-issues
+    dict(name="folds_from_global_rng", cell="label_issues_solution", loses=["correct_label_issues_set", "correct_label_issues_order"],
+         why="shuffles the folds without passing seed, so the result depends on the global random state",
+         code=_ISSUES.replace("{proba}", _OOS.replace("random_state=seed", "random_state=None"))
+              .replace("{issues}", _CL).replace("{order}", _SORTED)),
+    # ---- dq-review
+    dict(name="random_rows_reviewed", cell="review_solution", loses=["correct_review_precision"],
+         why="sends a random sample of rows: about one in sixteen is a real flip",
+         code=_review(rank="order = np.random.default_rng(seed).permutation(len(y))")),
+    dict(name="most_confident_reviewed", cell="review_solution", loses=["correct_review_precision"],
+         why="sorts by self-confidence the wrong way round and sends the rows the model is surest about",
+         code=_review(rank='order = np.argsort(-conf, kind="stable")')),
+    dict(name="budget_not_checked", cell="review_solution", loses=["correct_review_budget"],
+         why="int(budget) truncates 2.5 to 2 and a budget of -1 slices off the last row instead of failing",
+         code=_review(guard="pass")),
+    # ---- dq-verdict
+    dict(name="scored_on_training_rows", cell="verdict_solution", loses=["correct_verdict_scores", "correct_verdict_decision"],
+         why="scores each model on the rows it was trained on, where dropping hard rows always looks like a gain",
+         code=_VERDICT.replace("{body}",
+              "before = accuracy_score(y_train, clone(model).fit(X_train, y_train).predict(X_train))\n"
+              "    after = accuracy_score(y_train[keep], clone(model).fit(X_train[keep], y_train[keep]).predict(X_train[keep]))\n"
+              "    return {'before': float(before), 'after': float(after), 'helped': bool(after > before)}")),
+    dict(name="tie_counts_as_help", cell="verdict_solution", loses=["correct_verdict_decision"],
+         why="uses >=, so a cleaning step that changed nothing is shipped as a gain",
+         code=_VERDICT.replace("{body}", _VERDICT_OK.replace("after > before", "after >= before"))),
+    dict(name="fits_the_callers_model", cell="verdict_solution", loses=["correct_verdict_scores"],
+         why="fits the caller's model itself instead of clones, so it comes back fitted on the kept rows",
+         code=_VERDICT.replace("{body}",
+              "before = accuracy_score(y_test, model.fit(X_train, y_train).predict(X_test))\n"
+              "    after = accuracy_score(y_test, model.fit(X_train[keep], y_train[keep]).predict(X_test))\n"
+              "    return {'before': float(before), 'after': float(after), 'helped': bool(after > before)}")),
+    # ---- dq-validation
+    dict(name="sorted_by_row_label", cell="validation_solution", loses=["correct_validation_rules"],
+         why="sorts the violations by row label, not by the row's position in the table",
+         code=_VALIDATE.replace("{range_check}", _IN_RANGE)
+              .replace("{result}", "found.sort(key=lambda f: f['row'])\n    " + _FRAME)
               .replace("{{", "{").replace("}}", "}")),
 ]

@@ -78,6 +78,23 @@ WRONG_ANSWERS = [
             "f1": float(f1), "balanced_accuracy": float((recall + tn / (tn + fp)) / 2)}
 ''',
     ),
+    dict(
+        name="pairs_series_by_index",
+        cell="metrics_solution",
+        loses=["correct_metrics_counts"],
+        why="wraps the inputs in pandas Series and combines them with &, which aligns two Series by index instead of pairing them by position",
+        code='''def imbalance_metrics(y_true, y_pred) -> dict[str, float]:
+    y_true, y_pred = pd.Series(y_true), pd.Series(y_pred)
+    tp = int(((y_true == 1) & (y_pred == 1)).sum())
+    fp = int(((y_true == 0) & (y_pred == 1)).sum())
+    fn = int(((y_true == 1) & (y_pred == 0)).sum())
+    tn = int(((y_true == 0) & (y_pred == 0)).sum())
+    ratio = lambda a, b: float(a / b) if b else 0.0
+    recall = ratio(tp, tp + fn)
+    return {"accuracy": ratio(tp + tn, tp + fp + fn + tn), "precision": ratio(tp, tp + fp), "recall": recall,
+            "f1": ratio(2 * tp, 2 * tp + fp + fn), "balanced_accuracy": (recall + ratio(tn, tn + fp)) / 2}
+''',
+    ),
     # ------------------------------------------------------------------ exercise 2: average-precision
     dict(
         name="trapezoid_area_under_pr_curve",
@@ -148,6 +165,30 @@ WRONG_ANSWERS = [
         code='''def balanced_class_weight(y) -> dict:
     labels, counts = np.unique(np.asarray(y), return_counts=True)
     return {i: float(len(y) / (len(labels) * count)) for i, count in enumerate(counts)}
+''',
+    ),
+    dict(
+        name="sorts_y_in_place",
+        cell="weights_solution",
+        loses=["correct_class_weight_binary"],
+        why="sorts the caller's array in place (y.sort()) to count runs of equal labels: right weights, but the caller's labels are reordered",
+        code='''def balanced_class_weight(y) -> dict:
+    y = np.asarray(y)
+    y.sort()
+    labels, starts = np.unique(y, return_index=True)
+    counts = np.diff(np.r_[starts, len(y)])
+    return {label.item(): float(len(y) / (len(labels) * count)) for label, count in zip(labels, counts)}
+''',
+    ),
+    dict(
+        name="at_least_two_classes",
+        cell="weights_solution",
+        loses=["correct_class_weight_multiclass"],
+        why="assumes a binary problem at least (n_classes = max(2, ...)): a batch holding a single class gets the weight 0.5 instead of 1.0",
+        code='''def balanced_class_weight(y) -> dict:
+    labels, counts = np.unique(np.asarray(y), return_counts=True)
+    n_classes = max(2, len(labels))
+    return {label.item(): float(len(y) / (n_classes * count)) for label, count in zip(labels, counts)}
 ''',
     ),
     # ------------------------------------------------------------------ exercise 4: smote
@@ -233,6 +274,25 @@ WRONG_ANSWERS = [
     return X_min[base] + lam * (X_min[partner] - X_min[base])
 ''',
     ),
+    dict(
+        name="seeds_global_rng",
+        cell="smote_solution",
+        loses=["correct_smote_shape"],
+        why="calls np.random.seed(random_state) and draws from NumPy's global generator: reproducible, but it resets the caller's global random state",
+        code='''def smote(X, y, n_new: int, k: int = 5, minority_label=1, random_state: int = 0) -> np.ndarray:
+    X_min = np.asarray(X, dtype=float)[np.asarray(y) == minority_label]
+    np.random.seed(random_state)
+    if n_new == 0:
+        return np.empty((0, X_min.shape[1]))
+    distances = ((X_min[:, None, :] - X_min[None, :, :]) ** 2).sum(axis=-1)
+    np.fill_diagonal(distances, np.inf)
+    neighbours = np.argsort(distances, axis=1)[:, :k]
+    base = np.random.randint(0, len(X_min), size=n_new)
+    partner = neighbours[base, np.random.randint(0, k, size=n_new)]
+    lam = np.random.random((n_new, 1))
+    return X_min[base] + lam * (X_min[partner] - X_min[base])
+''',
+    ),
     # ------------------------------------------------------------------ exercise 5: resample-in-cv
     dict(
         name="resample_before_split",
@@ -272,6 +332,40 @@ WRONG_ANSWERS = [
     pipeline = Pipeline([("sampler", clone(sampler)), ("model", clone(model))])
     folds = KFold(n_splits=n_splits, shuffle=True, random_state=seed)
     return np.asarray(cross_val_score(pipeline, X, y, cv=folds, scoring="average_precision"), dtype=float)
+''',
+    ),
+    dict(
+        name="fits_callers_objects",
+        cell="cv_solution",
+        loses=["correct_cv_scores"],
+        why="writes the fold loop by hand and fits the caller's sampler and model themselves, not clones: the scores are right, but the caller gets back fitted objects",
+        code='''def honest_cv_scores(model, sampler, X, y, n_splits: int = 5, seed: int = 0) -> np.ndarray:
+    from sklearn.metrics import average_precision_score
+    scores = []
+    for train, test in StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=seed).split(X, y):
+        X_tr, y_tr = sampler.fit_resample(X.iloc[train], y.iloc[train])
+        model.fit(X_tr, y_tr)
+        scores.append(average_precision_score(y.iloc[test], model.predict_proba(X.iloc[test])[:, 1]))
+    return np.asarray(scores, dtype=float)
+''',
+    ),
+    dict(
+        name="resample_all_then_score_original_rows",
+        cell="cv_solution",
+        loses=["correct_cv_scores", "correct_cv_no_leak"],
+        why="keeps the colleague's first line (the sampler on all rows) and only scores the original rows of each fold: the prevalence is right, the leak is still there",
+        code='''def honest_cv_scores(model, sampler, X, y, n_splits: int = 5, seed: int = 0) -> np.ndarray:
+    from sklearn.metrics import average_precision_score
+    X_bal, y_bal = clone(sampler).fit_resample(X, y)
+    X_bal, y_bal = np.asarray(X_bal), np.asarray(y_bal)
+    X_arr, y_arr = np.asarray(X), np.asarray(y)
+    extra = np.arange(len(y_arr), len(y_bal)) if len(y_bal) > len(y_arr) else np.arange(0)
+    scores = []
+    for train, test in StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=seed).split(X, y):
+        rows = np.r_[train, extra] if len(extra) else train
+        fitted = clone(model).fit(X_bal[rows] if len(extra) else X_arr[train], y_bal[rows] if len(extra) else y_arr[train])
+        scores.append(average_precision_score(y_arr[test], fitted.predict_proba(X_arr[test])[:, 1]))
+    return np.asarray(scores, dtype=float)
 ''',
     ),
     # ------------------------------------------------------------------ exercise 6: threshold-moving
@@ -382,6 +476,251 @@ def threshold_for_recall(y_true, proba, target_recall: float) -> float:
         if tp / y_true.sum() >= target_recall and tp / predicted.sum() >= best_precision:
             best_t, best_precision = float(t), tp / predicted.sum()
     return best_t
+''',
+    ),
+    dict(
+        name="f1_ties_smallest_threshold",
+        cell="threshold_solution",
+        loses=["correct_best_f1_threshold"],
+        why="replaces the best threshold only on a strictly better F1 while going up, so among thresholds with equal F1 it keeps the smallest, not the largest",
+        code='''def best_f1_threshold(y_true, proba) -> tuple[float, float]:
+    y_true, proba = np.asarray(y_true) == 1, np.asarray(proba, dtype=float)
+    best_t, best_f1 = float(proba.max()), -1.0
+    for t in np.unique(proba):
+        predicted = proba >= t
+        tp, fp, fn = np.sum(predicted & y_true), np.sum(predicted & ~y_true), np.sum(~predicted & y_true)
+        f1 = 2 * tp / (2 * tp + fp + fn) if tp > 0 else 0.0
+        if f1 > best_f1:
+            best_t, best_f1 = float(t), float(f1)
+    return best_t, best_f1
+
+
+def threshold_for_recall(y_true, proba, target_recall: float) -> float:
+    y_true, proba = np.asarray(y_true) == 1, np.asarray(proba, dtype=float)
+    best_t, best_precision = float(proba.min()), -1.0
+    for t in np.unique(proba):
+        predicted = proba >= t
+        tp = int(np.sum(predicted & y_true))
+        if tp / y_true.sum() >= target_recall:
+            precision = tp / int(predicted.sum())
+            if precision >= best_precision:
+                best_t, best_precision = float(t), precision
+    return best_t
+''',
+    ),
+    dict(
+        name="recall_ties_smallest_threshold",
+        cell="threshold_solution",
+        loses=["correct_recall_threshold"],
+        why="keeps the first threshold with the best precision while going up, so among equal precisions it returns the smallest threshold, not the largest",
+        code='''def best_f1_threshold(y_true, proba) -> tuple[float, float]:
+    y_true, proba = np.asarray(y_true) == 1, np.asarray(proba, dtype=float)
+    best_t, best_f1 = float(proba.max()), -1.0
+    for t in np.unique(proba):
+        predicted = proba >= t
+        tp, fp, fn = np.sum(predicted & y_true), np.sum(predicted & ~y_true), np.sum(~predicted & y_true)
+        f1 = 2 * tp / (2 * tp + fp + fn) if tp > 0 else 0.0
+        if f1 >= best_f1:
+            best_t, best_f1 = float(t), float(f1)
+    return best_t, best_f1
+
+
+def threshold_for_recall(y_true, proba, target_recall: float) -> float:
+    y_true, proba = np.asarray(y_true) == 1, np.asarray(proba, dtype=float)
+    best_t, best_precision = float(proba.min()), -1.0
+    for t in np.unique(proba):
+        predicted = proba >= t
+        tp = int(np.sum(predicted & y_true))
+        if tp / y_true.sum() >= target_recall:
+            precision = tp / int(predicted.sum())
+            if precision > best_precision:
+                best_t, best_precision = float(t), precision
+    return best_t
+''',
+    ),
+    # ------------------------------------------------------------------ exercise 7: cost-threshold
+    dict(
+        name='expected_cost_total_not_mean',
+        cell='cost_solution',
+        loses=['correct_expected_cost'],
+        why='returns the total cost of the flags instead of the cost per payment, so it grows with the size of the batch',
+        code='''def expected_cost(y_true, flagged, c_fp: float, c_fn: float) -> float:
+    y_true = np.asarray(y_true) == 1
+    flagged = np.asarray(flagged).astype(bool)
+    return float(c_fp * np.sum(flagged & ~y_true) + c_fn * np.sum(~flagged & y_true))
+
+def prior_shift(proba, sample_rate: float, true_rate: float) -> np.ndarray:
+    proba = np.asarray(proba, dtype=float)
+    r = (true_rate / (1 - true_rate)) / (sample_rate / (1 - sample_rate))
+    return proba * r / (proba * r + 1 - proba)
+
+def cost_flags(proba, c_fp: float, c_fn: float, sample_rate: float, true_rate: float) -> np.ndarray:
+    if not (np.isfinite(c_fp) and np.isfinite(c_fn) and c_fp > 0 and c_fn > 0):
+        raise ValueError("costs must be positive and finite")
+    return prior_shift(proba, sample_rate, true_rate) >= c_fp / (c_fp + c_fn)
+''',
+        cascades=['correct_ship_choice'],
+    ),
+    dict(
+        name='expected_cost_prices_swapped',
+        cell='cost_solution',
+        loses=['correct_expected_cost'],
+        why='charges c_fp for a missed fraud and c_fn for a false alert',
+        code='''def expected_cost(y_true, flagged, c_fp: float, c_fn: float) -> float:
+    y_true = np.asarray(y_true) == 1
+    flagged = np.asarray(flagged).astype(bool)
+    return float((c_fn * np.sum(flagged & ~y_true) + c_fp * np.sum(~flagged & y_true)) / len(y_true))
+
+def prior_shift(proba, sample_rate: float, true_rate: float) -> np.ndarray:
+    proba = np.asarray(proba, dtype=float)
+    r = (true_rate / (1 - true_rate)) / (sample_rate / (1 - sample_rate))
+    return proba * r / (proba * r + 1 - proba)
+
+def cost_flags(proba, c_fp: float, c_fn: float, sample_rate: float, true_rate: float) -> np.ndarray:
+    if not (np.isfinite(c_fp) and np.isfinite(c_fn) and c_fp > 0 and c_fn > 0):
+        raise ValueError("costs must be positive and finite")
+    return prior_shift(proba, sample_rate, true_rate) >= c_fp / (c_fp + c_fn)
+''',
+        cascades=['correct_ship_choice'],
+    ),
+    dict(
+        name='odds_ratio_upside_down',
+        cell='cost_solution',
+        loses=['correct_prior_shift', 'correct_cost_flags'],
+        why='divides the training odds by the true odds, so the correction pushes the inflated probabilities further up',
+        code='''def expected_cost(y_true, flagged, c_fp: float, c_fn: float) -> float:
+    y_true = np.asarray(y_true) == 1
+    flagged = np.asarray(flagged).astype(bool)
+    return float((c_fp * np.sum(flagged & ~y_true) + c_fn * np.sum(~flagged & y_true)) / len(y_true))
+
+def prior_shift(proba, sample_rate: float, true_rate: float) -> np.ndarray:
+    proba = np.asarray(proba, dtype=float)
+    r = (sample_rate / (1 - sample_rate)) / (true_rate / (1 - true_rate))
+    return proba * r / (proba * r + 1 - proba)
+
+def cost_flags(proba, c_fp: float, c_fn: float, sample_rate: float, true_rate: float) -> np.ndarray:
+    if not (np.isfinite(c_fp) and np.isfinite(c_fn) and c_fp > 0 and c_fn > 0):
+        raise ValueError("costs must be positive and finite")
+    return prior_shift(proba, sample_rate, true_rate) >= c_fp / (c_fp + c_fn)
+''',
+    ),
+    dict(
+        name='scaled_by_rate_ratio',
+        cell='cost_solution',
+        loses=['correct_prior_shift', 'correct_cost_flags'],
+        why='multiplies the probabilities by true_rate / sample_rate (rates, not odds), which is only close to the correction for small probabilities',
+        code='''def expected_cost(y_true, flagged, c_fp: float, c_fn: float) -> float:
+    y_true = np.asarray(y_true) == 1
+    flagged = np.asarray(flagged).astype(bool)
+    return float((c_fp * np.sum(flagged & ~y_true) + c_fn * np.sum(~flagged & y_true)) / len(y_true))
+
+def prior_shift(proba, sample_rate: float, true_rate: float) -> np.ndarray:
+    return np.clip(np.asarray(proba, dtype=float) * true_rate / sample_rate, 0.0, 1.0)
+
+def cost_flags(proba, c_fp: float, c_fn: float, sample_rate: float, true_rate: float) -> np.ndarray:
+    if not (np.isfinite(c_fp) and np.isfinite(c_fn) and c_fp > 0 and c_fn > 0):
+        raise ValueError("costs must be positive and finite")
+    return prior_shift(proba, sample_rate, true_rate) >= c_fp / (c_fp + c_fn)
+''',
+    ),
+    dict(
+        name='bayes_threshold_upside_down',
+        cell='cost_solution',
+        loses=['correct_cost_flags'],
+        why='cuts at c_fn / (c_fp + c_fn): the threshold rises with the cost of a miss, the opposite of what the costs ask',
+        code='''def expected_cost(y_true, flagged, c_fp: float, c_fn: float) -> float:
+    y_true = np.asarray(y_true) == 1
+    flagged = np.asarray(flagged).astype(bool)
+    return float((c_fp * np.sum(flagged & ~y_true) + c_fn * np.sum(~flagged & y_true)) / len(y_true))
+
+def prior_shift(proba, sample_rate: float, true_rate: float) -> np.ndarray:
+    proba = np.asarray(proba, dtype=float)
+    r = (true_rate / (1 - true_rate)) / (sample_rate / (1 - sample_rate))
+    return proba * r / (proba * r + 1 - proba)
+
+def cost_flags(proba, c_fp: float, c_fn: float, sample_rate: float, true_rate: float) -> np.ndarray:
+    if not (np.isfinite(c_fp) and np.isfinite(c_fn) and c_fp > 0 and c_fn > 0):
+        raise ValueError("costs must be positive and finite")
+    return prior_shift(proba, sample_rate, true_rate) >= c_fn / (c_fp + c_fn)
+''',
+    ),
+    dict(
+        name='bayes_threshold_on_raw_probabilities',
+        cell='cost_solution',
+        loses=['correct_cost_flags'],
+        why="applies the Bayes threshold to the weighted model's probabilities without the prior-shift correction, so it flags far too many payments",
+        code='''def expected_cost(y_true, flagged, c_fp: float, c_fn: float) -> float:
+    y_true = np.asarray(y_true) == 1
+    flagged = np.asarray(flagged).astype(bool)
+    return float((c_fp * np.sum(flagged & ~y_true) + c_fn * np.sum(~flagged & y_true)) / len(y_true))
+
+def prior_shift(proba, sample_rate: float, true_rate: float) -> np.ndarray:
+    proba = np.asarray(proba, dtype=float)
+    r = (true_rate / (1 - true_rate)) / (sample_rate / (1 - sample_rate))
+    return proba * r / (proba * r + 1 - proba)
+
+def cost_flags(proba, c_fp: float, c_fn: float, sample_rate: float, true_rate: float) -> np.ndarray:
+    if not (np.isfinite(c_fp) and np.isfinite(c_fn) and c_fp > 0 and c_fn > 0):
+        raise ValueError("costs must be positive and finite")
+    return np.asarray(proba, dtype=float) >= c_fp / (c_fp + c_fn)
+''',
+    ),
+    dict(
+        name='no_guard_on_costs',
+        cell='cost_solution',
+        loses=['correct_cost_flags'],
+        why='does not check the costs: a NaN cost makes every comparison False and silently flags nothing',
+        code='''def expected_cost(y_true, flagged, c_fp: float, c_fn: float) -> float:
+    y_true = np.asarray(y_true) == 1
+    flagged = np.asarray(flagged).astype(bool)
+    return float((c_fp * np.sum(flagged & ~y_true) + c_fn * np.sum(~flagged & y_true)) / len(y_true))
+
+def prior_shift(proba, sample_rate: float, true_rate: float) -> np.ndarray:
+    proba = np.asarray(proba, dtype=float)
+    r = (true_rate / (1 - true_rate)) / (sample_rate / (1 - sample_rate))
+    return proba * r / (proba * r + 1 - proba)
+
+def cost_flags(proba, c_fp: float, c_fn: float, sample_rate: float, true_rate: float) -> np.ndarray:
+    return prior_shift(proba, sample_rate, true_rate) >= c_fp / (c_fp + c_fn)
+''',
+    ),
+    # ------------------------------------------------------------------ exercise 8: ship-model
+    dict(
+        name='ship_the_most_accurate',
+        cell='ship_solution',
+        loses=['correct_ship_choice'],
+        why='ships the candidate with the best accuracy on the held-out rows: on rare fraud that is the one that flags least',
+        code='''def choose_model(y_holdout, flags_by_model: dict, c_fp: float, c_fn: float):
+    costs = {name: expected_cost(y_holdout, flags, c_fp, c_fn) for name, flags in flags_by_model.items()}
+    y = np.asarray(y_holdout) == 1
+    accuracy = {name: float(np.mean(np.asarray(f).astype(bool) == y)) for name, f in flags_by_model.items()}
+    return max(accuracy, key=accuracy.get), costs
+''',
+    ),
+    dict(
+        name='ship_the_best_recall',
+        cell='ship_solution',
+        loses=['correct_ship_choice'],
+        why='ships the candidate that catches the most frauds, whatever its false alerts cost',
+        code='''def choose_model(y_holdout, flags_by_model: dict, c_fp: float, c_fn: float):
+    costs = {name: expected_cost(y_holdout, flags, c_fp, c_fn) for name, flags in flags_by_model.items()}
+    y = np.asarray(y_holdout) == 1
+    recall = {name: float(np.sum(np.asarray(f).astype(bool) & y) / y.sum()) for name, f in flags_by_model.items()}
+    return max(recall, key=recall.get), costs
+''',
+    ),
+    dict(
+        name='last_of_equal_costs',
+        cell='ship_solution',
+        loses=['correct_ship_choice'],
+        why='walks the candidates and keeps the last one whose cost is <= the best so far, so on equal costs the candidate listed last wins',
+        code='''def choose_model(y_holdout, flags_by_model: dict, c_fp: float, c_fn: float):
+    costs = {name: expected_cost(y_holdout, flags, c_fp, c_fn) for name, flags in flags_by_model.items()}
+    best_name, best_cost = None, float("inf")
+    for name, cost in costs.items():
+        if cost <= best_cost:
+            best_name, best_cost = name, cost
+    return best_name, costs
 ''',
     ),
 ]

@@ -3,17 +3,6 @@
 Every entry replaces the whole source of one solution cell; the rest of the notebook keeps the key's answers.
 """
 
-_GAP_DIAGNOSE_KEY = '''
-
-def diagnose(train_score: float, val_score: float, target: float, tol: float = 0.05) -> str:
-    """Name the problem: "high bias", "high variance" or "good fit" (bias is checked first)."""
-    if train_score < target - tol:
-        return "high bias"
-    if train_score - val_score > tol:
-        return "high variance"
-    return "good fit"
-'''
-
 _GAP_SCORES_KEY = '''
 def train_val_scores(model, X_train, y_train, X_val, y_val) -> tuple[float, float]:
     """Fit a fresh copy of ``model`` on the training split; return (train score, validation score)."""
@@ -107,6 +96,54 @@ def _es(body: str, returned: str = "best_model") -> str:
     return _ES_TEMPLATE.replace("{BODY}", body.strip().replace("\n", "\n        ")).replace("{RETURNED}", returned)
 
 
+_LC = '''
+def learning_curve_by_hand(model, X, y, train_sizes, cv) -> tuple[np.ndarray, np.ndarray]:
+    """Scores of fresh copies fitted on the first n training rows of each split: arrays (n_sizes, n_splits)."""
+    train_scores, val_scores = [], []
+    for train_idx, val_idx in cv.split(X, y):
+        train_row, val_row = [], []
+        for n in train_sizes:
+            rows = train_idx[:n]
+            fitted = clone(model).fit(X[rows], y[rows])
+            train_row.append(fitted.score(X[rows], y[rows]))
+            val_row.append(fitted.score(X[val_idx], y[val_idx]))
+        train_scores.append(train_row)
+        val_scores.append(val_row)
+    return np.array(train_scores, dtype=float).T, np.array(val_scores, dtype=float).T
+'''
+
+_DG_TEMPLATE = '''
+def diagnose_curve(train_scores: np.ndarray, val_scores: np.ndarray, target: float) -> str:
+    """"ship", "more capacity" (converged below target) or "more data" (a gap that closes), at the largest size."""
+    train_last = float(np.mean(train_scores[-1]))
+    val_last = float(np.mean(val_scores[-1]))
+    {BODY}
+'''
+
+
+def _dg(body: str) -> str:
+    return _DG_TEMPLATE.replace("{BODY}", body.strip().replace("\n", "\n    "))
+
+
+_ENS = '''
+def tree_count(model) -> int:
+    """Trees a model evaluates at prediction time: n_estimators for an ensemble, 1 for a single model."""
+    return int(model.get_params().get("n_estimators", 1))
+
+
+def pick_model(candidates: dict, X_train, y_train, X_val, y_val, max_trees: float) -> tuple[str, dict]:
+    """Name of the best validation score among candidates within the tree budget, and the scores as evidence."""
+    if np.isnan(max_trees):
+        raise ValueError("max_trees is NaN: state a budget (float('inf') for none)")
+    affordable = {name: m for name, m in candidates.items() if tree_count(m) <= max_trees}
+    if not affordable:
+        raise ValueError(f"no candidate has at most {max_trees} trees")
+    scores = {name: train_val_scores(m, X_train, y_train, X_val, y_val) for name, m in affordable.items()}
+    choice = max(scores, key=lambda name: (scores[name][1], -tree_count(affordable[name])))
+    return choice, scores
+'''
+
+
 WRONG_ANSWERS = [
     # ---------------------------------------------------------------- exercise 1: train-val-gap
     dict(
@@ -119,39 +156,98 @@ def train_val_scores(model, X_train, y_train, X_val, y_val) -> tuple[float, floa
     """Fit a fresh copy of ``model`` on the training split; return (train score, validation score)."""
     fitted = clone(model).fit(np.vstack([X_train, X_val]), np.concatenate([y_train, y_val]))
     return float(fitted.score(X_train, y_train)), float(fitted.score(X_val, y_val))
-''' + _GAP_DIAGNOSE_KEY,
-    ),
-    dict(
-        name="diagnose_bias_from_validation_score",
-        cell="gap_solution",
-        loses=["correct_diagnose"],
-        why="judges bias from the validation score, so every overfitting model is called 'high bias'",
-        code=_GAP_SCORES_KEY + '''
-def diagnose(train_score: float, val_score: float, target: float, tol: float = 0.05) -> str:
-    """Name the problem: "high bias", "high variance" or "good fit" (bias is checked first)."""
-    if val_score < target - tol:
-        return "high bias"
-    if train_score - val_score > tol:
-        return "high variance"
-    return "good fit"
 ''',
     ),
     dict(
-        name="diagnose_variance_before_bias",
+        name="gap_fits_the_callers_model",
         cell="gap_solution",
-        loses=["correct_diagnose"],
-        why="checks the gap first, so an underfitting model with a gap is sent to regularisation instead of more capacity",
-        code=_GAP_SCORES_KEY + '''
-def diagnose(train_score: float, val_score: float, target: float, tol: float = 0.05) -> str:
-    """Name the problem: "high bias", "high variance" or "good fit" (bias is checked first)."""
-    if train_score - val_score > tol:
-        return "high variance"
-    if train_score < target - tol:
-        return "high bias"
-    return "good fit"
+        loses=["correct_train_val_scores"],
+        why="fits the model it was given instead of a clone: the scores are right, but the caller's model is changed",
+        code='''
+def train_val_scores(model, X_train, y_train, X_val, y_val) -> tuple[float, float]:
+    """Fit a fresh copy of ``model`` on the training split; return (train score, validation score)."""
+    model.fit(X_train, y_train)
+    return float(model.score(X_train, y_train)), float(model.score(X_val, y_val))
 ''',
     ),
-    # ---------------------------------------------------------------- exercise 2: kfold-by-hand
+    # ---------------------------------------------------------------- exercise 2: learning-curve
+    dict(
+        name="curve_first_rows_of_X",
+        cell="lc_solution",
+        loses=["correct_learning_curve"],
+        why="takes the first n rows of X instead of the first n training indices: validation rows leak into training",
+        code=_LC.replace("rows = train_idx[:n]", "rows = np.arange(n)"),
+    ),
+    dict(
+        name="curve_train_score_on_whole_fold",
+        cell="lc_solution",
+        loses=["correct_learning_curve"],
+        why="scores each fit on the split's whole training part instead of the n rows it was fitted on",
+        code=_LC.replace("train_row.append(fitted.score(X[rows], y[rows]))",
+                         "train_row.append(fitted.score(X[train_idx], y[train_idx]))"),
+    ),
+    dict(
+        name="curve_one_row_per_split",
+        cell="lc_solution",
+        loses=["correct_learning_curve"],
+        why="returns one row per split (forgets the transpose): right only when there are as many sizes as splits",
+        code=_LC.replace("np.array(train_scores, dtype=float).T, np.array(val_scores, dtype=float).T",
+                         "np.array(train_scores, dtype=float), np.array(val_scores, dtype=float)"),
+    ),
+    # ---------------------------------------------------------------- exercise 3: diagnose-curve
+    dict(
+        name="diagnose_gap_before_bias",
+        cell="dg_solution",
+        loses=["correct_diagnose_scripted"],
+        why="sends any large gap to 'more data', even when the training curve itself ends below the target (high bias)",
+        code=_dg("""if val_last >= target:
+    return "ship"
+if train_last - val_last > 0.05:
+    return "more data"
+if train_last < target:
+    return "more capacity"
+return "more data"
+"""),
+    ),
+    dict(
+        name="diagnose_strictly_above_target",
+        cell="dg_solution",
+        loses=["correct_diagnose_scripted"],
+        why="ships only when validation is strictly above the target, though the task says 'at least'",
+        code=_dg("""if val_last > target:
+    return "ship"
+if train_last < target:
+    return "more capacity"
+return "more data"
+"""),
+    ),
+    dict(
+        name="diagnose_first_split_only",
+        cell="dg_solution",
+        loses=["correct_diagnose_scripted"],
+        why="reads the first split's column instead of the mean over splits",
+        code=_dg("""train_last, val_last = float(train_scores[-1][0]), float(val_scores[-1][0])
+if val_last >= target:
+    return "ship"
+if train_last < target:
+    return "more capacity"
+return "more data"
+"""),
+    ),
+    dict(
+        name="diagnose_at_smallest_size",
+        cell="dg_solution",
+        loses=["correct_diagnose_scripted", "correct_diagnose_fresh"],
+        why="reads the curves at the smallest training size (the first row), where every model looks like high variance",
+        code=_dg("""train_last, val_last = float(np.mean(train_scores[0])), float(np.mean(val_scores[0]))
+if val_last >= target:
+    return "ship"
+if train_last < target:
+    return "more capacity"
+return "more data"
+"""),
+    ),
+    # ---------------------------------------------------------------- exercise 4: kfold-by-hand
     dict(
         name="kfold_remainder_in_last_fold",
         cell="kfold_solution",
@@ -198,7 +294,22 @@ def manual_cv_scores(model, X, y, k: int) -> np.ndarray:
     return np.array(scores, dtype=float)
 ''',
     ),
-    # ---------------------------------------------------------------- exercise 3: ridge-closed-form
+    dict(
+        name="cv_fits_the_callers_model",
+        cell="kfold_solution",
+        loses=["correct_manual_cv_scores"],
+        why="refits the model it was given in every fold: the scores are right, the caller's model is left fitted",
+        code=_KFOLD_KEY + '''
+def manual_cv_scores(model, X, y, k: int) -> np.ndarray:
+    """Score of a fresh copy of ``model`` on each held-out fold, shape (k,)."""
+    scores = []
+    for train_idx, val_idx in kfold_indices(len(X), k):
+        model.fit(X[train_idx], y[train_idx])
+        scores.append(model.score(X[val_idx], y[val_idx]))
+    return np.array(scores, dtype=float)
+''',
+    ),
+    # ---------------------------------------------------------------- exercise 5: ridge-closed-form
     dict(
         name="ridge_alpha_added_to_every_entry",
         cell="ridge_solution",
@@ -238,7 +349,22 @@ def ridge_closed_form(X: np.ndarray, y: np.ndarray, alpha: float) -> tuple[np.nd
     return w, 0.0
 ''',
     ),
-    # ---------------------------------------------------------------- exercise 4: lasso-survivors
+    dict(
+        name="ridge_centres_in_place",
+        cell="ridge_solution",
+        loses=["correct_ridge_intercept"],
+        why="centres X and y in place with -=: the answer is right, but the caller's data have lost their means",
+        code='''
+def ridge_closed_form(X: np.ndarray, y: np.ndarray, alpha: float) -> tuple[np.ndarray, float]:
+    """L2-penalised least squares with an unpenalised intercept; returns (coefficients, intercept)."""
+    x_mean, y_mean = X.mean(axis=0), y.mean()
+    X -= x_mean
+    y -= y_mean
+    w = np.linalg.solve(X.T @ X + alpha * np.eye(X.shape[1]), X.T @ y)
+    return w, float(y_mean - x_mean @ w)
+''',
+    ),
+    # ---------------------------------------------------------------- exercise 6: lasso-survivors
     dict(
         name="lasso_without_standardising",
         cell="lasso_solution",
@@ -271,7 +397,25 @@ def lasso_survivors(X: np.ndarray, y: np.ndarray, alphas: list[float],
     return survivors
 ''',
     ),
-    # ---------------------------------------------------------------- exercise 5: early-stopping
+    dict(
+        name="lasso_standardises_in_place",
+        cell="lasso_solution",
+        loses=["correct_lasso_survivors"],
+        why="standardises X in place: the survivors are right, but the caller's X is overwritten (and restandardised per alpha)",
+        code='''
+def lasso_survivors(X: np.ndarray, y: np.ndarray, alphas: list[float],
+                    feature_names: list[str]) -> dict[float, list[str]]:
+    """For each alpha, the features with a non-zero weight after standardising and fitting Lasso."""
+    X -= X.mean(axis=0)
+    X /= X.std(axis=0)
+    survivors = {}
+    for alpha in alphas:
+        lasso = Lasso(alpha=alpha).fit(X, y)
+        survivors[alpha] = [name for name, coef in zip(feature_names, lasso.coef_) if coef != 0]
+    return survivors
+''',
+    ),
+    # ---------------------------------------------------------------- exercise 7: early-stopping
     dict(
         name="early_stopping_returns_last_model",
         cell="es_solution",
@@ -292,6 +436,18 @@ elif epoch - best_epoch >= patience:
         code=_es('''
 if error < best_error:
     best_error, best_epoch, best_model = error, epoch, model
+elif epoch - best_epoch >= patience:
+    break
+'''),
+    ),
+    dict(
+        name="early_stopping_shallow_copy",
+        cell="es_solution",
+        loses=["correct_early_stopping_restore"],
+        why="snapshots with copy.copy: the copy shares the weight arrays that partial_fit goes on updating in place",
+        code=_es('''
+if error < best_error:
+    best_error, best_epoch, best_model = error, epoch, copy.copy(model)
 elif epoch - best_epoch >= patience:
     break
 '''),
@@ -334,7 +490,32 @@ elif epoch - best_epoch >= patience:
     break
 '''),
     ),
-    # ---------------------------------------------------------------- exercise 6: nested-cv
+    # ---------------------------------------------------------------- exercise 8: ensemble-choice
+    dict(
+        name="ensemble_fits_the_callers_models",
+        cell="ens_solution",
+        loses=["correct_ensemble_scores"],
+        why="fits the candidates it was given instead of clones: the choice is right, the caller's models are changed",
+        code=_ENS.replace("scores = {name: train_val_scores(m, X_train, y_train, X_val, y_val) for name, m in affordable.items()}",
+                          "scores = {name: (float(m.fit(X_train, y_train).score(X_train, y_train)), "
+                          "float(m.score(X_val, y_val))) for name, m in affordable.items()}"),
+    ),
+    dict(
+        name="ensemble_ties_go_to_the_first_listed",
+        cell="ens_solution",
+        loses=["correct_pick_model"],
+        why="picks the best validation score but breaks ties by listing order only, so an expensive forest beats a tree",
+        code=_ENS.replace("key=lambda name: (scores[name][1], -tree_count(affordable[name])))",
+                          "key=lambda name: scores[name][1])"),
+    ),
+    dict(
+        name="ensemble_budget_strictly_below",
+        cell="ens_solution",
+        loses=["correct_pick_model"],
+        why="reads 'at most max_trees' as fewer than max_trees, so a model with exactly the budget is dropped",
+        code=_ENS.replace("if tree_count(m) <= max_trees}", "if tree_count(m) < max_trees}"),
+    ),
+    # ---------------------------------------------------------------- exercise 9: nested-cv
     dict(
         name="nested_reports_inner_best_score",
         cell="nested_solution",
@@ -392,7 +573,24 @@ def nested_cv(estimator, param_grid: dict, X, y, inner_cv, outer_cv) -> tuple[np
     return np.array(scores, dtype=float), chosen
 ''',
     ),
-    # ---------------------------------------------------------------- exercise 7: shift-augmentation
+    dict(
+        name="nested_refits_the_given_estimator",
+        cell="nested_solution",
+        loses=["correct_nested_scores"],
+        why="refits the caller's estimator with the chosen parameters: the scores are right, the caller's model is changed",
+        code='''
+def nested_cv(estimator, param_grid: dict, X, y, inner_cv, outer_cv) -> tuple[np.ndarray, list[dict]]:
+    """Outer-fold scores of a grid search tuned on each outer training part, and the chosen parameters."""
+    scores, chosen = [], []
+    for train_idx, test_idx in outer_cv.split(X, y):
+        search = GridSearchCV(estimator, param_grid, cv=inner_cv).fit(X[train_idx], y[train_idx])
+        estimator.set_params(**search.best_params_).fit(X[train_idx], y[train_idx])
+        scores.append(estimator.score(X[test_idx], y[test_idx]))
+        chosen.append(search.best_params_)
+    return np.array(scores, dtype=float), chosen
+''',
+    ),
+    # ---------------------------------------------------------------- exercise 10: shift-augmentation
     dict(
         name="shift_with_np_roll",
         cell="aug_solution",
@@ -462,6 +660,20 @@ def split_then_augment(X: np.ndarray, y: np.ndarray, test_size: float,
     X_train_aug, y_train_aug = augment_with_shifts(X_train, y_train)
     X_test_aug, y_test_aug = augment_with_shifts(X_test, y_test)
     return X_train_aug, X_test_aug, y_train_aug, y_test_aug
+''',
+    ),
+    dict(
+        name="split_ignores_the_seed",
+        cell="aug_solution",
+        loses=["correct_split_then_augment"],
+        why="hard-codes random_state=0 instead of the seed argument: right only for the seed the notebook shows",
+        code=_SHIFT_KEY + _AUGMENT_KEY + '''
+def split_then_augment(X: np.ndarray, y: np.ndarray, test_size: float,
+                       seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Split first (stratified), then augment the training part only."""
+    X_train, X_test, y_train, y_test = train_test_split(X, y, stratify=y, test_size=test_size, random_state=0)
+    X_train_aug, y_train_aug = augment_with_shifts(X_train, y_train)
+    return (X_train_aug, X_test, y_train_aug, y_test)
 ''',
     ),
 ]

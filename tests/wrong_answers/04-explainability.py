@@ -59,6 +59,91 @@ WRONG_ANSWERS = [
     return importances
 ''',
     ),
+    dict(
+        name="permutation_global_rng",
+        cell="permutation_solution",
+        loses=["correct_permutation_basics"],
+        why="shuffles with NumPy's global random state, so random_state is ignored and the same call gives other numbers",
+        code='''def permutation_importance_by_hand(model, X, y, n_repeats=5, random_state=0):
+    X = np.asarray(X)
+    baseline = model.score(X, y)
+    importances = np.zeros(X.shape[1])
+    for j in range(X.shape[1]):
+        drops = []
+        for _ in range(n_repeats):
+            X_shuffled = X.copy()
+            X_shuffled[:, j] = X_shuffled[np.random.permutation(X.shape[0]), j]
+            drops.append(baseline - model.score(X_shuffled, y))
+        importances[j] = np.mean(drops)
+    return importances
+''',
+    ),
+    # ---------------------------------------------------------------- finding the leak
+    dict(
+        name="leak_scored_on_training_split",
+        cell="leak_solution",
+        loses=["correct_leak_flags"],
+        why="scores each single-column model on the rows it was fitted on: a memorising model makes noise look like a leak",
+        code='''def find_leaky_features(model_factory, X_train, y_train, X_test, y_test, names, threshold=0.9):
+    X_train = np.asarray(X_train, dtype=float)
+    aucs = []
+    for j in range(X_train.shape[1]):
+        single = model_factory().fit(X_train[:, [j]], y_train)
+        aucs.append(roc_auc_score(y_train, single.predict_proba(X_train[:, [j]])[:, 1]))
+    order = sorted(range(len(aucs)), key=lambda j: -aucs[j])
+    return [str(names[j]) for j in order if aucs[j] >= threshold]
+''',
+    ),
+    dict(
+        name="leak_raw_column_auc",
+        cell="leak_solution",
+        loses=["correct_leak_flags"],
+        why="uses the raw column as the score, so a leak that sits in a band of values or falls with the target is missed",
+        code='''def find_leaky_features(model_factory, X_train, y_train, X_test, y_test, names, threshold=0.9):
+    X_test = np.asarray(X_test, dtype=float)
+    aucs = [roc_auc_score(y_test, X_test[:, j]) for j in range(X_test.shape[1])]
+    order = sorted(range(len(aucs)), key=lambda j: -aucs[j])
+    return [str(names[j]) for j in order if aucs[j] >= threshold]
+''',
+    ),
+    dict(
+        name="leak_top_one_only",
+        cell="leak_solution",
+        loses=["correct_leak_flags", "correct_leak_rules"],
+        why="assumes there is one leak and returns only the most suspicious column",
+        code='''def find_leaky_features(model_factory, X_train, y_train, X_test, y_test, names, threshold=0.9):
+    X_train, X_test = np.asarray(X_train, dtype=float), np.asarray(X_test, dtype=float)
+    aucs = [roc_auc_score(y_test, model_factory().fit(X_train[:, [j]], y_train).predict_proba(X_test[:, [j]])[:, 1])
+            for j in range(X_train.shape[1])]
+    best = int(np.argmax(aucs))
+    return [str(names[best])] if aucs[best] >= threshold else []
+''',
+    ),
+    dict(
+        name="leak_strict_threshold",
+        cell="leak_solution",
+        loses=["correct_leak_rules"],
+        why="flags AUC > threshold, so a column whose AUC equals the threshold is not flagged",
+        code='''def find_leaky_features(model_factory, X_train, y_train, X_test, y_test, names, threshold=0.9):
+    X_train, X_test = np.asarray(X_train, dtype=float), np.asarray(X_test, dtype=float)
+    aucs = [roc_auc_score(y_test, model_factory().fit(X_train[:, [j]], y_train).predict_proba(X_test[:, [j]])[:, 1])
+            for j in range(X_train.shape[1])]
+    order = sorted(range(len(aucs)), key=lambda j: -aucs[j])
+    return [str(names[j]) for j in order if aucs[j] > threshold]
+''',
+    ),
+    dict(
+        name="leak_in_column_order",
+        cell="leak_solution",
+        loses=["correct_leak_rules"],
+        why="returns the flagged columns in table order, not most suspicious first",
+        code='''def find_leaky_features(model_factory, X_train, y_train, X_test, y_test, names, threshold=0.9):
+    X_train, X_test = np.asarray(X_train, dtype=float), np.asarray(X_test, dtype=float)
+    aucs = [roc_auc_score(y_test, model_factory().fit(X_train[:, [j]], y_train).predict_proba(X_test[:, [j]])[:, 1])
+            for j in range(X_train.shape[1])]
+    return [str(names[j]) for j in range(len(aucs)) if aucs[j] >= threshold]
+''',
+    ),
     # ---------------------------------------------------------------- linear SHAP
     dict(
         name="linear_shap_uncentred",
@@ -165,33 +250,258 @@ WRONG_ANSWERS = [
     return np.array([value(everything) - value(tuple(k for k in everything if k != j)) for j in range(p)])
 ''',
     ),
-    # ---------------------------------------------------------------- TreeExplainer link
+    # ---------------------------------------------------------------- adverse-action reasons
     dict(
-        name="tree_link_margin_as_probability",
-        cell="link_solution",
-        loses=["correct_tree_shap_link"],
-        why="returns base + sum(phi), the log-odds, as if it were a probability",
-        code='''def proba_from_tree_shap(shap_values, base_value):
-    return base_value + np.asarray(shap_values, dtype=float).sum(axis=1)
-''',
-    ),
-    dict(
-        name="tree_link_sigmoid_per_value",
-        cell="link_solution",
-        loses=["correct_tree_shap_link"],
-        why="applies the logistic function to each SHAP value and to the base value, then adds probabilities",
-        code='''def proba_from_tree_shap(shap_values, base_value):
+        name="adverse_sigmoid_per_value",
+        cell="adverse_solution",
+        loses=["correct_adverse_path", "correct_adverse_reasons"],
+        why="pushes each SHAP value through the logistic function on its own and adds the probability points",
+        code='''def adverse_action_reasons(phi, base_value, names, k=3):
+    phi = np.asarray(phi, dtype=float)
     sigmoid = lambda m: 1.0 / (1.0 + np.exp(-m))
-    return sigmoid(base_value) + (sigmoid(np.asarray(shap_values, dtype=float)) - 0.5).sum(axis=1)
+    order = np.argsort(-phi, kind="stable")
+    steps = sigmoid(phi[order]) - 0.5
+    path = sigmoid(base_value) + np.concatenate([[0.0], np.cumsum(steps)])
+    reasons = [(str(names[j]), float(s)) for j, s in zip(order, steps) if phi[j] > 0]
+    return reasons[:k], path
 ''',
     ),
     dict(
-        name="tree_link_forgets_base_value",
-        cell="link_solution",
-        loses=["correct_tree_shap_link"],
-        why="turns the sum of SHAP values into a probability without adding the base value",
-        code='''def proba_from_tree_shap(shap_values, base_value):
-    return 1.0 / (1.0 + np.exp(-np.asarray(shap_values, dtype=float).sum(axis=1)))
+        name="adverse_margin_as_probability",
+        cell="adverse_solution",
+        loses=["correct_adverse_path", "correct_adverse_reasons"],
+        why="reports the running log-odds as if they were probabilities (no link at all)",
+        code='''def adverse_action_reasons(phi, base_value, names, k=3):
+    phi = np.asarray(phi, dtype=float)
+    order = np.argsort(-phi, kind="stable")
+    path = float(base_value) + np.concatenate([[0.0], np.cumsum(phi[order])])
+    reasons = [(str(names[j]), float(path[i + 1] - path[i])) for i, j in enumerate(order) if phi[j] > 0]
+    return reasons[:k], path
+''',
+    ),
+    dict(
+        name="adverse_ranks_by_magnitude",
+        cell="adverse_solution",
+        loses=["correct_adverse_path", "correct_adverse_reasons"],
+        why="ranks features by |SHAP value|, so features that lowered the risk become reasons for a refusal",
+        code='''def adverse_action_reasons(phi, base_value, names, k=3):
+    phi = np.asarray(phi, dtype=float)
+    order = np.argsort(-np.abs(phi), kind="stable")
+    path = 1.0 / (1.0 + np.exp(-(float(base_value) + np.concatenate([[0.0], np.cumsum(phi[order])]))))
+    reasons = [(str(names[j]), float(path[i + 1] - path[i])) for i, j in enumerate(order)]
+    return reasons[:k], path
+''',
+    ),
+    dict(
+        name="adverse_zero_is_a_reason",
+        cell="adverse_solution",
+        loses=["correct_adverse_reasons"],
+        why="keeps features whose SHAP value is 0 (phi >= 0) as reasons, though they did not raise the risk",
+        code='''def adverse_action_reasons(phi, base_value, names, k=3):
+    phi = np.asarray(phi, dtype=float)
+    order = np.argsort(-phi, kind="stable")
+    path = 1.0 / (1.0 + np.exp(-(float(base_value) + np.concatenate([[0.0], np.cumsum(phi[order])]))))
+    reasons = [(str(names[j]), float(path[i + 1] - path[i])) for i, j in enumerate(order) if phi[j] >= 0]
+    return reasons[:k], path
+''',
+    ),
+    dict(
+        name="adverse_exp_ratio_overflows",
+        cell="adverse_solution",
+        loses=["correct_adverse_path"],
+        why="writes the logistic function as exp(m) / (1 + exp(m)), which is inf / inf = NaN for a large log-odds",
+        code='''def adverse_action_reasons(phi, base_value, names, k=3):
+    phi = np.asarray(phi, dtype=float)
+    order = np.argsort(-phi, kind="stable")
+    running = float(base_value) + np.concatenate([[0.0], np.cumsum(phi[order])])
+    with np.errstate(over="ignore", invalid="ignore"):
+        path = np.exp(running) / (1.0 + np.exp(running))
+    reasons = [(str(names[j]), float(path[i + 1] - path[i])) for i, j in enumerate(order) if phi[j] > 0]
+    return reasons[:k], path
+''',
+    ),
+    dict(
+        name="adverse_sorts_phi_in_place",
+        cell="adverse_solution",
+        loses=["correct_adverse_reasons"],
+        why="reorders the caller's SHAP array in place to build the waterfall: right numbers, a corrupted input",
+        code='''def adverse_action_reasons(phi, base_value, names, k=3):
+    phi = np.asarray(phi, dtype=float)  # no copy: this is the caller's array
+    order = np.argsort(-phi, kind="stable")
+    phi[:] = phi[order]
+    ordered_names = [str(names[j]) for j in order]
+    path = 1.0 / (1.0 + np.exp(-(float(base_value) + np.concatenate([[0.0], np.cumsum(phi)]))))
+    reasons = [(ordered_names[i], float(path[i + 1] - path[i])) for i in range(len(phi)) if phi[i] > 0]
+    return reasons[:k], path
+''',
+    ),
+    # ---------------------------------------------------------------- counterfactual explanations
+    dict(
+        name="cf_unscaled_cost",
+        cell="counterfactual_solution",
+        loses=["correct_counterfactual_fresh"],
+        why="measures the change in raw units, so a change of income in thousands and of a ratio in [0, 1] compare as equals",
+        code='''def smallest_counterfactual(model, x, grids, scale, threshold=0.5):
+    x = np.asarray(x, dtype=float)
+    if model.predict_proba(x[None, :])[0, 1] < threshold:
+        return x.copy(), 0.0
+    features = sorted(grids)
+    options = [np.concatenate([[x[j]], np.asarray(grids[j], dtype=float)]) for j in features]
+    candidates = np.tile(x, (int(np.prod([len(o) for o in options])), 1))
+    candidates[:, features] = np.array(list(product(*options)))
+    risks = model.predict_proba(candidates)[:, 1]
+    costs = np.abs(candidates - x).sum(axis=1)
+    changed = (candidates != x).sum(axis=1)
+    approved = np.flatnonzero(risks < threshold)
+    if len(approved) == 0:
+        return None, float("inf")
+    best = min(approved, key=lambda i: (costs[i], changed[i], risks[i]))
+    return candidates[best].copy(), float(np.sum(np.abs(candidates[best] - x) / scale))
+''',
+    ),
+    dict(
+        name="cf_one_feature_at_a_time",
+        cell="counterfactual_solution",
+        loses=["correct_counterfactual_fresh"],
+        why="tries each feature's grid on its own, never two changes together, and misses cheaper combined changes",
+        code='''def smallest_counterfactual(model, x, grids, scale, threshold=0.5):
+    x = np.asarray(x, dtype=float)
+    if model.predict_proba(x[None, :])[0, 1] < threshold:
+        return x.copy(), 0.0
+    best, best_key = None, None
+    for j in sorted(grids):
+        for value in grids[j]:
+            row = x.copy()
+            row[j] = value
+            risk = float(model.predict_proba(row[None, :])[0, 1])
+            if risk < threshold:
+                key = (float(abs(value - x[j]) / scale[j]), int(value != x[j]), risk)
+                if best_key is None or key < best_key:
+                    best, best_key = row, key
+    return (None, float("inf")) if best is None else (best, best_key[0])
+''',
+    ),
+    dict(
+        name="cf_risk_at_threshold_approves",
+        cell="counterfactual_solution",
+        loses=["correct_counterfactual_rules"],
+        why="approves a risk equal to the threshold (<=), though the model refuses from the threshold up",
+        code='''def smallest_counterfactual(model, x, grids, scale, threshold=0.5):
+    x = np.asarray(x, dtype=float)
+    if model.predict_proba(x[None, :])[0, 1] <= threshold:
+        return x.copy(), 0.0
+    features = sorted(grids)
+    options = [np.concatenate([[x[j]], np.asarray(grids[j], dtype=float)]) for j in features]
+    candidates = np.tile(x, (int(np.prod([len(o) for o in options])), 1))
+    candidates[:, features] = np.array(list(product(*options)))
+    risks = model.predict_proba(candidates)[:, 1]
+    costs = (np.abs(candidates - x) / np.asarray(scale, dtype=float)).sum(axis=1)
+    changed = (candidates != x).sum(axis=1)
+    approved = np.flatnonzero(risks <= threshold)
+    if len(approved) == 0:
+        return None, float("inf")
+    best = min(approved, key=lambda i: (costs[i], changed[i], risks[i]))
+    return candidates[best].copy(), float(costs[best])
+''',
+    ),
+    dict(
+        name="cf_first_cheapest_found",
+        cell="counterfactual_solution",
+        loses=["correct_counterfactual_rules"],
+        why="keeps the first cheapest candidate the search meets, ignoring the stated tie rules (fewer changes, lower risk)",
+        code='''def smallest_counterfactual(model, x, grids, scale, threshold=0.5):
+    x = np.asarray(x, dtype=float)
+    if model.predict_proba(x[None, :])[0, 1] < threshold:
+        return x.copy(), 0.0
+    features = sorted(grids)
+    options = [np.concatenate([[x[j]], np.asarray(grids[j], dtype=float)]) for j in features]
+    candidates = np.tile(x, (int(np.prod([len(o) for o in options])), 1))
+    candidates[:, features] = np.array(list(product(*options)))
+    risks = model.predict_proba(candidates)[:, 1]
+    costs = (np.abs(candidates - x) / np.asarray(scale, dtype=float)).sum(axis=1)
+    approved = np.flatnonzero(risks < threshold)
+    if len(approved) == 0:
+        return None, float("inf")
+    best = min(approved, key=lambda i: costs[i])
+    return candidates[best].copy(), float(costs[best])
+''',
+    ),
+    dict(
+        name="cf_returns_x_when_nothing_flips",
+        cell="counterfactual_solution",
+        loses=["correct_counterfactual_rules"],
+        why="returns x itself at cost 0 when no candidate is approved, as if no change were needed",
+        code='''def smallest_counterfactual(model, x, grids, scale, threshold=0.5):
+    x = np.asarray(x, dtype=float)
+    if model.predict_proba(x[None, :])[0, 1] < threshold:
+        return x.copy(), 0.0
+    features = sorted(grids)
+    options = [np.concatenate([[x[j]], np.asarray(grids[j], dtype=float)]) for j in features]
+    candidates = np.tile(x, (int(np.prod([len(o) for o in options])), 1))
+    candidates[:, features] = np.array(list(product(*options)))
+    risks = model.predict_proba(candidates)[:, 1]
+    costs = (np.abs(candidates - x) / np.asarray(scale, dtype=float)).sum(axis=1)
+    changed = (candidates != x).sum(axis=1)
+    approved = np.flatnonzero(risks < threshold)
+    if len(approved) == 0:
+        return x.copy(), 0.0
+    best = min(approved, key=lambda i: (costs[i], changed[i], risks[i]))
+    return candidates[best].copy(), float(costs[best])
+''',
+    ),
+    # ---------------------------------------------------------------- design: flat partial dependence, high importance
+    dict(
+        name="design_additive",
+        cell="design_solution",
+        loses=["correct_design_properties"],
+        why="y = x0 + x1: the first column is important, but its partial dependence is a straight, steep line",
+        code='''def make_flat_pd_data(n=2000, random_state=0):
+    rng = np.random.default_rng(random_state)
+    X = rng.uniform(-1.0, 1.0, size=(n, 2))
+    return X, X[:, 0] + X[:, 1]
+''',
+    ),
+    dict(
+        name="design_uncentred_product",
+        cell="design_solution",
+        loses=["correct_design_properties"],
+        why="x0 * x1 with both features in [0, 1]: the other feature's mean is not 0, so the average keeps a slope",
+        code='''def make_flat_pd_data(n=2000, random_state=0):
+    rng = np.random.default_rng(random_state)
+    X = rng.uniform(0.0, 1.0, size=(n, 2))
+    return X, X[:, 0] * X[:, 1]
+''',
+    ),
+    dict(
+        name="design_first_column_unused",
+        cell="design_solution",
+        loses=["correct_design_properties"],
+        why="a flat partial dependence because y ignores the first column: no importance at all",
+        code='''def make_flat_pd_data(n=2000, random_state=0):
+    rng = np.random.default_rng(random_state)
+    X = rng.uniform(-1.0, 1.0, size=(n, 2))
+    return X, X[:, 1] ** 2
+''',
+    ),
+    dict(
+        name="design_global_rng",
+        cell="design_solution",
+        loses=["correct_design_rules"],
+        why="draws from NumPy's global random state, so random_state does not decide the data",
+        code='''def make_flat_pd_data(n=2000, random_state=0):
+    X = np.random.uniform(-1.0, 1.0, size=(n, 2))
+    return X, X[:, 0] * X[:, 1]
+''',
+    ),
+    dict(
+        name="design_seed_ignored",
+        cell="design_solution",
+        loses=["correct_design_rules"],
+        why="seeds its generator with a constant: every random_state gives the same data",
+        code='''def make_flat_pd_data(n=2000, random_state=0):
+    rng = np.random.default_rng(0)
+    X = rng.uniform(-1.0, 1.0, size=(n, 2))
+    return X, X[:, 0] * X[:, 1]
 ''',
     ),
     # ---------------------------------------------------------------- LIME
@@ -253,40 +563,116 @@ WRONG_ANSWERS = [
     ),
     # ---------------------------------------------------------------- surrogate
     dict(
-        name="surrogate_fitted_on_eval_rows",
+        name="surrogate_fitted_on_val_rows",
         cell="surrogate_solution",
         loses=["correct_surrogate_tree"],
-        why="fits the surrogate on the evaluation rows, so its fidelity is measured in-sample",
-        code='''def fit_surrogate(black_box, X_fit, X_eval, y_eval, max_depth=3, random_state=0):
-    tree = DecisionTreeClassifier(max_depth=max_depth, random_state=random_state)
-    tree.fit(X_eval, black_box.predict(X_eval))
-    tree_predictions = tree.predict(X_eval)
-    return tree, float(np.mean(tree_predictions == black_box.predict(X_eval))), float(np.mean(tree_predictions == y_eval))
-''',
-    ),
-    dict(
-        name="surrogate_fidelity_is_accuracy",
-        cell="surrogate_solution",
-        loses=["correct_surrogate_scores"],
-        why="confuses fidelity with accuracy: compares the tree with the true labels in both numbers",
-        code='''def fit_surrogate(black_box, X_fit, X_eval, y_eval, max_depth=3, random_state=0):
-    tree = DecisionTreeClassifier(max_depth=max_depth, random_state=random_state)
-    tree.fit(X_fit, black_box.predict(X_fit))
-    accuracy = float(np.mean(tree.predict(X_eval) == np.asarray(y_eval)))
-    return tree, accuracy, accuracy
+        why="fits each tree on the validation rows, so its fidelity is measured in-sample and the tree is the wrong one",
+        code='''def smallest_faithful_surrogate(black_box, X_fit, X_val, target_fidelity=0.9, max_depth=8, random_state=0):
+    if not 0.0 < target_fidelity <= 1.0:
+        raise ValueError("target_fidelity must be in (0, 1]")
+    labels = black_box.predict(X_val)
+    best = (None, -1.0)
+    for depth in range(1, max_depth + 1):
+        tree = DecisionTreeClassifier(max_depth=depth, random_state=random_state).fit(X_val, labels)
+        fidelity = float(np.mean(tree.predict(X_val) == labels))
+        if fidelity >= target_fidelity:
+            return tree, fidelity
+        if fidelity > best[1]:
+            best = (tree, fidelity)
+    return best
 ''',
     ),
     dict(
         name="surrogate_fidelity_in_sample",
         cell="surrogate_solution",
-        loses=["correct_surrogate_scores"],
-        why="measures fidelity on the rows the tree was fitted on, which flatters the surrogate",
-        code='''def fit_surrogate(black_box, X_fit, X_eval, y_eval, max_depth=3, random_state=0):
-    tree = DecisionTreeClassifier(max_depth=max_depth, random_state=random_state)
-    tree.fit(X_fit, black_box.predict(X_fit))
-    fidelity = float(np.mean(tree.predict(X_fit) == black_box.predict(X_fit)))
-    accuracy = float(np.mean(tree.predict(X_eval) == np.asarray(y_eval)))
-    return tree, fidelity, accuracy
+        loses=["correct_surrogate_choice"],
+        why="measures fidelity on the rows the tree was fitted on, which flatters shallow trees and stops too early",
+        code='''def smallest_faithful_surrogate(black_box, X_fit, X_val, target_fidelity=0.9, max_depth=8, random_state=0):
+    if not 0.0 < target_fidelity <= 1.0:
+        raise ValueError("target_fidelity must be in (0, 1]")
+    labels = black_box.predict(X_fit)
+    best = (None, -1.0)
+    for depth in range(1, max_depth + 1):
+        tree = DecisionTreeClassifier(max_depth=depth, random_state=random_state).fit(X_fit, labels)
+        fidelity = float(np.mean(tree.predict(X_fit) == labels))
+        if fidelity >= target_fidelity:
+            return tree, fidelity
+        if fidelity > best[1]:
+            best = (tree, fidelity)
+    return best
+''',
+    ),
+    dict(
+        name="surrogate_most_faithful_depth",
+        cell="surrogate_solution",
+        loses=["correct_surrogate_choice"],
+        why="returns the most faithful depth whatever the target: the committee asked for the shallowest that suffices",
+        code='''def smallest_faithful_surrogate(black_box, X_fit, X_val, target_fidelity=0.9, max_depth=8, random_state=0):
+    if not 0.0 < target_fidelity <= 1.0:
+        raise ValueError("target_fidelity must be in (0, 1]")
+    fit_labels, val_labels = black_box.predict(X_fit), black_box.predict(X_val)
+    best = (None, -1.0)
+    for depth in range(1, max_depth + 1):
+        tree = DecisionTreeClassifier(max_depth=depth, random_state=random_state).fit(X_fit, fit_labels)
+        fidelity = float(np.mean(tree.predict(X_val) == val_labels))
+        if fidelity > best[1]:
+            best = (tree, fidelity)
+    return best
+''',
+    ),
+    dict(
+        name="surrogate_strict_target",
+        cell="surrogate_solution",
+        loses=["correct_surrogate_choice"],
+        why="asks for a fidelity strictly above the target, so a tree that reaches it exactly is passed over",
+        code='''def smallest_faithful_surrogate(black_box, X_fit, X_val, target_fidelity=0.9, max_depth=8, random_state=0):
+    if not 0.0 < target_fidelity <= 1.0:
+        raise ValueError("target_fidelity must be in (0, 1]")
+    fit_labels, val_labels = black_box.predict(X_fit), black_box.predict(X_val)
+    best = (None, -1.0)
+    for depth in range(1, max_depth + 1):
+        tree = DecisionTreeClassifier(max_depth=depth, random_state=random_state).fit(X_fit, fit_labels)
+        fidelity = float(np.mean(tree.predict(X_val) == val_labels))
+        if fidelity > target_fidelity:
+            return tree, fidelity
+        if fidelity > best[1]:
+            best = (tree, fidelity)
+    return best
+''',
+    ),
+    dict(
+        name="surrogate_deepest_when_unreached",
+        cell="surrogate_solution",
+        loses=["correct_surrogate_choice"],
+        why="returns the deepest tree when no depth reaches the target, though a shallower one is more faithful",
+        code='''def smallest_faithful_surrogate(black_box, X_fit, X_val, target_fidelity=0.9, max_depth=8, random_state=0):
+    if not 0.0 < target_fidelity <= 1.0:
+        raise ValueError("target_fidelity must be in (0, 1]")
+    fit_labels, val_labels = black_box.predict(X_fit), black_box.predict(X_val)
+    for depth in range(1, max_depth + 1):
+        tree = DecisionTreeClassifier(max_depth=depth, random_state=random_state).fit(X_fit, fit_labels)
+        fidelity = float(np.mean(tree.predict(X_val) == val_labels))
+        if fidelity >= target_fidelity:
+            return tree, fidelity
+    return tree, fidelity
+''',
+    ),
+    dict(
+        name="surrogate_no_target_guard",
+        cell="surrogate_solution",
+        loses=["correct_surrogate_choice"],
+        why="accepts a NaN or impossible target silently (every comparison with NaN is False) instead of raising",
+        code='''def smallest_faithful_surrogate(black_box, X_fit, X_val, target_fidelity=0.9, max_depth=8, random_state=0):
+    fit_labels, val_labels = black_box.predict(X_fit), black_box.predict(X_val)
+    best = (None, -1.0)
+    for depth in range(1, max_depth + 1):
+        tree = DecisionTreeClassifier(max_depth=depth, random_state=random_state).fit(X_fit, fit_labels)
+        fidelity = float(np.mean(tree.predict(X_val) == val_labels))
+        if fidelity >= target_fidelity:
+            return tree, fidelity
+        if fidelity > best[1]:
+            best = (tree, fidelity)
+    return best
 ''',
     ),
 ]

@@ -35,6 +35,15 @@ def pseudonymise(values: pd.Series, key: bytes) -> pd.Series:
     return values.map(lambda v: secrets.token_hex(32))
 ''',
     ),
+    dict(
+        name="hmac_of_stripped_text",
+        cell="pseudonymise_solution",
+        loses=["correct_pseudonymise_hmac"],
+        why="strips whitespace before hashing: a tab or an ideographic space (U+3000) is part of the value, and two different values share a pseudonym",
+        code='''def pseudonymise(values: pd.Series, key: bytes) -> pd.Series:
+    return values.map(lambda v: hmac.new(key, str(v).strip().encode("utf-8"), hashlib.sha256).hexdigest())
+''',
+    ),
     # ------------------------------------------------------------ 2. k-anonymity
     dict(
         name="groupby_drops_missing_keys",
@@ -63,6 +72,18 @@ def pseudonymise(values: pd.Series, key: bytes) -> pd.Series:
         why="the largest class says how well most people hide, not how badly the most exposed one does",
         code='''def k_anonymity(df: pd.DataFrame, quasi_identifiers: list[str]) -> int:
     return int(df.groupby(list(quasi_identifiers), dropna=False).size().max())
+''',
+    ),
+    dict(
+        name="glued_quasi_identifier_text",
+        cell="k_anonymity_solution",
+        loses=["correct_k_anonymity"],
+        why="glues the quasi-identifiers into one string without a separator: ('1', '23') and ('12', '3') collide into one class",
+        code='''def k_anonymity(df: pd.DataFrame, quasi_identifiers: list[str]) -> int:
+    if len(df) == 0:
+        return 0
+    keys = df[list(quasi_identifiers)].astype(str).agg("".join, axis=1)
+    return int(keys.value_counts().min())
 ''',
     ),
     # ------------------------------------------------------------ 3. generalise-k5
@@ -218,6 +239,71 @@ def choose_generalisation(df, k_target, year_widths, digit_options):
     if best is None:
         raise ValueError("no setting reaches k")
     return best[1]
+''',
+    ),
+    # ------------------------------------------------------------ 4. l-diversity
+    dict(
+        name="ldiv_counts_rows",
+        cell="ldiv_solution",
+        loses=["correct_l_diversity"],
+        why="returns the smallest class size, which is k: l counts distinct sensitive values, not rows",
+        code='''def l_diversity(df, quasi_identifiers, sensitive):
+    if len(df) == 0:
+        return 0
+    return int(df.groupby(list(quasi_identifiers), dropna=False).size().min())
+
+
+def exposed_rows(df, quasi_identifiers, sensitive):
+    n = df.groupby(list(quasi_identifiers), dropna=False)[sensitive].transform(lambda s: s.nunique(dropna=False))
+    return df.index[n.to_numpy() == 1].tolist()
+''',
+    ),
+    dict(
+        name="ldiv_nunique_drops_missing",
+        cell="ldiv_solution",
+        loses=["correct_l_diversity"],
+        why="nunique() drops NaN by default: a missing diagnosis is one more value an attacker cannot rule out",
+        code='''def l_diversity(df, quasi_identifiers, sensitive):
+    if len(df) == 0:
+        return 0
+    return int(df.groupby(list(quasi_identifiers), dropna=False)[sensitive].nunique().min())
+
+
+def exposed_rows(df, quasi_identifiers, sensitive):
+    n = df.groupby(list(quasi_identifiers), dropna=False)[sensitive].transform(lambda s: s.nunique(dropna=False))
+    return df.index[n.to_numpy() == 1].tolist()
+''',
+    ),
+    dict(
+        name="exposed_positions_not_labels",
+        cell="ldiv_solution",
+        loses=["correct_exposed_rows"],
+        why="returns row positions, not index labels: on a table with its own index they name the wrong people",
+        code='''def l_diversity(df, quasi_identifiers, sensitive):
+    if len(df) == 0:
+        return 0
+    return int(df.groupby(list(quasi_identifiers), dropna=False)[sensitive].nunique(dropna=False).min())
+
+
+def exposed_rows(df, quasi_identifiers, sensitive):
+    n = df.groupby(list(quasi_identifiers), dropna=False)[sensitive].transform(lambda s: s.nunique(dropna=False))
+    return [int(i) for i in np.flatnonzero(n.to_numpy() == 1)]
+''',
+    ),
+    dict(
+        name="exposed_sorted_labels",
+        cell="ldiv_solution",
+        loses=["correct_exposed_rows"],
+        why="sorts the labels instead of keeping the table's order, which the task states",
+        code='''def l_diversity(df, quasi_identifiers, sensitive):
+    if len(df) == 0:
+        return 0
+    return int(df.groupby(list(quasi_identifiers), dropna=False)[sensitive].nunique(dropna=False).min())
+
+
+def exposed_rows(df, quasi_identifiers, sensitive):
+    n = df.groupby(list(quasi_identifiers), dropna=False)[sensitive].transform(lambda s: s.nunique(dropna=False))
+    return sorted(df.index[n.to_numpy() == 1].tolist())
 ''',
     ),
     # ------------------------------------------------------------ 4. laplace-mechanism
@@ -493,23 +579,122 @@ def estimate_proportion(responses, p_truth):
         return self.spend(sum(epsilons) / len(epsilons))
 ''',
     ),
+    dict(
+        name="nan_cost_accepted",
+        cell="accountant_solution",
+        loses=["correct_accountant_sequential", "correct_accountant_parallel"],
+        why="tests cost <= 0 to refuse: NaN <= 0 is False, so a NaN cost is charged and the budget becomes NaN",
+        code='''class PrivacyAccountant:
+    def __init__(self, total_epsilon):
+        if total_epsilon <= 0:
+            raise ValueError("total must be positive")
+        self.total_epsilon, self.spent = float(total_epsilon), 0.0
+
+    def remaining(self):
+        return float(self.total_epsilon - self.spent)
+
+    def _charge(self, cost):
+        if cost <= 0:
+            raise ValueError("cost must be positive")
+        if self.spent + cost > self.total_epsilon + 1e-9:
+            raise ValueError("refused")
+        self.spent += float(cost)
+        return self.remaining()
+
+    def spend(self, epsilon):
+        return self._charge(epsilon)
+
+    def spend_parallel(self, epsilons):
+        if min(epsilons) <= 0:
+            raise ValueError("cost must be positive")
+        return self._charge(max(epsilons))
+''',
+    ),
     # ------------------------------------------------------------ 7. federated-averaging
     dict(
         name="unweighted_mean",
         cell="fedavg_solution",
-        loses=["correct_federated_average"],
-        why="a plain mean gives a 20-row clinic the pull of a 200-row hospital",
+        loses=["correct_federated_average", "correct_fedavg_round"],
+        why="a plain mean gives a 20-row clinic the pull of a 188-row hospital",
         code='''def federated_average(client_params, client_sizes):
     return np.mean(np.stack([np.asarray(p, dtype=float) for p in client_params]), axis=0)
+
+
+def fedavg_round(w, clients, local_update):
+    return federated_average([local_update(w, X, y) for X, y in clients], [len(y) for _, y in clients])
 ''',
     ),
     dict(
         name="weighted_sum_not_normalised",
         cell="fedavg_solution",
-        loses=["correct_federated_average"],
+        loses=["correct_federated_average", "correct_fedavg_round"],
         why="sums size-weighted parameters without dividing by the total size: the model blows up",
         code='''def federated_average(client_params, client_sizes):
     return sum(float(n) * np.asarray(p, dtype=float) for n, p in zip(client_sizes, client_params))
+
+
+def fedavg_round(w, clients, local_update):
+    return federated_average([local_update(w, X, y) for X, y in clients], [len(y) for _, y in clients])
+''',
+    ),
+    dict(
+        name="size_total_overflows_int32",
+        cell="fedavg_solution",
+        loses=["correct_federated_average"],
+        why="adds the sizes in their own integer type: int32 sizes of large clients overflow and the weights turn negative",
+        code='''def federated_average(client_params, client_sizes):
+    total = sum(client_sizes)
+    return sum((n / total) * np.asarray(p, dtype=float) for n, p in zip(client_sizes, client_params))
+
+
+def fedavg_round(w, clients, local_update):
+    return federated_average([local_update(w, X, y) for X, y in clients], [len(y) for _, y in clients])
+''',
+    ),
+    dict(
+        name="round_unweighted_mean",
+        cell="fedavg_solution",
+        loses=["correct_fedavg_round"],
+        why="the round averages the clients' models without their sizes: it optimises another objective than the pooled one",
+        code='''def federated_average(client_params, client_sizes):
+    weights = np.asarray(client_sizes, dtype=float)
+    return np.tensordot(weights / weights.sum(), np.stack([np.asarray(p, dtype=float) for p in client_params]), axes=1)
+
+
+def fedavg_round(w, clients, local_update):
+    return np.mean([local_update(w, X, y) for X, y in clients], axis=0)
+''',
+    ),
+    dict(
+        name="round_chains_clients",
+        cell="fedavg_solution",
+        loses=["correct_fedavg_round"],
+        why="passes each client the previous client's model (sequential training), not the same global w",
+        code='''def federated_average(client_params, client_sizes):
+    weights = np.asarray(client_sizes, dtype=float)
+    return np.tensordot(weights / weights.sum(), np.stack([np.asarray(p, dtype=float) for p in client_params]), axes=1)
+
+
+def fedavg_round(w, clients, local_update):
+    updates, current = [], w
+    for X, y in clients:
+        current = local_update(current, X, y)
+        updates.append(current)
+    return federated_average(updates, [len(y) for _, y in clients])
+''',
+    ),
+    dict(
+        name="round_weights_by_features",
+        cell="fedavg_solution",
+        loses=["correct_fedavg_round"],
+        why="takes len(X[0]), the number of features, as the client's size: every client weighs the same",
+        code='''def federated_average(client_params, client_sizes):
+    weights = np.asarray(client_sizes, dtype=float)
+    return np.tensordot(weights / weights.sum(), np.stack([np.asarray(p, dtype=float) for p in client_params]), axes=1)
+
+
+def fedavg_round(w, clients, local_update):
+    return federated_average([local_update(w, X, y) for X, y in clients], [len(X[0]) for X, _ in clients])
 ''',
     ),
     # ------------------------------------------------------------ 8. secret-sharing
@@ -568,6 +753,315 @@ def secure_sum(client_shares, modulus=MODULUS):
 
 def secure_sum(client_shares, modulus=MODULUS):
     return sum(int(c[0]) for c in client_shares) % modulus
+''',
+    ),
+    # ------------------------------------------------------------ 5. smallest-epsilon (decision)
+    dict(
+        name="epsilon_sensitivity_not_divided_by_n",
+        cell="epsilon_solution",
+        loses=["correct_smallest_epsilon"],
+        why="uses upper - lower as the mean's sensitivity: one person among n moves the mean by (upper - lower) / n",
+        code='''def smallest_epsilon(n, lower, upper, max_error, epsilons, confidence=0.95):
+    meeting = [float(e) for e in epsilons if np.isfinite(e) and e > 0
+               and 1 - np.exp(-max_error * e / (upper - lower)) >= confidence]
+    if not meeting:
+        raise ValueError("none")
+    return float(min(meeting))
+''',
+    ),
+    dict(
+        name="epsilon_from_expected_error",
+        cell="epsilon_solution",
+        loses=["correct_smallest_epsilon"],
+        why="asks only that the typical error b = Delta / epsilon be below max_error, ignoring the stated confidence",
+        code='''def smallest_epsilon(n, lower, upper, max_error, epsilons, confidence=0.95):
+    meeting = [float(e) for e in epsilons if np.isfinite(e) and e > 0 and (upper - lower) / n / e <= max_error]
+    if not meeting:
+        raise ValueError("none")
+    return float(min(meeting))
+''',
+    ),
+    dict(
+        name="epsilon_first_in_grid_order",
+        cell="epsilon_solution",
+        loses=["correct_smallest_epsilon"],
+        why="returns the first candidate that meets the target in the order given, which spends more privacy than needed",
+        code='''def smallest_epsilon(n, lower, upper, max_error, epsilons, confidence=0.95):
+    for e in epsilons:
+        e = float(e)
+        if np.isfinite(e) and e > 0 and 1 - np.exp(-max_error * e * n / (upper - lower)) >= confidence:
+            return e
+    raise ValueError("none")
+''',
+    ),
+    dict(
+        name="epsilon_ignores_confidence_argument",
+        cell="epsilon_solution",
+        loses=["correct_smallest_epsilon"],
+        why="hard-codes the 95 % of the notebook's target instead of using the confidence it is given",
+        code='''def smallest_epsilon(n, lower, upper, max_error, epsilons, confidence=0.95):
+    meeting = [float(e) for e in epsilons if np.isfinite(e) and e > 0
+               and 1 - np.exp(-max_error * e * n / (upper - lower)) >= 0.95]
+    if not meeting:
+        raise ValueError("none")
+    return float(min(meeting))
+''',
+    ),
+    dict(
+        name="epsilon_accepts_infinity",
+        cell="epsilon_solution",
+        loses=["correct_smallest_epsilon"],
+        why="lets an infinite epsilon (no privacy at all) meet the target instead of refusing",
+        code='''def smallest_epsilon(n, lower, upper, max_error, epsilons, confidence=0.95):
+    meeting = [float(e) for e in epsilons if e > 0 and 1 - np.exp(-max_error * e * n / (upper - lower)) >= confidence]
+    if not meeting:
+        raise ValueError("none")
+    return float(min(meeting))
+''',
+    ),
+    # ------------------------------------------------------------ 10. membership-inference
+    dict(
+        name="attack_sign_flipped",
+        cell="mia_solution",
+        loses=["correct_attack_auc", "correct_attack_detects_overfit"],
+        why="scores by the loss itself, so a high loss reads as 'member': the AUC comes out upside down",
+        code='''def loss_threshold_attack(model, X_in, y_in, X_out, y_out):
+    def losses(X, y):
+        p = model.predict_proba(X)[np.arange(len(y)), np.searchsorted(model.classes_, np.asarray(y))]
+        return -np.log(np.clip(p, 1e-12, 1.0))
+    scores = np.concatenate([losses(X_in, y_in), losses(X_out, y_out)])
+    return float(roc_auc_score(np.r_[np.ones(len(X_in)), np.zeros(len(X_out))], scores))
+''',
+        cascades=["correct_choose_release_model"],
+    ),
+    dict(
+        name="attack_label_as_column_number",
+        cell="mia_solution",
+        loses=["correct_attack_auc"],
+        why="indexes predict_proba by the label's value, which is right only when classes_ is exactly 0, 1, ...",
+        code='''def loss_threshold_attack(model, X_in, y_in, X_out, y_out):
+    def losses(X, y):
+        p = model.predict_proba(X)[np.arange(len(y)), np.asarray(y).astype(int)]
+        return -np.log(np.clip(p, 1e-12, 1.0))
+    scores = -np.concatenate([losses(X_in, y_in), losses(X_out, y_out)])
+    return float(roc_auc_score(np.r_[np.ones(len(X_in)), np.zeros(len(X_out))], scores))
+''',
+        cascades=["correct_choose_release_model"],
+    ),
+    dict(
+        name="attack_confidence_not_true_label",
+        cell="mia_solution",
+        loses=["correct_attack_auc"],
+        why="scores by the model's top probability, whatever the true label: a confident mistake then looks like a member",
+        code='''def loss_threshold_attack(model, X_in, y_in, X_out, y_out):
+    scores = np.concatenate([model.predict_proba(X_in).max(axis=1), model.predict_proba(X_out).max(axis=1)])
+    return float(roc_auc_score(np.r_[np.ones(len(X_in)), np.zeros(len(X_out))], scores))
+''',
+        cascades=["correct_choose_release_model"],
+    ),
+    dict(
+        name="attack_auc_ignores_ties",
+        cell="mia_solution",
+        loses=["correct_attack_auc"],
+        why="counts only pairs where a member strictly beats a non-member; ties (a tree's 0/1 probabilities) must count half",
+        code='''def loss_threshold_attack(model, X_in, y_in, X_out, y_out):
+    def p_true(X, y):
+        return model.predict_proba(X)[np.arange(len(y)), np.searchsorted(model.classes_, np.asarray(y))]
+    s_in, s_out = np.log(np.clip(p_true(X_in, y_in), 1e-12, 1)), np.log(np.clip(p_true(X_out, y_out), 1e-12, 1))
+    return float(np.mean(s_in[:, None] > s_out[None, :]))
+''',
+        cascades=["correct_choose_release_model"],
+    ),
+    # ------------------------------------------------------------ 11. release-model (decision)
+    dict(
+        name="release_most_accurate_ignores_leak",
+        cell="release_solution",
+        loses=["correct_choose_release_model"],
+        why="ships the most accurate model without checking the attack: the leaky forest goes out",
+        code='''def choose_release_model(candidates, X_in, y_in, X_out, y_out, max_auc):
+    scores = {name: float(np.mean(m.predict(X_out) == np.asarray(y_out))) for name, m in candidates.items()}
+    return max(scores, key=scores.get)
+''',
+    ),
+    dict(
+        name="release_least_leaky_ignores_accuracy",
+        cell="release_solution",
+        loses=["correct_choose_release_model"],
+        why="ships the model with the lowest attack AUC, however inaccurate: privacy is a constraint, not the goal",
+        code='''def choose_release_model(candidates, X_in, y_in, X_out, y_out, max_auc):
+    aucs = {name: loss_threshold_attack(m, X_in, y_in, X_out, y_out) for name, m in candidates.items()}
+    if min(aucs.values()) > max_auc:
+        raise ValueError("none")
+    return min(aucs, key=aucs.get)
+''',
+    ),
+    dict(
+        name="release_accuracy_on_training_rows",
+        cell="release_solution",
+        loses=["correct_choose_release_model"],
+        why="ranks the passing models by accuracy on the rows they were trained on, which rewards memorising",
+        code='''def choose_release_model(candidates, X_in, y_in, X_out, y_out, max_auc):
+    best = None
+    for order, (name, model) in enumerate(candidates.items()):
+        auc = loss_threshold_attack(model, X_in, y_in, X_out, y_out)
+        if auc <= max_auc:
+            rank = (-float(np.mean(model.predict(X_in) == np.asarray(y_in))), auc, order)
+            best = min(best, (rank, name)) if best else (rank, name)
+    if best is None:
+        raise ValueError("none")
+    return best[1]
+''',
+    ),
+    # ------------------------------------------------------------ 12. dp-sgd
+    dict(
+        name="clip_the_batch_not_each_example",
+        cell="dpsgd_solution",
+        loses=["correct_clip_gradients", "correct_noisy_step"],
+        why="clips the batch's mean gradient: one outlier can still dominate it, so no person's influence is bounded",
+        code='''def clip_gradients(grads, clip):
+    grads = np.asarray(grads, dtype=float)
+    norm = np.linalg.norm(grads.mean(axis=0))
+    return grads * min(1.0, clip / norm) if norm > 0 else grads.copy()
+
+
+def noisy_gradient_step(w, X, y, clip, sigma, lr, rng):
+    clipped = clip_gradients(per_example_gradients(w, X, y), clip)
+    noise = rng.normal(0.0, sigma * clip, size=w.shape)
+    return w - lr * (clipped.sum(axis=0) + noise) / len(X)
+''',
+    ),
+    dict(
+        name="clip_each_coordinate",
+        cell="dpsgd_solution",
+        loses=["correct_clip_gradients", "correct_noisy_step"],
+        why="np.clip bounds each coordinate, not the norm: a row of d coordinates at clip has norm clip * sqrt(d)",
+        code='''def clip_gradients(grads, clip):
+    return np.clip(np.asarray(grads, dtype=float), -clip, clip)
+
+
+def noisy_gradient_step(w, X, y, clip, sigma, lr, rng):
+    clipped = clip_gradients(per_example_gradients(w, X, y), clip)
+    noise = rng.normal(0.0, sigma * clip, size=w.shape)
+    return w - lr * (clipped.sum(axis=0) + noise) / len(X)
+''',
+    ),
+    dict(
+        name="normalise_every_row",
+        cell="dpsgd_solution",
+        loses=["correct_clip_gradients", "correct_noisy_step"],
+        why="scales every gradient to norm clip, enlarging the small ones: clipping only ever shrinks",
+        code='''def clip_gradients(grads, clip):
+    grads = np.asarray(grads, dtype=float)
+    norms = np.linalg.norm(grads, axis=1, keepdims=True)
+    return np.where(norms > 0, grads * clip / np.where(norms > 0, norms, 1.0), 0.0)
+
+
+def noisy_gradient_step(w, X, y, clip, sigma, lr, rng):
+    clipped = clip_gradients(per_example_gradients(w, X, y), clip)
+    noise = rng.normal(0.0, sigma * clip, size=w.shape)
+    return w - lr * (clipped.sum(axis=0) + noise) / len(X)
+''',
+    ),
+    dict(
+        name="clip_in_place",
+        cell="dpsgd_solution",
+        loses=["correct_clip_gradients"],
+        why="rescales the caller's array in place: the caller's gradients change under it",
+        code='''def clip_gradients(grads, clip):
+    norms = np.linalg.norm(grads, axis=1, keepdims=True)
+    grads *= np.minimum(1.0, clip / np.maximum(norms, 1e-300))
+    return grads
+
+
+def noisy_gradient_step(w, X, y, clip, sigma, lr, rng):
+    clipped = clip_gradients(per_example_gradients(w, X, y), clip)
+    noise = rng.normal(0.0, sigma * clip, size=w.shape)
+    return w - lr * (clipped.sum(axis=0) + noise) / len(X)
+''',
+    ),
+    dict(
+        name="noise_sd_sigma_not_sigma_clip",
+        cell="dpsgd_solution",
+        loses=["correct_noisy_step"],
+        why="noise of sd sigma ignores the clip bound it must cover: the sensitivity of the sum is clip",
+        code='''def clip_gradients(grads, clip):
+    grads = np.asarray(grads, dtype=float)
+    norms = np.linalg.norm(grads, axis=1, keepdims=True)
+    return grads * np.minimum(1.0, clip / np.maximum(norms, 1e-300))
+
+
+def noisy_gradient_step(w, X, y, clip, sigma, lr, rng):
+    clipped = clip_gradients(per_example_gradients(w, X, y), clip)
+    noise = rng.normal(0.0, sigma, size=w.shape)
+    return w - lr * (clipped.sum(axis=0) + noise) / len(X)
+''',
+    ),
+    dict(
+        name="noise_per_example",
+        cell="dpsgd_solution",
+        loses=["correct_noisy_step"],
+        why="draws noise for every example and sums it: the sum's noise grows with sqrt(B), far from the sd sigma * clip the analysis assumes",
+        code='''def clip_gradients(grads, clip):
+    grads = np.asarray(grads, dtype=float)
+    norms = np.linalg.norm(grads, axis=1, keepdims=True)
+    return grads * np.minimum(1.0, clip / np.maximum(norms, 1e-300))
+
+
+def noisy_gradient_step(w, X, y, clip, sigma, lr, rng):
+    clipped = clip_gradients(per_example_gradients(w, X, y), clip)
+    noisy = clipped + rng.normal(0.0, sigma * clip, size=clipped.shape)
+    return w - lr * noisy.sum(axis=0) / len(X)
+''',
+    ),
+    dict(
+        name="noise_from_global_generator",
+        cell="dpsgd_solution",
+        loses=["correct_noisy_step"],
+        why="draws noise from numpy's global generator, not the rng it is given: runs cannot be reproduced or audited",
+        code='''def clip_gradients(grads, clip):
+    grads = np.asarray(grads, dtype=float)
+    norms = np.linalg.norm(grads, axis=1, keepdims=True)
+    return grads * np.minimum(1.0, clip / np.maximum(norms, 1e-300))
+
+
+def noisy_gradient_step(w, X, y, clip, sigma, lr, rng):
+    clipped = clip_gradients(per_example_gradients(w, X, y), clip)
+    noise = np.random.normal(0.0, sigma * clip, size=w.shape)
+    return w - lr * (clipped.sum(axis=0) + noise) / len(X)
+''',
+    ),
+    dict(
+        name="step_updates_w_in_place",
+        cell="dpsgd_solution",
+        loses=["correct_noisy_step"],
+        why="w -= ... changes the caller's parameters: a training loop that keeps the previous w sees it move",
+        code='''def clip_gradients(grads, clip):
+    grads = np.asarray(grads, dtype=float)
+    norms = np.linalg.norm(grads, axis=1, keepdims=True)
+    return grads * np.minimum(1.0, clip / np.maximum(norms, 1e-300))
+
+
+def noisy_gradient_step(w, X, y, clip, sigma, lr, rng):
+    clipped = clip_gradients(per_example_gradients(w, X, y), clip)
+    noise = rng.normal(0.0, sigma * clip, size=w.shape)
+    w -= lr * (clipped.sum(axis=0) + noise) / len(X)
+    return w
+''',
+    ),
+    dict(
+        name="secure_sum_int64_overflow",
+        cell="shares_solution",
+        loses=["correct_secure_sum"],
+        why="adds the shares as an int64 numpy array: shares near 2**61 wrap around silently before the modulo",
+        code='''def make_shares(secret, n_parties, rng, modulus=MODULUS):
+    shares = [int(rng.integers(0, modulus)) for _ in range(n_parties - 1)]
+    shares.append((int(secret) - sum(shares)) % modulus)
+    return shares
+
+
+def secure_sum(client_shares, modulus=MODULUS):
+    totals = np.array(client_shares, dtype=np.int64).sum(axis=0) % modulus
+    return int(totals.sum() % modulus)
 ''',
     ),
 ]
