@@ -36,6 +36,7 @@ from autograder.errors import GradingError
 from autograder.kernels import glue
 from autograder.ledger import Outcome
 from autograder.limits import Limits
+from autograder.lock import course_lock
 from autograder.outputs import exports as exports_module, feedback as feedback_module, report as report_module
 from autograder.preprocessors import realign
 from autograder.preprocessors.remote_execute import RemoteExecute, current
@@ -102,9 +103,11 @@ def main(*, assignment: str, course: Path = Path("."), submissions: Path | None 
     """Grade every submission of ``assignment``; returns one Outcome per student (the summary)."""
     cwd = os.getcwd()  # nbgrader's converters chdir into the course: give the caller its directory back
     try:
-        return _main(assignment=assignment, course=course, submissions=submissions, workers=workers,
-                     scheduler=scheduler, force=force, unsafe=unsafe, limits=limits, students=students,
-                     feedback=feedback, report=report, exports=exports, progress=progress)
+        coursedir.require_course(Path(course))
+        with course_lock(Path(course).resolve(), assignment):  # two runs would interleave gradebook writes
+            return _main(assignment=assignment, course=course, submissions=submissions, workers=workers,
+                         scheduler=scheduler, force=force, unsafe=unsafe, limits=limits, students=students,
+                         feedback=feedback, report=report, exports=exports, progress=progress)
     finally:
         os.chdir(cwd)
 
@@ -117,9 +120,8 @@ def _main(*, assignment, course, submissions, workers, scheduler, force, unsafe,
     mode = check_available(unsafe)
     coursedir.check_assignment(config, assignment)
     config.Realign.source_folder = coursedir.format_dir(config, "source_directory", ".", assignment)
-    found = coursedir.find_students(course, config, assignment)
-    if students is not None:
-        found = [s for s in found if s in students]
+    everyone_submitted = coursedir.find_students(course, config, assignment)
+    found = everyone_submitted if students is None else [s for s in everyone_submitted if s in students]
     if not found:
         raise GradingError(f"no submissions of {assignment} under {coursedir.submitted_root(course, config)}: "
                            "check the assignment name or pass --submissions DIR")
@@ -154,9 +156,12 @@ def _main(*, assignment, course, submissions, workers, scheduler, force, unsafe,
             _prove_key(ctx)
             outcomes += _grade_all(ctx, todo, records, progress)
     outcomes.sort(key=lambda o: o.student)
-    everyone = [o for o in ledger.read_outcomes(course, assignment) if o.student in set(found)] or outcomes
+    # The class's exports and report cover everyone graded so far, not only this run's --student.
+    graded = {o.student: o for o in ledger.read_outcomes(course, assignment) if o.student in set(everyone_submitted)}
+    graded.update({o.student: o for o in outcomes})
+    everyone = sorted(graded.values(), key=lambda o: o.student)
     if exports:
-        exports_module.main(assignment=assignment, course=course, outcomes=everyone)
+        exports_module.main(assignment=assignment, course=course, outcomes=everyone, config=config)
     if feedback:
         feedback_module.main(assignment=assignment, course=course, students=[o.student for o in outcomes])
     if report:
@@ -255,7 +260,7 @@ def _grade_locked(ctx: _Context, student: str, outcome: Outcome) -> None:
     if intake.reason(dropped):
         outcome.reasons.append(intake.reason(dropped))
     for name in usable:
-        outcome.reasons += precheck.test_cell_changes(source / f"{name}.ipynb", folder / f"{name}.ipynb")
+        outcome.reasons += precheck.changed_test_cells(source / f"{name}.ipynb", folder / f"{name}.ipynb")
     if not usable:
         dest = Path(ctx.path("autograded_directory", student))
         if dest.exists():

@@ -37,7 +37,11 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def summary_table(outcomes, assignment: str) -> Table:
+WIDE = 120  # below this many columns the reasons leave the table for a list under it
+
+
+def summary_table(outcomes, assignment: str, width: int = WIDE) -> Table:
+    """One row per student: score and status, and the reason where the terminal is wide enough."""
     statuses = Counter(o.status for o in outcomes)
     mean = sum(o.score for o in outcomes) / len(outcomes) if outcomes else 0.0
     manual = sum(o.needs_manual for o in outcomes)
@@ -47,12 +51,26 @@ def summary_table(outcomes, assignment: str) -> Table:
     table = Table(title=f"{assignment}: {len(outcomes)} submissions", caption=caption)
     for column in ("student", "score", "status"):
         table.add_column(column, no_wrap=True)
-    table.add_column("reason", overflow="fold")
+    wide = width >= WIDE
+    if wide:
+        table.add_column("reason", overflow="fold")
     for o in outcomes:
-        reason = o.reason + (" (graded earlier)" if o.skipped else "")
         score = f"{o.score:g} / {o.max_score:g}" + (" + manual" if o.needs_manual else "")
-        table.add_row(o.student, score, o.status, reason)
+        table.add_row(o.student, score, o.status, *([_reason(o)] if wide else []))
     return table
+
+
+def _reason(outcome) -> str:
+    return outcome.reason + (" (graded earlier)" if outcome.skipped else "")
+
+
+def print_summary(console: Console, outcomes, assignment: str) -> None:
+    """The table, then (in a narrow terminal) each reason other than "graded" on lines of its own."""
+    console.print(summary_table(outcomes, assignment, console.width))
+    if console.width < WIDE:
+        for o in outcomes:
+            if _reason(o) != "graded":
+                console.print(f"[bold]{o.student}[/bold]: {_reason(o)}", highlight=False)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -71,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
     except (GradingError, SandboxUnavailable, ValueError, RuntimeError) as exc:
         print(f"autograder: {exc}", file=sys.stderr)  # one line, never wrapped
         return 2
-    console.print(summary_table(outcomes, args.assignment))
+    print_summary(console, outcomes, args.assignment)
     course = args.course.resolve()
     exports = course / "exports" / args.assignment
     written = {"gradebook": course / "gradebook.db", "grades": exports / "grades.csv", "canvas": exports / "canvas.csv"}

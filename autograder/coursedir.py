@@ -29,14 +29,45 @@ def venv_tools_on_path() -> None:
         os.environ["PATH"] = bindir + os.pathsep + os.environ.get("PATH", "")
 
 
-def load_config(course: Path, submissions: Path | None = None):
-    """The course's nbgrader config, rooted at ``course``, with the grader's own additions."""
-    from traitlets.config.loader import PyFileConfigLoader
-
-    if not (course / "nbgrader_config.py").exists():
+def require_course(course: Path) -> None:
+    if not (Path(course) / "nbgrader_config.py").exists():
         raise GradingError(f"no nbgrader_config.py in {course}: run from the course directory or pass --course")
-    config = PyFileConfigLoader("nbgrader_config.py", path=str(course)).load_config()
+
+
+def config_files(course: Path) -> list[Path]:
+    """The nbgrader_config.py files nbgrader itself reads, lowest priority first.
+
+    As `nbgrader autograde` run in the course directory: Jupyter's config path from the system's
+    (/etc/jupyter, sys.prefix/etc/jupyter) to the user's (~/.jupyter, or $JUPYTER_CONFIG_DIR), then the
+    course's own file, which wins. So exchange, course id and timeouts set there apply here too.
+    """
+    from jupyter_core.paths import jupyter_config_dir, jupyter_config_path
+
+    folders = jupyter_config_path()
+    if jupyter_config_dir() not in folders:
+        folders.insert(0, jupyter_config_dir())
+    found = [Path(folder) / "nbgrader_config.py" for folder in reversed(folders)]
+    return [path for path in dict.fromkeys(found) if path.is_file()] + [Path(course) / "nbgrader_config.py"]
+
+
+def read_config(course: Path):
+    """The configuration nbgrader would use in ``course``, rooted there."""
+    from traitlets.config.loader import Config, PyFileConfigLoader
+
+    require_course(course)
+    config = Config()
+    for path in config_files(course):
+        try:
+            config.merge(PyFileConfigLoader(path.name, path=str(path.parent)).load_config())
+        except Exception as exc:
+            raise GradingError(f"cannot read {path} ({type(exc).__name__}: {exc}): fix that file") from None
     config.CourseDirectory.root = str(course)
+    return config
+
+
+def load_config(course: Path, submissions: Path | None = None):
+    """The course's nbgrader config (`read_config`) with the grader's own additions."""
+    config = read_config(course)
     if submissions is not None:
         config.CourseDirectory.submitted_directory = str(submissions.resolve())
     config.OverwriteCells.add_missing_cells = True  # deleted test cells come back from source (nbgrader's option)
@@ -44,16 +75,13 @@ def load_config(course: Path, submissions: Path | None = None):
     return config
 
 
-def nbgrader_api(course: Path):
-    """An NbGraderAPI on the course directory ``course``, configured by its nbgrader_config.py."""
+def nbgrader_api(course: Path, config=None):
+    """An NbGraderAPI on the course directory ``course``, configured as nbgrader would be there."""
     from nbgrader.apps import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
-    from traitlets.config.loader import PyFileConfigLoader
 
     venv_tools_on_path()
-    config = PyFileConfigLoader("nbgrader_config.py", path=str(course)).load_config()
-    config.CourseDirectory.root = str(course)
-    config.Exchange.root = str(course / ".exchange")  # never touch a system-wide exchange
+    config = config if config is not None else read_config(Path(course))
     return NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
 
 

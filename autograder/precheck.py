@@ -35,7 +35,7 @@ def check_notebook(path: Path) -> tuple[str, str] | None:
     return None
 
 
-def test_cell_changes(source: Path, submitted: Path) -> list[str]:
+def changed_test_cells(source: Path, submitted: Path) -> list[str]:
     """Reasons for test cells the student deleted or edited (nbgrader restores them from ``source``).
 
     Edited: the cell no longer matches the checksum nbgrader stored in it at release.

@@ -4,9 +4,10 @@ bubblewrap starts the slot's warm server (`autograder.kernels.forkserver`) with 
 Python installation and virtualenv and the `course` package, and one writable directory (the slot's);
 no network (a fresh network namespace), its own PID namespace (everything in it dies with it), no
 environment but what is passed, and only CAP_SYS_ADMIN inside its own user namespace, which each forked
-kernel uses to build its private view and then drops with every other capability. A pids cgroup caps
-the process count where the cgroup file system is writable (RLIMIT_NPROC, set per kernel, does not
-bind root). Memory, file-size and core limits are set per kernel by the server.
+kernel uses to build its private view and then drops with every other capability. A cgroup per slot
+caps the process count (and, on cgroup v2, the memory) where the cgroup file system is writable
+(`make_slot_cgroup`; RLIMIT_NPROC, set per kernel, does not bind root). Memory (RLIMIT_AS), file-size
+and core limits are set per kernel by the server.
 """
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ import time
 import uuid
 from pathlib import Path
 
-PIDS_CGROUP_V1 = Path("/sys/fs/cgroup/pids")
+CGROUP_ROOT = Path("/sys/fs/cgroup")
 
 
 class SandboxUnavailable(RuntimeError):
@@ -130,11 +131,58 @@ def remove_cgroup(cgroup: Path | None) -> None:
         pass
 
 
-def make_pids_cgroup(limit: int) -> Path | None:
-    """A fresh pids cgroup (v1) capped at ``limit`` processes, or None where cgroups are read-only."""
-    if not os.access(PIDS_CGROUP_V1, os.W_OK):
+def make_slot_cgroup(processes: int, memory: int | None = None, root: Path = CGROUP_ROOT,
+                     self_cgroup: Path = Path("/proc/self/cgroup")) -> Path | None:
+    """A fresh cgroup for one grading slot, capped at ``processes`` (and ``memory`` bytes on cgroup v2).
+
+    cgroup v2 (one unified hierarchy, the default on current Debian, Ubuntu and Fedora): a child of this
+    process's own cgroup, where that subtree is delegated to us (writable, with the pids controller
+    enabled for children, or enableable); it gets pids.max and, where the memory controller is there
+    too, memory.max. cgroup v1: a child of the pids hierarchy, pids.max only. None where neither is
+    writable (a container without delegation): RLIMIT_NPROC and RLIMIT_AS per kernel still apply.
+    """
+    if (root / "cgroup.controllers").exists():
+        return _v2_cgroup(processes, memory, root, self_cgroup)
+    return _v1_pids_cgroup(processes, root / "pids")
+
+
+def _v2_cgroup(processes: int, memory: int | None, root: Path, self_cgroup: Path) -> Path | None:
+    try:
+        own = next(line.split("::", 1)[1].strip() for line in self_cgroup.read_text().splitlines()
+                   if line.startswith("0::"))
+    except (OSError, StopIteration):
         return None
-    path = PIDS_CGROUP_V1 / f"autograder-{uuid.uuid4().hex[:12]}"
+    parent = root / own.lstrip("/")
+    control = parent / "cgroup.subtree_control"
+    if not os.access(parent, os.W_OK) or not control.exists():
+        return None
+    enabled = control.read_text().split()
+    available = (parent / "cgroup.controllers").read_text().split() if (parent / "cgroup.controllers").exists() else []
+    for controller in ("pids", "memory"):
+        if controller not in enabled and controller in available:
+            try:  # refused when the parent itself holds processes (cgroup v2's no-internal-process rule)
+                control.write_text(f"+{controller}")
+                enabled.append(controller)
+            except OSError:
+                pass
+    if "pids" not in enabled:
+        return None
+    path = parent / f"autograder-{uuid.uuid4().hex[:12]}"
+    try:
+        path.mkdir()
+        (path / "pids.max").write_text(str(processes))
+        if memory is not None and "memory" in enabled:
+            (path / "memory.max").write_text(str(memory))
+    except OSError:
+        remove_cgroup(path if path.exists() else None)
+        return None
+    return path
+
+
+def _v1_pids_cgroup(limit: int, hierarchy: Path) -> Path | None:
+    if not os.access(hierarchy, os.W_OK):
+        return None
+    path = hierarchy / f"autograder-{uuid.uuid4().hex[:12]}"
     try:
         path.mkdir()
         (path / "pids.max").write_text(str(limit))

@@ -63,8 +63,9 @@ def server_key(job: dict) -> warm.ServerKey:
     env = {**passed, "PATH": f"{Path(sys.executable).parent}:/usr/local/bin:/usr/bin:/bin", "TMPDIR": "/tmp",
            "MPLBACKEND": "module://matplotlib_inline.backend_inline", "NBGRADER_EXECUTION": "autograde",
            "PYDEVD_DISABLE_FILE_VALIDATION": "1", **job.get("env", {})}
-    return warm.ServerKey(mode=job["mode"], preload=tuple(job.get("preload", ())),
-                          processes=Limits.from_dict(job["limits"]).processes, env=tuple(sorted(env.items())))
+    limits = Limits.from_dict(job["limits"])
+    return warm.ServerKey(mode=job["mode"], preload=tuple(job.get("preload", ())), processes=limits.processes,
+                          env=tuple(sorted(env.items())), memory=limits.memory)
 
 
 def warm_up(job: dict, count: int = 1) -> None:

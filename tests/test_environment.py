@@ -54,6 +54,14 @@ def test_core_tools_are_pinned_for_conda_users():
         assert name in pinned, f"environment.yml lacks {name}"
 
 
+def test_what_the_grader_patches_or_relies_on_privately_is_pinned_for_conda_users():
+    """Check that every library autograder/kernels/glue.py touches privately has an exact conda pin"""
+    _, pinned = environment_pins()
+    for name in ("nbgrader", "nbconvert", "nbformat", "nbclient", "jupyter_client", "ipykernel", "ipython",
+                 "pyzmq", "traitlets", "jupyter_core", "sqlalchemy", "alembic", "jsonschema"):
+        assert canonical(name) in pinned, f"environment.yml lacks {name}: the grader relies on its private parts"
+
+
 def test_environment_python_matches_the_running_interpreter():
     conda, _ = environment_pins()
     assert f"python={sys.version_info.major}.{sys.version_info.minor}" in conda

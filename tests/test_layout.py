@@ -74,3 +74,19 @@ def test_tools_are_not_installed_and_every_grader_package_is():
     assert folders <= set(packages), f"not installed: {sorted(folders - set(packages))}"
     assert not [p for p in packages if p.split(".")[0] == "tools"]
     assert (REPO / "tools" / "nbgrader_batch.py").exists() and not (PACKAGE / "nbgrader_batch.py").exists()
+
+
+def test_readme_layout_table_names_every_module():
+    """Check that README's table of autograder/ names every file of the package, in its folder's row"""
+    readme = (REPO / "README.md").read_text()
+    section = readme[readme.index("Inside `autograder/`"):]
+    section = section[:section.index("\n\n", section.index("| path | job |"))]
+    rows = {line.split("|")[1].strip().strip("`"): line for line in section.splitlines() if line.startswith("| `")}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if path.name == "__init__.py":
+            continue
+        folder = path.parent.relative_to(PACKAGE)
+        if folder == Path("."):
+            assert path.name in rows, f"README's layout table lacks autograder/{path.name}"
+        else:
+            assert f"`{path.stem}`" in rows[f"{folder}/"], f"README's row for {folder}/ lacks {path.stem}"

@@ -81,3 +81,72 @@ def test_every_exercise_has_hints_and_wrong_answers():
             mine = [w for w in namespace["WRONG_ANSWERS"] if w["cell"] in exercise["solution_cells"]]
             assert len(mine) >= 2, f"{exercise['id']} needs two wrong answers"
             assert all(set(w["loses"]) <= set(exercise["graded_cells"]) for w in mine)
+
+
+# ---------------------------------------------------------------- exercises 5, 7 and 8: other correct answers pass
+
+def _manual_loop_cv(model, sampler, X, y, n_splits=5, seed=0):
+    """A correct fix written as an explicit fold loop, with clones, instead of an imblearn Pipeline."""
+    from sklearn.base import clone
+    from sklearn.metrics import average_precision_score
+    from sklearn.model_selection import StratifiedKFold
+
+    scores = []
+    for train, test in StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=seed).split(X, y):
+        X_fit, y_fit = clone(sampler).fit_resample(X.iloc[train], y.iloc[train])
+        fitted = clone(model).fit(X_fit, y_fit)
+        scores.append(average_precision_score(y.iloc[test], fitted.predict_proba(X.iloc[test])[:, 1]))
+    return np.array(scores)
+
+
+@pytest.mark.parametrize("grade_id", ["correct_cv_scores", "correct_cv_no_leak"])
+def test_cv_hidden_tests_accept_a_correct_fold_loop(grade_id):
+    """The spies watch what the sampler saw and what the model scored, not how the loop is written."""
+    exec(hidden_tests(grade_id), {"np": np, "honest_cv_scores": _manual_loop_cv})
+
+
+def _odds_form_cost_answers():
+    """Correct answers written another way: the correction in odds, the threshold moved to the raw scale."""
+    def expected_cost(y_true, flagged, c_fp, c_fn):
+        y_true = np.asarray(y_true).astype(int)
+        flagged = np.asarray(flagged).astype(int)
+        return float(np.mean(c_fp * flagged * (1 - y_true) + c_fn * (1 - flagged) * y_true))
+
+    def prior_shift(proba, sample_rate, true_rate):
+        p = np.array(proba, dtype=float)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            odds = p / (1 - p) * (true_rate / (1 - true_rate)) / (sample_rate / (1 - sample_rate))
+            return np.where(np.isinf(odds), 1.0, odds / (1 + odds))
+
+    def cost_flags(proba, c_fp, c_fn, sample_rate, true_rate):
+        if not all(np.isfinite(c) and c > 0 for c in (c_fp, c_fn)):
+            raise ValueError("costs must be positive and finite")
+        return prior_shift(proba, sample_rate, true_rate) >= c_fp / (c_fp + c_fn)
+
+    return {"expected_cost": expected_cost, "prior_shift": prior_shift, "cost_flags": cost_flags}
+
+
+@pytest.mark.parametrize("grade_id", ["correct_expected_cost", "correct_prior_shift", "correct_cost_flags"])
+def test_cost_hidden_tests_accept_an_algebraically_equal_answer(grade_id):
+    """Rows within 1e-9 of the Bayes threshold are not judged: an equal formula may round the other way there."""
+    exec(hidden_tests(grade_id), {"np": np, **_odds_form_cost_answers()})
+
+
+def test_ship_hidden_test_accepts_a_sorted_choice():
+    answers = _odds_form_cost_answers()
+
+    def choose_model(y_holdout, flags_by_model, c_fp, c_fn):
+        costs = {name: answers["expected_cost"](y_holdout, f, c_fp, c_fn) for name, f in flags_by_model.items()}
+        return sorted(costs, key=lambda name: costs[name])[0], costs  # sorted is stable: the first of ties
+
+    exec(hidden_tests("correct_ship_choice"), {"np": np, "choose_model": choose_model})
+
+
+def test_smote_then_originals_first_holds_for_the_leak_demo():
+    """The leak demo scores original rows by position: imbalanced-learn keeps them first, synthetic rows after."""
+    from imblearn.over_sampling import SMOTE
+
+    X, y = make_transactions(n_samples=600, fraud_rate=0.05, seed=4)
+    X_bal, y_bal = SMOTE(random_state=0).fit_resample(X, y)
+    assert X_bal.iloc[: len(X)].equals(X) and y_bal.iloc[: len(y)].equals(y)
+    assert (y_bal.iloc[len(y):] == 1).all()

@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 import notebook_cells
-from course.datasets.overfitting import load_noisy_digits, load_small_digits, make_noisy_moons, make_noisy_sine
+from course.datasets.overfitting import (load_clinic_visits, load_noisy_digits, load_small_digits, make_noisy_moons,
+                                         make_noisy_sine)
 
 REPO = Path(__file__).resolve().parent.parent
 NOTEBOOK = REPO / "source" / "03-overfitting" / "03-overfitting.ipynb"
@@ -38,6 +39,16 @@ def test_noisy_moons_are_deterministic_balanced_and_shuffled():
     assert np.array_equal(X1, X2) and np.array_equal(y1, y2)
     assert abs(y1[:300].mean() - 0.5) < 0.1, "the notebook splits by position: both halves need both classes"
     assert not np.array_equal(make_noisy_moons(seed=1)[0], X1)
+
+
+def test_clinic_visits_repeat_patients_with_one_diagnosis_each():
+    X, y, patient = load_clinic_visits()
+    again = load_clinic_visits()
+    assert all(np.array_equal(a, b) for a, b in zip((X, y, patient), again))
+    assert X.shape == (len(y), 3) and len(patient) == len(y) and np.isfinite(X).all()
+    visits = np.bincount(patient)
+    assert visits.min() >= 1 and visits.max() == 4 and (visits > 1).mean() > 0.5
+    assert all(len(set(y[patient == p].tolist())) == 1 for p in np.unique(patient))
 
 
 def test_noisy_digits_flip_training_labels_only():
@@ -93,6 +104,42 @@ def _pick_model(candidates, X_train, y_train, X_val, y_val, max_trees):
         raise ValueError("nothing within budget")
     ranked = sorted(enumerate(scores), key=lambda p: (-scores[p[1]][1], cost[p[1]], p[0]))
     return ranked[0][1], scores
+
+
+def _group_kfold_indices(groups, k):
+    ids = list(dict.fromkeys(groups.tolist() if hasattr(groups, "tolist") else groups))
+    if len(ids) < k:
+        raise ValueError("too few groups")
+    size = {g: 0 for g in ids}
+    for g in groups:
+        size[g] += 1
+    load, fold_of = [0] * k, {}
+    first_seen = sorted(ids, key=lambda g: str(g))  # ties in size: np.unique's order, sorted labels
+    for g in sorted(first_seen, key=lambda g: -size[g]):
+        f = load.index(min(load))
+        fold_of[g], load[f] = f, load[f] + size[g]
+    folds = np.array([fold_of[g] for g in groups])
+    return [(np.flatnonzero(folds != f), np.flatnonzero(folds == f)) for f in range(k)]
+
+
+def _soft_threshold(z, gamma):
+    if gamma != gamma or gamma < 0:
+        raise ValueError("gamma")
+    z = np.array(z, dtype=float)
+    out = np.zeros_like(z)
+    out[z > gamma] = z[z > gamma] - gamma
+    out[z < -gamma] = z[z < -gamma] + gamma
+    return out
+
+
+def _lasso_coordinate_descent(X, y, alpha, n_sweeps=200):
+    Xc, yc = X - X.mean(axis=0), y - y.mean()
+    n, w = len(y), np.zeros(X.shape[1])
+    for _ in range(n_sweeps):
+        for j in range(X.shape[1]):
+            r = yc - Xc @ w + Xc[:, j] * w[j]
+            w[j] = _soft_threshold(np.array([Xc[:, j] @ r / n]), alpha)[0] / (Xc[:, j] @ Xc[:, j] / n)
+    return w, float(y.mean() - X.mean(axis=0) @ w)
 
 
 def _kfold_indices(n_samples, k):
@@ -163,7 +210,8 @@ def _split_then_augment(X, y, test_size, seed):
 
 OTHERS = {
     "train_val_scores": _train_val_scores, "learning_curve_by_hand": _learning_curve_by_hand,
-    "diagnose_curve": _diagnose_curve, "pick_model": _pick_model, "kfold_indices": _kfold_indices, "manual_cv_scores": _manual_cv_scores,
+    "diagnose_curve": _diagnose_curve, "pick_model": _pick_model, "group_kfold_indices": _group_kfold_indices,
+    "soft_threshold": _soft_threshold, "lasso_coordinate_descent": _lasso_coordinate_descent, "kfold_indices": _kfold_indices, "manual_cv_scores": _manual_cv_scores,
     "ridge_closed_form": _ridge_closed_form, "lasso_survivors": _lasso_survivors,
     "early_stopping_fit": _early_stopping_fit, "nested_cv": _nested_cv, "shift_image": _shift_image,
     "augment_with_shifts": _augment_with_shifts, "split_then_augment": _split_then_augment,
@@ -172,7 +220,8 @@ OTHERS = {
 
 @pytest.mark.parametrize("grade_id", [
     "correct_train_val_scores", "correct_learning_curve", "correct_diagnose_scripted", "correct_diagnose_fresh",
-    "correct_ensemble_scores", "correct_pick_model", "correct_kfold_indices", "correct_manual_cv_scores", "correct_ridge_centred",
+    "correct_ensemble_scores", "correct_pick_model", "correct_group_kfold", "correct_soft_threshold",
+    "correct_lasso_cd", "correct_kfold_indices", "correct_manual_cv_scores", "correct_ridge_centred",
     "correct_ridge_intercept", "correct_lasso_survivors", "correct_early_stopping_epoch",
     "correct_early_stopping_restore", "correct_nested_scores", "correct_nested_params", "correct_shift_image",
     "correct_augment_with_shifts", "correct_split_then_augment",

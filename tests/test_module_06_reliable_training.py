@@ -14,7 +14,7 @@ from scipy.special import logsumexp as scipy_logsumexp
 from sklearn.base import clone
 
 from conftest import REPO
-from autograder import simulated
+from tools import simulated
 
 NOTEBOOK = REPO / "source" / "06-reliable-training" / "06-reliable-training.ipynb"
 CATALOG = REPO / "tests" / "wrong_answers" / "06-reliable-training.py"

@@ -16,9 +16,22 @@ import sys
 import time
 from pathlib import Path
 
-from autograder.coursedir import CellScore, nbgrader_api, scores, venv_tools_on_path  # noqa: F401  (re-exported)
+from autograder import coursedir
+from autograder.coursedir import CellScore, scores  # noqa: F401  (re-exported for the tests)
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def nbgrader_api(course: Path):
+    """An NbGraderAPI on a throw-away course: the course's config only, and its own exchange folder.
+
+    Tests and tools never read the machine's ~/.jupyter or /etc/jupyter, nor touch a system-wide exchange."""
+    from traitlets.config.loader import PyFileConfigLoader
+
+    config = PyFileConfigLoader("nbgrader_config.py", path=str(course)).load_config()
+    config.CourseDirectory.root = str(course)
+    config.Exchange.root = str(course / ".exchange")
+    return coursedir.nbgrader_api(course, config)
 
 
 def make_course(dest: Path, assignments: list[str], source_root: Path = REPO_ROOT) -> Path:

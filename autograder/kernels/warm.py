@@ -39,6 +39,7 @@ KERNEL_MODULES = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshe
                   "pygments.styles")
 SLOT_PREFIX = "autograder-slot-"
 START_TIMEOUT = 180
+SERVER_MEMORY = 1024**3  # the warm server itself (pandas, scikit-learn, matplotlib imported), shared by its forks
 REQUEST_TIMEOUT = 30
 
 
@@ -54,6 +55,7 @@ class ServerKey:
     preload: tuple[str, ...]
     processes: int
     env: tuple[tuple[str, str], ...]
+    memory: int = 0  # one kernel's memory limit (bytes): with SERVER_MEMORY, the slot's cgroup v2 memory.max
 
 
 class ForkServer:
@@ -78,7 +80,9 @@ class ForkServer:
         cmd = [sys.executable, "-c", SERVER_SOURCE, json.dumps(config)]
         self.cgroup = None
         if isolated:
-            self.cgroup = sandbox.make_pids_cgroup(key.processes + 4)  # + bwrap, its init, the server
+            # + bwrap, its init and the server; memory: one kernel's limit plus the server's preloaded imports
+            memory = key.memory + SERVER_MEMORY if key.memory else None
+            self.cgroup = sandbox.make_slot_cgroup(key.processes + 4, memory)
             cmd = sandbox.server_command(cmd, self.slot, env, self.cgroup, sandbox.FORK_HOLDS)
             env = {}
         self._log = open(self.slot / "server.log", "wb")

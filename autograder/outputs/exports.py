@@ -1,15 +1,18 @@
-"""grades.csv (one row per student, with the reason and the versions) and a Canvas-ready gradebook CSV."""
+"""grades.csv (one row per student, with the reason and the versions) and canvas.csv (from the gradebook)."""
 from __future__ import annotations
 
 import csv
 import json
 from pathlib import Path
 
-CANVAS_HEADER = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
+from autograder import coursedir
+from autograder.outputs.canvas import CanvasExportPlugin
 
 
-def main(*, assignment: str, course: Path, outcomes: list) -> dict[str, Path]:
+def main(*, assignment: str, course: Path, outcomes: list, config=None) -> dict[str, Path]:
     """Write exports/<assignment>/grades.csv and canvas.csv; returns their paths."""
+    from nbgrader.api import Gradebook
+
     folder = Path(course) / "exports" / assignment
     folder.mkdir(parents=True, exist_ok=True)
     grades = folder / "grades.csv"
@@ -22,11 +25,7 @@ def main(*, assignment: str, course: Path, outcomes: list) -> dict[str, Path]:
                              o.reason, f"{o.seconds:.1f}", o.graded_at, o.worker, o.sandbox,
                              json.dumps(o.versions, sort_keys=True)])
     canvas = folder / "canvas.csv"
-    column = f"{assignment} ({max((o.max_score for o in outcomes), default=0):g})"
-    with canvas.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow([*CANVAS_HEADER, column])
-        writer.writerow(["    Points Possible", "", "", "", "", f"{max((o.max_score for o in outcomes), default=0):g}"])
-        for o in outcomes:
-            writer.writerow([o.student, "", o.student, o.student, "", f"{o.score:g}"])
+    directory = coursedir.coursedir(config if config is not None else coursedir.load_config(Path(course)))
+    with Gradebook(directory.db_url, directory.course_id) as gb:
+        CanvasExportPlugin(to=str(canvas), assignment=[assignment]).export(gb)
     return {"grades": grades, "canvas": canvas}

@@ -20,7 +20,8 @@ class DaskPool:
                                f"`dask worker {address}`")
         self.slots = sum(nthreads.values())
         if warm_job is not None:
-            self._client.run(worker.warm_up_soon, warm_job)  # every worker starts its warm servers now, in the background
+            # every worker starts its warm servers now, in the background
+            self._client.run(worker.warm_up_soon, warm_job)
 
     def submit(self, job: dict):
         return self._client.submit(worker.run_submission, job, pure=False)

@@ -5,10 +5,11 @@ Nothing is downloaded: the digits come with scikit-learn, the rest is generated 
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 from sklearn.datasets import load_digits, make_moons
 from sklearn.model_selection import train_test_split
 
-__all__ = ["make_noisy_sine", "make_noisy_moons", "load_noisy_digits", "load_small_digits"]
+__all__ = ["make_noisy_sine", "make_noisy_moons", "load_clinic_visits", "load_noisy_digits", "load_small_digits"]
 
 
 def make_noisy_sine(
@@ -70,3 +71,27 @@ def load_small_digits(
     """
     X, y = load_digits(return_X_y=True)
     return train_test_split(X, y, train_size=n_train, random_state=seed, stratify=y)
+
+
+def load_clinic_visits(
+    n_patients: int = 150, max_visits: int = 4, seed: int = 0
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Module 01's clinic table as repeat visits: one to ``max_visits`` rows per patient, one diagnosis each.
+
+    Each usable patient of ``make_patients`` (numeric age, blood pressure and cholesterol; one row per email)
+    comes back for a random number of visits, each measured again with a little noise. Returns ``X`` (age,
+    systolic_bp, cholesterol), ``y`` (the patient's diagnosis, the same at every visit) and ``patient`` (an id per
+    row), rows shuffled. Rows of one patient are not independent: that is the flaw grouped CV must respect.
+    """
+    from course.datasets.patients import make_patients
+
+    table = make_patients(n=n_patients, seed=seed)
+    measured = table[["age", "systolic_bp", "cholesterol"]].apply(pd.to_numeric, errors="coerce")
+    usable = (measured.notna().all(axis=1) & ~table["email"].duplicated()).to_numpy()
+    base = measured.to_numpy(dtype=float)[usable]
+    diagnosis = table["disease"].to_numpy()[usable]
+    rng = np.random.default_rng(seed + 1)
+    patient = np.repeat(np.arange(len(base)), rng.integers(1, max_visits + 1, len(base)))
+    X = base[patient] + rng.normal(0.0, [0.5, 3.0, 0.15], size=(len(patient), 3))
+    order = rng.permutation(len(patient))
+    return X[order], diagnosis[patient][order], patient[order]

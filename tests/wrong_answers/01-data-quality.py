@@ -60,10 +60,12 @@ def iqr_bounds(train, k=1.5):
 '''
 
 _IMPORTS = '''
+from sklearn.base import clone
+from sklearn.compose import ColumnTransformer
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline, make_pipeline
-from sklearn.preprocessing import StandardScaler
+from sklearn.preprocessing import OneHotEncoder, StandardScaler
 '''
 
 _IMPUTE_OK = '''
@@ -72,10 +74,27 @@ def impute_train_test(train, test):
     return train.fillna(medians), test.fillna(medians)
 '''
 
-_MODEL_OK = '''
-def leak_free_model():
-    return make_pipeline(SimpleImputer(strategy="median"), StandardScaler(), LogisticRegression(max_iter=1000))
+_PIPELINE = '''
+def clinic_pipeline(numeric, categorical, classifier):
+    categories = make_pipeline(SimpleImputer(strategy="most_frequent"), OneHotEncoder({onehot}))
+    columns = ColumnTransformer([
+        ("numeric", SimpleImputer({numeric_fill}), list(numeric)),
+        ("categorical", categories, list(categorical)),
+    ]{remainder})
+    return Pipeline([("columns", columns), ("classifier", {classifier})])
 '''
+_PIPE = dict(onehot='handle_unknown="ignore", sparse_output=False', numeric_fill='strategy="median", add_indicator=True',
+             remainder="", classifier="clone(classifier)")
+
+
+def _pipeline(**changes):
+    text = _PIPELINE
+    for key, value in dict(_PIPE, **changes).items():
+        text = text.replace("{" + key + "}", value)
+    return text
+
+
+_MODEL_OK = _pipeline()
 
 _ISSUES = '''
 from sklearn.linear_model import LogisticRegression
@@ -284,14 +303,21 @@ WRONG_ANSWERS = [
          code=_IMPORTS + "\n\ndef impute_train_test(train, test):\n"
               "    num = train.select_dtypes('number').columns\n"
               "    return train.fillna(train[num].median()), test.fillna(test[num].median())\n" + _MODEL_OK),
-    dict(name="pipeline_without_imputer", cell="imputation_solution", loses=["correct_leak_free_model"],
-         why="imputes the whole table beforehand and leaves the imputer out of the pipeline",
-         code=_IMPORTS + _IMPUTE_OK + "\n\ndef leak_free_model():\n"
-              "    return make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000))\n"),
-    dict(name="mean_imputer", cell="imputation_solution", loses=["correct_leak_free_model"],
+    dict(name="no_missing_indicator", cell="imputation_solution", loses=["correct_leak_free_model"],
+         why="fills the gaps but drops the fact that a value was missing, which is informative in clinical data",
+         code=_IMPORTS + _IMPUTE_OK + _pipeline(numeric_fill='strategy="median"')),
+    dict(name="unknown_category_fails", cell="imputation_solution", loses=["correct_leak_free_model"],
+         why="keeps OneHotEncoder's default handle_unknown='error', so a city first seen later crashes prediction",
+         code=_IMPORTS + _IMPUTE_OK + _pipeline(onehot="sparse_output=False")),
+    dict(name="mean_fill", cell="imputation_solution", loses=["correct_leak_free_model"],
          why="keeps SimpleImputer's default strategy (the mean), which outliers drag around",
-         code=_IMPORTS + _IMPUTE_OK + "\n\ndef leak_free_model():\n"
-              "    return make_pipeline(SimpleImputer(), StandardScaler(), LogisticRegression(max_iter=1000))\n"),
+         code=_IMPORTS + _IMPUTE_OK + _pipeline(numeric_fill="add_indicator=True")),
+    dict(name="classifier_not_cloned", cell="imputation_solution", loses=["correct_leak_free_model"],
+         why="puts the caller's classifier itself in the pipeline, so fitting the pipeline fits the caller's object",
+         code=_IMPORTS + _IMPUTE_OK + _pipeline(classifier="classifier")),
+    dict(name="other_columns_passed_through", cell="imputation_solution", loses=["correct_leak_free_model"],
+         why="remainder='passthrough' hands the model every other column too (an identifier, a free-text note)",
+         code=_IMPORTS + _IMPUTE_OK + _pipeline(remainder=', remainder="passthrough"')),
     # ---- dq-label-issues
     dict(name="in_sample_probabilities", cell="label_issues_solution", loses=["correct_label_issues_set"],
          why="fits on all rows and predicts the same rows: the model has memorised the wrong labels",

@@ -144,12 +144,60 @@ def pick_model(candidates: dict, X_train, y_train, X_val, y_val, max_trees: floa
 '''
 
 
+_CD = '''
+def soft_threshold(z: np.ndarray, gamma: float) -> np.ndarray:
+    """Move every entry of z towards zero by gamma, stopping at exactly zero."""
+    if not gamma >= 0:  # also catches NaN
+        raise ValueError(f"gamma must be a non-negative number, got {gamma}")
+    z = np.asarray(z, dtype=float)
+    return np.sign(z) * np.maximum(np.abs(z) - gamma, 0.0)
+
+
+def lasso_coordinate_descent(X: np.ndarray, y: np.ndarray, alpha: float,
+                             n_sweeps: int = 200) -> tuple[np.ndarray, float]:
+    """Cyclic coordinate descent on scikit-learn's Lasso objective; returns (coefficients, intercept)."""
+    x_mean, y_mean = X.mean(axis=0), y.mean()
+    X_c, y_c = X - x_mean, y - y_mean
+    n, p = X_c.shape
+    w = np.zeros(p)
+    col_sq = (X_c ** 2).sum(axis=0) / n
+    residual = y_c.copy()
+    for _ in range(n_sweeps):
+        for j in range(p):
+            residual += X_c[:, j] * w[j]
+            w[j] = soft_threshold(X_c[:, j] @ residual / n, alpha) / col_sq[j]
+            residual -= X_c[:, j] * w[j]
+    return w, float(y_mean - x_mean @ w)
+'''
+
+
+_GCV_HEAD = '''
+def group_kfold_indices(groups, k: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """k folds of whole groups, balanced greedily by size; (train, validation) index pairs."""'''
+
+_GCV = _GCV_HEAD + '''
+    labels, row_group, sizes = np.unique(np.asarray(groups), return_inverse=True, return_counts=True)
+    if len(labels) < k:
+        raise ValueError(f"{len(labels)} groups cannot fill {k} folds")
+    fold_rows = np.zeros(k, dtype=int)
+    fold_of_group = np.empty(len(labels), dtype=int)
+    for g in np.argsort(-sizes, kind="stable"):
+        fold = int(np.argmin(fold_rows))
+        fold_of_group[g] = fold
+        fold_rows[fold] += sizes[g]
+    fold_of_row = fold_of_group[row_group.ravel()]
+    rows = np.arange(len(fold_of_row))
+    return [(rows[fold_of_row != f], rows[fold_of_row == f]) for f in range(k)]
+'''
+
+
 WRONG_ANSWERS = [
     # ---------------------------------------------------------------- exercise 1: train-val-gap
     dict(
         name="gap_fit_on_train_and_val",
         cell="gap_solution",
         loses=["correct_train_val_scores"],
+        cascades=["correct_ensemble_scores", "correct_pick_model"],  # pick_model scores through train_val_scores
         why="'more data is better': fits on train + validation, so the validation score is no longer out-of-sample",
         code='''
 def train_val_scores(model, X_train, y_train, X_val, y_val) -> tuple[float, float]:
@@ -162,6 +210,7 @@ def train_val_scores(model, X_train, y_train, X_val, y_val) -> tuple[float, floa
         name="gap_fits_the_callers_model",
         cell="gap_solution",
         loses=["correct_train_val_scores"],
+        cascades=["correct_ensemble_scores", "correct_pick_model"],  # pick_model scores through train_val_scores
         why="fits the model it was given instead of a clone: the scores are right, but the caller's model is changed",
         code='''
 def train_val_scores(model, X_train, y_train, X_val, y_val) -> tuple[float, float]:
@@ -309,7 +358,49 @@ def manual_cv_scores(model, X, y, k: int) -> np.ndarray:
     return np.array(scores, dtype=float)
 ''',
     ),
-    # ---------------------------------------------------------------- exercise 5: ridge-closed-form
+    # ---------------------------------------------------------------- exercise 5: group-kfold
+    dict(
+        name="group_folds_by_row_order",
+        cell="gcv_solution",
+        loses=["correct_group_kfold"],
+        why="cuts the rows into consecutive chunks as plain KFold does: a patient's visits land in several folds",
+        code=_GCV_HEAD + '''
+    rows = np.arange(len(groups))
+    return [(np.setdiff1d(rows, part), part) for part in np.array_split(rows, k)]
+''',
+    ),
+    dict(
+        name="group_folds_round_robin",
+        cell="gcv_solution",
+        loses=["correct_group_kfold"],
+        why="deals the groups to the folds in turn, ignoring their sizes: whole groups, but unbalanced folds",
+        code=_GCV_HEAD + '''
+    labels, row_group = np.unique(np.asarray(groups), return_inverse=True)
+    if len(labels) < k:
+        raise ValueError("fewer groups than folds")
+    fold_of_row = (np.arange(len(labels)) % k)[row_group.ravel()]
+    rows = np.arange(len(fold_of_row))
+    return [(rows[fold_of_row != f], rows[fold_of_row == f]) for f in range(k)]
+''',
+    ),
+    dict(
+        name="group_ids_normalised",
+        cell="gcv_solution",
+        loses=["correct_group_kfold"],
+        why="'cleans' the ids (case, whitespace) before grouping, so distinct patients such as 'B' and 'b' are merged",
+        code=_GCV.replace("np.unique(np.asarray(groups),",
+                          "np.unique(np.array([' '.join(str(g).split()).lower() for g in groups]),"),
+    ),
+    dict(
+        name="group_folds_without_guard",
+        cell="gcv_solution",
+        loses=["correct_group_kfold"],
+        why="returns empty folds instead of raising when there are fewer groups than folds",
+        code=_GCV.replace('''    if len(labels) < k:
+        raise ValueError(f"{len(labels)} groups cannot fill {k} folds")
+''', ""),
+    ),
+    # ---------------------------------------------------------------- exercise 6: ridge-closed-form
     dict(
         name="ridge_alpha_added_to_every_entry",
         cell="ridge_solution",
@@ -364,7 +455,55 @@ def ridge_closed_form(X: np.ndarray, y: np.ndarray, alpha: float) -> tuple[np.nd
     return w, float(y_mean - x_mean @ w)
 ''',
     ),
-    # ---------------------------------------------------------------- exercise 6: lasso-survivors
+    # ---------------------------------------------------------------- exercise 7: lasso-by-hand
+    dict(
+        name="soft_threshold_hard",
+        cell="cd_solution",
+        loses=["correct_soft_threshold"],
+        why="hard-thresholds (keeps z unchanged outside [-gamma, gamma]) instead of shrinking it by gamma",
+        code=_CD.replace("return np.sign(z) * np.maximum(np.abs(z) - gamma, 0.0)",
+                         "return np.where(np.abs(z) > gamma, z, 0.0)"),
+    ),
+    dict(
+        name="soft_threshold_crosses_zero",
+        cell="cd_solution",
+        loses=["correct_soft_threshold"],
+        why="subtracts gamma * sign(z) without stopping at zero: small weights flip sign instead of vanishing",
+        code=_CD.replace("return np.sign(z) * np.maximum(np.abs(z) - gamma, 0.0)", "return z - gamma * np.sign(z)"),
+    ),
+    dict(
+        name="soft_threshold_without_guard",
+        cell="cd_solution",
+        loses=["correct_soft_threshold"],
+        why="accepts a negative or NaN gamma silently: NaN turns every weight into NaN, a negative one inflates them",
+        code=_CD.replace('''    if not gamma >= 0:  # also catches NaN
+        raise ValueError(f"gamma must be a non-negative number, got {gamma}")
+''', ""),
+    ),
+    dict(
+        name="lasso_cd_penalty_not_divided_by_n",
+        cell="cd_solution",
+        loses=["correct_lasso_cd"],
+        why="Ridge's scaling (no 1/n): compares x_j'r with alpha, so the penalty is n times weaker than Lasso's",
+        code=_CD.replace("w[j] = soft_threshold(X_c[:, j] @ residual / n, alpha) / col_sq[j]",
+                         "w[j] = soft_threshold(X_c[:, j] @ residual, alpha) / (col_sq[j] * n)"),
+    ),
+    dict(
+        name="lasso_cd_without_centring",
+        cell="cd_solution",
+        loses=["correct_lasso_cd"],
+        why="skips centring: the feature means stand in for the intercept and are penalised with the weights",
+        code=_CD.replace("x_mean, y_mean = X.mean(axis=0), y.mean()",
+                         "x_mean, y_mean = np.zeros(X.shape[1]), 0.0"),
+    ),
+    dict(
+        name="lasso_cd_centres_in_place",
+        cell="cd_solution",
+        loses=["correct_lasso_cd"],
+        why="centres the caller's X and y in place (-=): the weights are right, the caller's data have lost their means",
+        code=_CD.replace("X_c, y_c = X - x_mean, y - y_mean", "X -= x_mean\n    y -= y_mean\n    X_c, y_c = X, y"),
+    ),
+    # ---------------------------------------------------------------- exercise 8: lasso-survivors
     dict(
         name="lasso_without_standardising",
         cell="lasso_solution",
@@ -415,7 +554,7 @@ def lasso_survivors(X: np.ndarray, y: np.ndarray, alphas: list[float],
     return survivors
 ''',
     ),
-    # ---------------------------------------------------------------- exercise 7: early-stopping
+    # ---------------------------------------------------------------- exercise 9: early-stopping
     dict(
         name="early_stopping_returns_last_model",
         cell="es_solution",
@@ -490,7 +629,7 @@ elif epoch - best_epoch >= patience:
     break
 '''),
     ),
-    # ---------------------------------------------------------------- exercise 8: ensemble-choice
+    # ---------------------------------------------------------------- exercise 10: ensemble-choice
     dict(
         name="ensemble_fits_the_callers_models",
         cell="ens_solution",
@@ -515,7 +654,7 @@ elif epoch - best_epoch >= patience:
         why="reads 'at most max_trees' as fewer than max_trees, so a model with exactly the budget is dropped",
         code=_ENS.replace("if tree_count(m) <= max_trees}", "if tree_count(m) < max_trees}"),
     ),
-    # ---------------------------------------------------------------- exercise 9: nested-cv
+    # ---------------------------------------------------------------- exercise 11: nested-cv
     dict(
         name="nested_reports_inner_best_score",
         cell="nested_solution",
@@ -590,7 +729,7 @@ def nested_cv(estimator, param_grid: dict, X, y, inner_cv, outer_cv) -> tuple[np
     return np.array(scores, dtype=float), chosen
 ''',
     ),
-    # ---------------------------------------------------------------- exercise 10: shift-augmentation
+    # ---------------------------------------------------------------- exercise 12: shift-augmentation
     dict(
         name="shift_with_np_roll",
         cell="aug_solution",

@@ -365,6 +365,46 @@ def dp_mean(values, lower, upper, epsilon, rng):
     return float(clipped.mean() + rng.laplace(0.0, (upper - lower) / epsilon))
 ''',
     ),
+    # ------------------------------------------------------------ 6. report-noisy-max
+    dict(
+        name="noisy_max_scale_upside_down",
+        cell="noisy_max_solution",
+        loses=["correct_report_noisy_max"],
+        why="noise of scale epsilon instead of 1 / epsilon: at small epsilon almost no noise, so the true winner leaks",
+        code='''def report_noisy_max(counts, epsilon, rng):
+    counts = np.asarray(counts, dtype=float)
+    return int(np.argmax(counts + rng.laplace(0.0, epsilon, size=counts.shape)))
+''',
+    ),
+    dict(
+        name="noisy_max_one_shared_draw",
+        cell="noisy_max_solution",
+        loses=["correct_report_noisy_max"],
+        why="one noise draw added to every count shifts them all alike: the argmax never changes, nothing is private",
+        code='''def report_noisy_max(counts, epsilon, rng):
+    counts = np.asarray(counts, dtype=float)
+    return int(np.argmax(counts + rng.laplace(0.0, 1.0 / epsilon)))
+''',
+    ),
+    dict(
+        name="noisy_max_exact_argmax",
+        cell="noisy_max_solution",
+        loses=["correct_report_noisy_max"],
+        why="releases the exact argmax: it flips when one person joins, so it is not private at all",
+        code='''def report_noisy_max(counts, epsilon, rng):
+    return int(np.argmax(np.asarray(counts, dtype=float)))
+''',
+    ),
+    dict(
+        name="noisy_max_global_generator",
+        cell="noisy_max_solution",
+        loses=["correct_report_noisy_max"],
+        why="draws the noise from numpy's global generator, not from rng: releases cannot be reproduced or audited",
+        code='''def report_noisy_max(counts, epsilon, rng):
+    counts = np.asarray(counts, dtype=float)
+    return int(np.argmax(counts + np.random.laplace(0.0, 1.0 / epsilon, size=counts.shape)))
+''',
+    ),
     # ------------------------------------------------------------ 5. randomised-response
     dict(
         name="raw_yes_rate",

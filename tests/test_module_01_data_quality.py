@@ -1,0 +1,135 @@
+"""Module 01-data-quality: its data stays what other modules rely on, and its hidden tests hold for the key on
+fresh seeds while the catalogued wrong decisions fail them."""
+from __future__ import annotations
+
+import hashlib
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import notebook_cells
+from course.datasets.patients import (CITY_ALIASES, MISSING_TOKENS, make_label_noise_task, make_patients,
+                                      make_review_task)
+
+REPO = Path(__file__).resolve().parent.parent
+NOTEBOOK = REPO / "source" / "01-data-quality" / "01-data-quality.ipynb"
+
+
+def hidden_tests(grade_id: str) -> str:
+    return notebook_cells.hidden_tests(NOTEBOOK, grade_id)
+
+
+def key_namespace(*solution_cells: str) -> dict:
+    """The setup names a solution cell uses, then the key's solution cells executed in order."""
+    import unicodedata
+
+    namespace = {"np": np, "pd": pd, "math": math, "unicodedata": unicodedata, "CITY_ALIASES": CITY_ALIASES, "MISSING_TOKENS": MISSING_TOKENS}
+    exec("from sklearn.linear_model import LogisticRegression\n"
+         "from sklearn.model_selection import StratifiedKFold, cross_val_predict\n", namespace)
+    for cell in solution_cells:
+        notebook_cells.key_namespace(NOTEBOOK, cell, namespace)
+    return namespace
+
+
+def _sha(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+@pytest.mark.parametrize("args, digest", [
+    ({}, "46ec46e9be7d1fa7"), ({"seed": 1}, "95dcaac05a769274"), ({"n": 123, "seed": 7}, "c1472b9867ae9197")])
+def test_make_patients_output_is_unchanged(args, digest):
+    """Module 03 groups the clinic table by patient: new generator functions must not change this one's output."""
+    assert _sha(make_patients(**args).to_csv()) == digest
+
+
+def test_label_noise_task_is_unchanged():
+    X, y, _ = make_label_noise_task()
+    assert hashlib.sha256(X.tobytes() + y.tobytes()).hexdigest()[:16] == "4801fe4ad8a6c376"
+
+
+def test_review_task_is_the_clinic_table_with_its_own_flips():
+    X, y, flipped = make_review_task()
+    X2, y2, flipped2 = make_review_task()
+    assert np.array_equal(X, X2) and np.array_equal(y, y2) and np.array_equal(flipped, flipped2)
+    table, truth = make_patients(return_truth=True)
+    assert X.shape == (400, 4) and y.dtype.kind == "i" and flipped.dtype == bool
+    assert np.array_equal(y, table["disease"].to_numpy()[:400]), "the recorded (noisy) diagnoses of the first rows"
+    assert sorted(np.flatnonzero(flipped).tolist()) == truth.flipped_labels and flipped.sum() == 24
+    assert not np.isnan(X).any() and set(np.unique(X[:, 3])) <= {0.0, 1.0}
+    assert X[:, 1].max() < 300, "blood-pressure typos are repaired (set missing, then filled)"
+    assert not np.array_equal(make_review_task(seed=1)[0], X)
+
+
+def test_review_precision_bar_holds_for_the_key_on_other_seeds():
+    """The key clears the quarter-precision bar on every window of four fresh generator seeds."""
+    hidden = hidden_tests("correct_review_precision")
+    assert "(101, 102, 103, 104)" in hidden
+    for start in range(200, 240, 4):
+        seeds = tuple(range(start, start + 4))
+        exec(hidden.replace("(101, 102, 103, 104)", repr(seeds)), key_namespace("review_solution"))
+
+
+@pytest.mark.parametrize("rank", ["order = np.random.default_rng(seed).permutation(len(y))",
+                                  'order = np.argsort(-conf, kind="stable")'])
+def test_review_precision_bar_stops_random_and_reversed_queues_on_other_seeds(rank):
+    """The bar has power: a random queue or the most confident rows fail it on every window tried."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("wa01", REPO / "tests" / "wrong_answers" / "01-data-quality.py")
+    catalog = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(catalog)
+    hidden = hidden_tests("correct_review_precision")
+    for start in (300, 304, 308):
+        namespace = key_namespace()
+        exec(catalog._review(rank=rank), namespace)
+        seeds = tuple(range(start, start + 4))
+        with pytest.raises(AssertionError, match="fewer than a quarter"):
+            exec(hidden.replace("(101, 102, 103, 104)", repr(seeds)), namespace)
+
+
+def test_huber_line_matches_huber_regressor_on_other_clinic_tables():
+    hidden = hidden_tests("correct_huber_matches")
+    assert "for _seed in (3, 11):" in hidden
+    namespace = key_namespace("robust_fit_solution")
+    exec(hidden.replace("for _seed in (3, 11):", f"for _seed in {tuple(range(20, 40))}:"), namespace)
+
+
+def test_fences_check_holds_for_the_key_on_other_seeds():
+    hidden = hidden_tests("correct_fences_batch")
+    assert "default_rng(31)" in hidden
+    for seed in range(50):
+        exec(hidden.replace("default_rng(31)", f"default_rng({seed})"), key_namespace("outliers_solution"))
+
+
+def test_mad_check_holds_for_the_key_on_other_seeds():
+    hidden = hidden_tests("correct_mad_outliers")
+    assert "default_rng(2024)" in hidden
+    for seed in range(50):
+        exec(hidden.replace("default_rng(2024)", f"default_rng({seed})"), key_namespace("outliers_solution"))
+
+
+def test_iqr_check_holds_for_the_key_on_other_seeds():
+    hidden = hidden_tests("correct_iqr_bounds")
+    assert "default_rng(7)" in hidden
+    for seed in range(50):
+        exec(hidden.replace("default_rng(7)", f"default_rng({seed})"), key_namespace("outliers_solution"))
+
+
+def test_verdict_check_holds_for_the_key_on_other_tasks():
+    hidden = hidden_tests("correct_verdict_decision")
+    assert "seed=61" in hidden
+    for seed in (62, 63, 64):
+        exec(hidden.replace("seed=61", f"seed={seed}"), key_namespace("verdict_solution"))
+
+
+def test_validation_messages_and_profile_of_the_clinic_table():
+    """The lesson's own data shows what the exercises find: token gaps in email, duplicates after normalising."""
+    namespace = key_namespace("profile_solution", "duplicates_solution")
+    raw = make_patients()
+    profile = namespace["quality_profile"](raw)
+    assert profile.loc["email", "n_missing"] > raw["email"].isna().sum()
+    flags = namespace["flag_duplicates"](raw, ["name", "email", "age"])
+    assert flags.sum() > raw.duplicated(["name", "email", "age"]).sum()
