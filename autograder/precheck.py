@@ -44,7 +44,7 @@ def changed_test_cells(source: Path, submitted: Path) -> list[str]:
 
     if not source.exists():
         return []
-    source_nb = nbformat.read(str(source), as_version=4)
+    source_nb = realign.read_source(source)
     tests = [c.metadata["nbgrader"]["grade_id"] for c in source_nb.cells
              if c.metadata.get("nbgrader", {}).get("grade") and not c.metadata["nbgrader"].get("solution")]
     cells = {}

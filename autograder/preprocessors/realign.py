@@ -25,6 +25,7 @@ import difflib
 import re
 import threading
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 
 import nbformat
@@ -183,6 +184,17 @@ def _find_text(nb, free: set[int], cell, low: int, high: int) -> int | None:
     return -i if score >= 0.8 else None
 
 
+def read_source(path: Path):
+    """The source notebook at ``path``, parsed once per version of the file (realign only reads it)."""
+    stat = Path(path).stat()
+    return _read_source(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=8)
+def _read_source(path: str, mtime_ns: int, size: int):
+    return nbformat.read(path, as_version=4)
+
+
 @contextmanager
 def collect():
     """The reasons Realign gives while grading in this thread (one nbgrader run per thread at a time)."""
@@ -202,7 +214,7 @@ class Realign(NbGraderPreprocessor):
         path = Path(self.source_folder) / f"{resources['nbgrader']['notebook']}.ipynb"
         if not self.source_folder or not path.exists():
             return nb, resources
-        reasons = realign(nb, nbformat.read(str(path), as_version=4))
+        reasons = realign(nb, read_source(path))
         if hasattr(_sink, "reasons"):
             _sink.reasons.extend(reasons)
         return nb, resources
