@@ -31,13 +31,14 @@ from pathlib import Path
 
 import nbformat
 
-from autograder import coursedir, ledger, pools, precheck
+from autograder import canary, coursedir, intake, ledger, pools, precheck
 from autograder.errors import GradingError
 from autograder.kernels import glue
 from autograder.ledger import Outcome
 from autograder.limits import Limits
 from autograder.lock import course_lock
 from autograder.outputs import exports as exports_module, feedback as feedback_module, report as report_module
+from autograder.preprocessors import realign
 from autograder.preprocessors.remote_execute import RemoteExecute, current
 from autograder.sandbox import check_available
 
@@ -76,13 +77,21 @@ def autograde_preprocessors() -> list:
     return [RemoteExecute if pp is Execute else pp for pp in stock]
 
 
+def sanitize_preprocessors() -> list:
+    """nbgrader's, after a repair of the student's nbgrader metadata against the source (Realign says why)."""
+    from nbgrader.converters import Autograde
+
+    return [realign.Realign] + Autograde.class_traits()["sanitize_preprocessors"].make_dynamic_default()
+
+
 def load_config(course: Path, submissions: Path | None):
-    """The course's nbgrader config with RemoteExecute in the Autograde pipeline."""
+    """The course's nbgrader config with Realign first in the sanitizing pass, RemoteExecute in the grading one."""
     from traitlets.config.loader import Config
 
     config = coursedir.load_config(course, submissions)
     extra = Config()
     extra.Autograde.autograde_preprocessors = autograde_preprocessors()
+    extra.Autograde.sanitize_preprocessors = sanitize_preprocessors()
     config.merge(extra)
     return config
 
@@ -110,6 +119,7 @@ def _main(*, assignment, course, submissions, workers, scheduler, force, unsafe,
     config = load_config(course, submissions)
     mode = check_available(unsafe)
     coursedir.check_assignment(config, assignment)
+    config.Realign.source_folder = coursedir.format_dir(config, "source_directory", ".", assignment)
     everyone_submitted = coursedir.find_students(course, config, assignment)
     found = everyone_submitted if students is None else [s for s in everyone_submitted if s in students]
     if not found:
@@ -143,6 +153,7 @@ def _main(*, assignment, course, submissions, workers, scheduler, force, unsafe,
             # A student's notebook without cell ids: nbformat adds them, the reason column is no place for it.
             warnings.filterwarnings("ignore", message="Cell is missing an id field")
             ctx.pool = pool
+            _prove_key(ctx)
             outcomes += _grade_all(ctx, todo, records, progress)
     outcomes.sort(key=lambda o: o.student)
     # The class's exports and report cover everyone graded so far, not only this run's --student.
@@ -156,6 +167,16 @@ def _main(*, assignment, course, submissions, workers, scheduler, force, unsafe,
     if report:
         report_module.main(assignment=assignment, course=course, outcomes=everyone)
     return outcomes
+
+
+def _prove_key(ctx: _Context) -> None:
+    """The key canary (autograder.canary): the answer key must score full autograded marks in this pool."""
+    source = Path(ctx.path("source_directory", "."))
+    jobs = canary.key_jobs(source, ctx.job_template(), coursedir.coursedir(ctx.config).ignore)
+    try:
+        canary.prove(ctx.pool.submitters(), jobs, ctx.assignment)
+    except canary.CanaryFailed as exc:
+        raise GradingError(str(exc)) from None
 
 
 def _assignment_imports(config, assignment: str) -> list[str]:
@@ -235,6 +256,9 @@ def _grade_locked(ctx: _Context, student: str, outcome: Outcome) -> None:
     for name, (status, why) in unusable.items():
         outcome.status = status
         outcome.reasons.append(f"{name}.ipynb: {why}")
+    dropped = intake.irregular(folder)  # kept out of nbgrader's copy by glue.autograde_class
+    if intake.reason(dropped):
+        outcome.reasons.append(intake.reason(dropped))
     for name in usable:
         outcome.reasons += precheck.changed_test_cells(source / f"{name}.ipynb", folder / f"{name}.ipynb")
     if not usable:
@@ -250,7 +274,11 @@ def _grade_locked(ctx: _Context, student: str, outcome: Outcome) -> None:
         directory.assignment_id, directory.student_id, directory.notebook_id = ctx.assignment, student, notebook_id
         app = _autograde_app(ctx, directory, log)
         try:
-            app.start()
+            with realign.collect() as realigned:
+                try:
+                    app.start()
+                finally:
+                    outcome.reasons += realigned
         except Exception:
             if current.worker_error:
                 raise RuntimeError(current.worker_error) from None

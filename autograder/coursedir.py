@@ -11,6 +11,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from autograder import intake
 from autograder.errors import GradingError
 
 
@@ -113,7 +114,7 @@ def submission_digest(course: Path, config, student: str, assignment: str) -> st
     folder = submitted_root(course, config) / student / assignment
     digest = hashlib.sha256()
     for path in sorted(folder.rglob("*")):
-        if path.is_file():
+        if intake.kind(path) is None and path.is_file():  # a link's target is not the student's file
             digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
 

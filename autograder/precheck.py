@@ -10,11 +10,17 @@ from pathlib import Path
 
 import nbformat
 
+from autograder import intake
+from autograder.preprocessors import realign
+
 
 def check_notebook(path: Path) -> tuple[str, str] | None:
     """None when nbgrader can read the notebook, else (status, why): missing, empty or invalid."""
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():
         return "missing", "no notebook submitted"
+    what = intake.kind(path)
+    if what is not None:  # a link to the answer key would be graded as the student's work; a FIFO blocks the read
+        return "invalid", f"the notebook is a {what}, not a regular file: dropped"
     raw = path.read_bytes()
     if not raw.strip():
         return "empty", "the notebook file is empty"
@@ -38,10 +44,13 @@ def changed_test_cells(source: Path, submitted: Path) -> list[str]:
 
     if not source.exists():
         return []
-    tests = [c.metadata["nbgrader"]["grade_id"] for c in nbformat.read(str(source), as_version=4).cells
+    source_nb = realign.read_source(source)
+    tests = [c.metadata["nbgrader"]["grade_id"] for c in source_nb.cells
              if c.metadata.get("nbgrader", {}).get("grade") and not c.metadata["nbgrader"].get("solution")]
     cells = {}
-    for cell in nbformat.read(str(submitted), as_version=4).cells:
+    student_nb = nbformat.read(str(submitted), as_version=4)
+    realign.realign(student_nb, source_nb)  # as nbgrader will see it: a cell that lost its metadata is not deleted
+    for cell in student_nb.cells:
         meta = cell.get("metadata", {}).get("nbgrader", {})
         if meta.get("grade_id"):
             cells[meta["grade_id"]] = cell

@@ -99,15 +99,15 @@ def test_unreachable_scheduler_is_one_clear_line(tmp_path, capsys):
     assert code == 2 and len(err) == 1 and "dask scheduler" in err[0]
 
 
-def test_a_worker_without_bubblewrap_is_named_in_the_reason(tmp_path, capsys):
+def test_a_worker_without_bubblewrap_fails_the_key_canary_before_grading(tmp_path, capsys):
     course = nbgrader_batch.make_course(tmp_path / "course", [ASSIGNMENT])
     shutil.copytree(FIXTURES / "os-exit", course / "submitted" / "os-exit")
     no_bwrap = {"PATH": str(Path(sys.executable).parent)}  # a grading machine set up without `make venv` as root
     with dask_cluster(tmp_path, workers=1, worker_env=no_bwrap) as address:
         code = cli.main(["grade", ASSIGNMENT, "--course", str(course), "--scheduler", address, "--quiet",
                          "--no-feedback", "--no-report"])
-    assert code == 0, capsys.readouterr().err
-    with (course / "exports" / ASSIGNMENT / "grades.csv").open() as handle:
-        (row,) = list(csv.DictReader(handle))
-    assert row["status"] == "error" and row["score"] == "0"
-    assert "bubblewrap (bwrap) is not installed on the worker" in row["reason"] and "/w0" in row["reason"]
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2 and len(err) == 1, err
+    assert "does not score full marks on the Dask worker" in err[0] and "no submission was graded" in err[0]
+    assert "bubblewrap (bwrap) is not installed on the worker" in err[0] and "/w0" in err[0]
+    assert nbgrader_batch.scores(course, ASSIGNMENT) == {}

@@ -66,7 +66,7 @@ def sleeping_children() -> list[str]:
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory):
     course = nbgrader_batch.make_course(tmp_path_factory.mktemp("hostile") / "course", [ASSIGNMENT])
-    shutil.copytree(FIXTURES / "submitted", course / "submitted")
+    shutil.copytree(FIXTURES / "submitted", course / "submitted", symlinks=True)  # the symlink student's links
     listener = Listener()
     (course / "submitted" / "socket" / ASSIGNMENT / "port.txt").write_text(f"{listener.port}\n")
     repo_before = sorted(p.name for p in nbgrader_batch.REPO_ROOT.iterdir())

@@ -59,6 +59,16 @@ def autograde_class() -> type:
     from nbgrader.converters import Autograde
 
     class ThreadSafeAutograde(Autograde):
+        def init_assignment(self, assignment_id: str, student_id: str) -> None:
+            """nbgrader's, copying only the submission's regular files (`autograder.intake` says why): what is
+            not is added to this student's `CourseDirectory.ignore`, which nbgrader's copy walk honours."""
+            from autograder import intake
+
+            folder = self._format_source(assignment_id, student_id)
+            self.coursedir.ignore = list(self.coursedir.ignore) + intake.ignore_globs(
+                folder, intake.irregular(Path(folder)))
+            super().init_assignment(assignment_id, student_id)
+
         def convert_single_notebook(self, notebook_filename: str) -> None:
             """nbgrader's two passes, without `utils.setenv(NBGRADER_EXECUTION=...)` around the second:
             it unsets the variable for every thread at once (and the kernel gets it from the worker)."""

@@ -5,7 +5,7 @@ needs no shared file system.
 """
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Callable, Protocol
 
 
 class Future(Protocol):
@@ -16,5 +16,9 @@ class Pool(Protocol):
     slots: int  # how many notebooks run at once
 
     def submit(self, job: dict) -> Future: ...
+
+    def submitters(self) -> list[tuple[str, Callable[[dict], Future]]]:
+        """(where, submit) for each distinct environment: the key canary runs once in each."""
+        ...
 
     def close(self) -> None: ...

@@ -26,5 +26,13 @@ class DaskPool:
     def submit(self, job: dict):
         return self._client.submit(worker.run_submission, job, pure=False)
 
+    def submitters(self) -> list[tuple[str, object]]:
+        """One submit per worker, bound to it, so that each worker proves itself with the key canary."""
+        def bound(address):
+            return lambda job: self._client.submit(worker.run_submission, job, pure=False, workers=[address],
+                                                   allow_other_workers=False)
+
+        return [(f"on the Dask worker {address}", bound(address)) for address in sorted(self._client.nthreads())]
+
     def close(self) -> None:
         self._client.close()

@@ -22,6 +22,10 @@ class LocalPool:
     def submit(self, job: dict):
         return self._pool.submit(worker.run_submission, job)
 
+    def submitters(self) -> list[tuple[str, object]]:
+        """Where a job can be sent, for the key canary: every slot is this one environment."""
+        return [("in this environment", self.submit)]
+
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
         warm.close_all()

@@ -1,0 +1,1 @@
+"""nbgrader preprocessors of the grader, one a file."""

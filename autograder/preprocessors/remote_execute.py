@@ -13,7 +13,7 @@ from pathlib import Path
 
 from nbgrader.preprocessors import NbGraderPreprocessor
 
-from autograder import worker
+from autograder import intake, worker
 
 current = threading.local()  # .batch (the batch's context), .result, .worker_error
 
@@ -25,7 +25,7 @@ class RemoteExecute(NbGraderPreprocessor):
         batch = current.batch
         work = Path(resources["metadata"]["path"])
         files = {str(p.relative_to(work)): p.read_bytes() for p in sorted(work.rglob("*"))
-                 if p.is_file() and p.suffix != ".ipynb"}
+                 if intake.kind(p) is None and p.is_file() and p.suffix != ".ipynb"}
         job = {"notebook": worker.notebook_to_json(nb), "files": files, **batch.job_template()}
         future = batch.pool.submit(job)
         batch.lock.release()

@@ -1,0 +1,115 @@
+"""What may cross from the student's kernel to the judge: admitted values round-trip exactly, others are refused."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from autograder.judge import values
+from autograder.judge.values import Refused
+
+
+def roundtrip(value, callables=None, proxy=None):
+    return values.loads(values.dumps(value, callables), proxy)
+
+
+@pytest.mark.parametrize("value", [None, True, 0, -2**80, 0.1, -0.0, 1e308, 2 + 3j, "naïve\u3000tab\t", b"\x00\xff",
+                                   [1, [2, (3, 4)]], {"a": {1: {2.5}}, (1, "x"): frozenset({1, 2})}, ()])
+def test_python_values_round_trip_with_their_exact_types(value):
+    got = roundtrip(value)
+    assert got == value and type(got) is type(value) and repr(got) == repr(value)
+
+
+def test_floats_keep_nan_inf_and_every_bit():
+    got = roundtrip([math.nan, math.inf, 0.1 + 0.2])
+    assert math.isnan(got[0]) and got[1] == math.inf and got[2] == 0.1 + 0.2
+
+
+def test_numpy_arrays_and_scalars_keep_dtype_shape_and_bits():
+    arrays = [np.arange(12, dtype=np.int16).reshape(3, 4).T, np.array([np.nan, 1.5], dtype=">f8"),
+              np.array(["ab", "c"]), np.array([1, 2], dtype="datetime64[D]"), np.zeros((0, 3))]
+    for array in arrays:
+        got = roundtrip(array)
+        assert type(got) is type(array) and got.dtype == array.dtype and got.shape == array.shape
+        assert np.array_equal(got, array, equal_nan=array.dtype.kind == "f")
+    assert type(roundtrip(np.float64(0.25))) is np.float64 and type(roundtrip(np.bool_(True))) is np.bool_
+
+
+def test_pandas_objects_round_trip():
+    frame = pd.DataFrame({"age": [31, 45, 27], "city": ["Paris", None, "東京"], "h": [1.7, np.nan, 1.6],
+                          "grade": pd.Categorical(["b", "a", "b"], categories=["b", "a"], ordered=True)},
+                         index=pd.Index([10, 3, 7], name="id"))
+    pd.testing.assert_frame_equal(roundtrip(frame), frame)
+    series = pd.Series([1.0, 2.0], index=["x", "y"], name="score")
+    pd.testing.assert_series_equal(roundtrip(series), series)
+    pd.testing.assert_index_equal(roundtrip(pd.Index(["a", "b"], name="k")), pd.Index(["a", "b"], name="k"))
+    stamps = pd.Series(pd.to_datetime(["2026-01-01", "2026-02-03"]))
+    pd.testing.assert_series_equal(roundtrip(stamps), stamps)
+
+
+def test_fitted_estimators_cross_as_real_estimators_that_predict_the_same():
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(60, 3)), rng.integers(0, 2, 60)
+    model = make_pipeline(StandardScaler(), LogisticRegression(random_state=np.random.RandomState(3))).fit(X, y)
+    got = roundtrip(model)
+    assert type(got) is type(model) and type(got.steps[1][1]) is LogisticRegression
+    assert np.array_equal(got.predict_proba(X), model.predict_proba(X))
+    assert got.get_params()["logisticregression__C"] == 1.0
+    generator = np.random.default_rng(5)
+    assert roundtrip(generator).random() == np.random.default_rng(5).random()
+
+
+class AlwaysEqual:
+    def __eq__(self, other):
+        return True
+
+
+class Float(float):
+    def __eq__(self, other):
+        return True
+
+
+@pytest.mark.parametrize("value, words", [
+    (AlwaysEqual(), "AlwaysEqual (from test_judge_values) cannot reach the test"),
+    (Float(1.0), "Float"),
+    ({"k": [1, AlwaysEqual()]}, "value['k'][1]: a AlwaysEqual"),
+    (np.array([1, "a"], dtype=object), "object dtype"),
+    (pd.Series([1, AlwaysEqual()]), "AlwaysEqual"),
+    (lambda x: x, "function"),
+    (type("Sneaky", (StandardScaler,), {})(), "Sneaky"),
+])
+def test_anything_else_is_refused_with_its_path_and_type(value, words):
+    with pytest.raises(Refused) as refused:
+        values.dumps(value)
+    assert words in str(refused.value) and "\n" not in str(refused.value)
+
+
+def test_a_forged_estimator_class_name_is_refused_when_received():
+    forged = values.dumps(StandardScaler()).replace('"sklearn.preprocessing._data"', '"sklearn.not_there"')
+    with pytest.raises(Refused, match="not a scikit-learn or imbalanced-learn estimator"):
+        values.loads(forged)
+    builtin = values.dumps(StandardScaler()).replace('"sklearn.preprocessing._data","StandardScaler"',
+                                                     '"sklearn.base","clone"')
+    with pytest.raises(Refused):
+        values.loads(builtin)
+
+
+def test_callables_become_references_only_when_asked():
+    registry = {}
+
+    def refer(function):
+        registry[str(len(registry))] = function
+        return str(len(registry) - 1)
+
+    def double(x):
+        return 2 * x
+
+    got = roundtrip({"f": double, "n": 3}, callables=refer, proxy=lambda ref: ("proxy", ref))
+    assert got == {"f": ("proxy", "0"), "n": 3} and registry == {"0": double}
+    with pytest.raises(Refused, match="a function cannot be passed here"):
+        values.loads(values.dumps(double, callables=refer))
