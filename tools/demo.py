@@ -27,7 +27,8 @@ def demo_class(course: Path) -> int:
     """Submit the demo class of 01-data-quality; returns its size."""
     simulated.simulated_class(course, ASSIGNMENT, partial_attempts=(1, 3, 5), mistakes=slice(None, None, 3))
     for folder in sorted(HOSTILE.iterdir()):
-        shutil.copytree(folder, course / "submitted" / f"hostile-{folder.name}")
+        # symlinks=True: the symlink-key student plants links on purpose; they must arrive as links
+        shutil.copytree(folder, course / "submitted" / f"hostile-{folder.name}", symlinks=True)
     port_file = course / "submitted" / "hostile-socket" / ASSIGNMENT / "port.txt"
     if port_file.exists():
         port_file.write_text("9\n")  # the discard port on loopback: refused either way
