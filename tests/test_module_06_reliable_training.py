@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import runpy
 import warnings
 
 import numpy as np
@@ -17,7 +16,6 @@ from conftest import REPO
 from tools import simulated
 
 NOTEBOOK = REPO / "source" / "06-reliable-training" / "06-reliable-training.ipynb"
-CATALOG = REPO / "tests" / "wrong_answers" / "06-reliable-training.py"
 
 
 def solutions(replace: dict | None = None) -> dict:
@@ -35,8 +33,8 @@ def key():
 
 
 def wrong(name: str) -> dict:
-    entry = next(w for w in runpy.run_path(str(CATALOG))["WRONG_ANSWERS"] if w["name"] == name)
-    return solutions({entry["cell"]: entry["code"]})
+    entry = next(w for w in simulated.wrong_answers("06-reliable-training", REPO) if w.name == name)
+    return solutions({entry.cell: entry.code})
 
 
 def test_init_variance_check_passes_on_200_seeds(key):
