@@ -39,11 +39,13 @@ class Batch:
     def autograded_total(self, student: str) -> float:
         return sum(s.score for s in self.scores[student].values() if not s.needs_manual_grade)
 
+    def autograded_notebook(self, student: str):
+        """The student's notebook as nbgrader left it after autograding (outputs included)."""
+        return simulated.read(self.course / "autograded" / student / self.module.id / self.module.notebook)
+
     def autograded_cell(self, student: str, grade_id: str):
-        """A cell of the student's notebook as nbgrader left it after autograding (outputs included)."""
-        path = self.course / "autograded" / student / self.module.id / self.module.notebook
-        nb = simulated.read(path)
-        return next(c for c in nb.cells if simulated.grade_id(c) == grade_id)
+        """A cell of the student's autograded notebook."""
+        return next(c for c in self.autograded_notebook(student).cells if simulated.grade_id(c) == grade_id)
 
     def generated_release(self) -> Path:
         return self.course / "release" / self.module.id / self.module.notebook

@@ -39,8 +39,7 @@ def test_claims_hold_on_the_executed_key(batches, module):
     """Each quoted number, recomputed on the key as it ran in the contract batch, lies in its band."""
     claims = prose_claims.load_claims(module.id)
     batch = batches.get(module)
-    executed = prose_claims.nbformat.read(
-        str(batch.course / "autograded" / "key" / module.id / module.notebook), as_version=4)
+    executed = batch.autograded_notebook("key")
     needs_values = any(c.value is not None for claim in claims for c in claim.checks)
     values = prose_claims.read_values(executed) if needs_values else {}
     wrong = []
