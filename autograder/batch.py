@@ -56,12 +56,13 @@ class _Context:
     execute_config: dict
     force: bool
     preload: list[str] = field(default_factory=list)
+    judge: bool = False
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def job_template(self) -> dict:
         """A job's fields but the notebook and files (also what the workers' warm servers are started for)."""
         return {"limits": self.limits.as_dict(), "mode": self.mode, "execute_config": self.execute_config,
-                "env": {}, "preload": self.preload}
+                "env": {}, "preload": self.preload, "judge": self.judge}
 
     def path(self, step: str, student: str) -> str:
         return coursedir.format_dir(self.config, step, student, self.assignment)
@@ -99,7 +100,7 @@ def load_config(course: Path, submissions: Path | None):
 def main(*, assignment: str, course: Path = Path("."), submissions: Path | None = None, workers: int | None = None,
          scheduler: str | None = None, force: bool = False, unsafe: bool = False, limits: Limits = Limits(),
          students: list[str] | None = None, feedback: bool = True, report: bool = True, exports: bool = True,
-         progress: bool = True) -> list[Outcome]:
+         progress: bool = True, judge: bool = False) -> list[Outcome]:
     """Grade every submission of ``assignment``; returns one Outcome per student (the summary)."""
     cwd = os.getcwd()  # nbgrader's converters chdir into the course: give the caller its directory back
     try:
@@ -107,13 +108,13 @@ def main(*, assignment: str, course: Path = Path("."), submissions: Path | None 
         with course_lock(Path(course).resolve(), assignment):  # two runs would interleave gradebook writes
             return _main(assignment=assignment, course=course, submissions=submissions, workers=workers,
                          scheduler=scheduler, force=force, unsafe=unsafe, limits=limits, students=students,
-                         feedback=feedback, report=report, exports=exports, progress=progress)
+                         feedback=feedback, report=report, exports=exports, progress=progress, judge=judge)
     finally:
         os.chdir(cwd)
 
 
 def _main(*, assignment, course, submissions, workers, scheduler, force, unsafe, limits, students, feedback, report,
-          exports, progress) -> list[Outcome]:
+          exports, progress, judge) -> list[Outcome]:
     coursedir.venv_tools_on_path()
     course = Path(course).resolve()
     config = load_config(course, submissions)
@@ -144,7 +145,7 @@ def _main(*, assignment, course, submissions, workers, scheduler, force, unsafe,
     if todo:
         ctx = _Context(course=course, assignment=assignment, config=config, pool=None, limits=limits, mode=mode,
                        execute_config=coursedir.execute_config(config), force=True,
-                       preload=_assignment_imports(config, assignment))
+                       preload=_assignment_imports(config, assignment), judge=judge)
         with pools.open_pool(workers=workers, scheduler=scheduler, warm=ctx.job_template()) as pool, \
                 glue.faster_nbgrader(), warnings.catch_warnings():
             # nbgrader's add_submission builds its rows before adding them to the session, which SQLAlchemy

@@ -30,6 +30,8 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--student", action="append", dest="students", help="grade only this student (repeatable)")
     grade.add_argument("--force", action="store_true", help="regrade submissions already graded")
     grade.add_argument("--unsafe", action="store_true", help="run without a sandbox (trusted code only)")
+    grade.add_argument("--judge", action="store_true",
+                       help="run test cells in a judge kernel where no student code ran (autograder.judge)")
     Limits.add_options(grade)  # --memory, --processes, --cell-timeout, ...: one per field of Limits
     grade.add_argument("--no-feedback", action="store_true", help="skip the per-student HTML feedback")
     grade.add_argument("--no-report", action="store_true", help="skip the class report")
@@ -85,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
         outcomes = batch.main(assignment=args.assignment, course=args.course, submissions=args.submissions,
                               workers=args.workers, scheduler=args.scheduler, force=args.force, unsafe=args.unsafe,
                               limits=limits, students=args.students, feedback=not args.no_feedback,
-                              report=not args.no_report, progress=not args.quiet)
+                              report=not args.no_report, progress=not args.quiet, judge=args.judge)
     except (GradingError, SandboxUnavailable, ValueError, RuntimeError) as exc:
         print(f"autograder: {exc}", file=sys.stderr)  # one line, never wrapped
         return 2

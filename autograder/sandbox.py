@@ -69,8 +69,12 @@ def _system_mounts() -> list[str]:
 
 
 def kept_paths() -> list[Path]:
-    """What every kernel sees, read-only at its own path: the interpreter, the virtualenv, the course package."""
-    return sorted({Path(sys.base_prefix).resolve(), Path(sys.prefix).resolve(), _course_package()})
+    """What every kernel sees, read-only at its own path: the interpreter, the virtualenv, the course package
+    and this package (the judge's kernel side; code only, the course directory with its keys stays out)."""
+    import autograder
+
+    return sorted({Path(sys.base_prefix).resolve(), Path(sys.prefix).resolve(), _course_package(),
+                   Path(autograder.__file__).resolve().parent})
 
 
 def _course_package() -> Path:

@@ -119,18 +119,25 @@ def run_submission(job: dict) -> dict:
         raise sandbox.SandboxUnavailable(f"bubblewrap (bwrap) is not installed on the worker {worker_name()}: "
                                          "`apt-get install bubblewrap` there, or stop that worker")
     base = dict(key.env)
+    judged = bool(job.get("judge"))
     server = warm.acquire(key)
     folder = None
     try:
         folder = server.new_job(job.get("files", {}))
-        home = folder / "run" / "home"
-        env = {**base, "HOME": str(home), "MPLCONFIGDIR": str(home / "mpl")}
         # The kernel is killed and its sandbox reaped anyway: no graceful shutdown to wait for.
         config = {"shutdown_kernel": "immediate", **job.get("execute_config", {})}
         if limits.cell_timeout is not None:
             config["timeout"] = limits.cell_timeout
-        executor = BoundedExecute(kernel_manager_class=glue.manager_class(server, folder, env, limits), **config)
+        executor = BoundedExecute(kernel_manager_class=glue.manager_class(
+            server, folder, _job_env(base, folder), limits, "student" if judged else None), **config)
         executor.output_budget = limits.output
+        if judged:
+            # The judge gets a job folder of its own, outside the student's view, with none of the
+            # submission's files: nothing a student wrote can be imported or read there.
+            judge_folder = server.new_job({})
+            server.pair()
+            executor.judge = BoundedExecute(kernel_manager_class=glue.manager_class(
+                server, judge_folder, _job_env(base, judge_folder), limits, "judge"), **config)
         status, reason = _execute(executor, nb, folder / "work", limits)
         return {
             "notebook": notebook_to_json(nb),
@@ -146,6 +153,11 @@ def run_submission(job: dict) -> dict:
         warm.release(server, folder)
 
 
+def _job_env(base: dict[str, str], folder: Path) -> dict[str, str]:
+    home = folder / "run" / "home"
+    return {**base, "HOME": str(home), "MPLCONFIGDIR": str(home / "mpl")}
+
+
 def _execute(executor: BoundedExecute, nb, work: Path, limits: Limits) -> tuple[str, str]:
     """Run the notebook; mark unfinished cells; returns (status, reason)."""
     resources = {"metadata": {"path": str(work)}}
@@ -153,9 +165,10 @@ def _execute(executor: BoundedExecute, nb, work: Path, limits: Limits) -> tuple[
 
     def kill_on_overrun():
         overran.set()
-        provisioner = getattr(executor.km, "provisioner", None)
-        if isinstance(provisioner, glue.ForkProvisioner):
-            provisioner.kill_now()
+        for client in (executor, executor.judge):
+            provisioner = getattr(getattr(client, "km", None), "provisioner", None)
+            if isinstance(provisioner, glue.ForkProvisioner):
+                provisioner.kill_now()
 
     timer = threading.Timer(limits.notebook_timeout, kill_on_overrun)
     timer.daemon = True

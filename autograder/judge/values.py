@@ -20,8 +20,11 @@ admitted: it reaches the test as a failure with that message, never as a value.
 from __future__ import annotations
 
 import base64
+import copyreg
 import importlib
 import json
+import sys
+import types
 from typing import Any, Callable
 
 import numpy as np
@@ -31,6 +34,14 @@ ESTIMATOR_PACKAGES = ("sklearn", "imblearn")
 ADMITTED = ("Python scalars and containers, numpy arrays (not of object dtype), pandas objects and "
             "scikit-learn or imbalanced-learn estimators")
 MAX_DEPTH = 64
+# Functions and classes of these packages cross by name: the receiver uses its own copy, so a reference
+# the test computes with a name the student's notebook imported (``roc_auc_score``) is never the
+# student's, patched or not. Everything else callable runs where it was defined.
+TRUSTED_PACKAGES = frozenset({
+    "numpy", "pandas", "scipy", "sklearn", "imblearn", "shap", "lime", "opendp", "matplotlib", "course",
+    "math", "cmath", "statistics", "random", "collections", "itertools", "functools", "operator", "hashlib",
+    "hmac", "json", "re", "string", "datetime", "decimal", "fractions", "heapq", "bisect", "secrets",
+    "warnings", "dataclasses", "typing", "copy", "textwrap", "unicodedata", "codecs"})
 
 
 class Refused(TypeError):
@@ -63,6 +74,8 @@ def encode(value: Any, callables: Callable[[Any], str] | None = None, path: str 
         return {"c": [repr(value.real), repr(value.imag)]}
     if kind is bytes:
         return {"b": base64.b64encode(value).decode()}
+    if kind in _TIME_KINDS:
+        return _time(value)
     if kind in (list, tuple, set, frozenset):
         items = sorted(value, key=repr) if kind in (set, frozenset) else value
         return {kind.__name__: [encode(v, callables, f"{path}[{i}]", depth + 1) for i, v in enumerate(items)]}
@@ -70,6 +83,9 @@ def encode(value: Any, callables: Callable[[Any], str] | None = None, path: str 
         return {"dict": [[encode(k, callables, f"{path} key", depth + 1), encode(v, callables, f"{path}[{k!r}]", depth + 1)]
                          for k, v in value.items()]}
     if kind is np.ndarray:
+        if value.dtype.hasobject:  # element by element, each through the allowlist (an ensemble's estimators_)
+            return {"ndo": [list(value.shape), [encode(v, callables, f"{path}[{i}]", depth + 1)
+                                                for i, v in enumerate(value.ravel(order="C").tolist())]]}
         return {"nd": _array(value, path)}
     if isinstance(value, np.generic) and kind.__module__ == "numpy":
         if value.dtype.kind == "O":
@@ -78,16 +94,28 @@ def encode(value: Any, callables: Callable[[Any], str] | None = None, path: str 
     pandas = _pandas(value, callables, path, depth)
     if pandas is not None:
         return pandas
+    back = getattr(callables, "back", None)
+    if back is not None and (home := back(value)) is not None:
+        return {"back": home}  # a proxy of the receiver's own object: it gets the object itself back
     if kind is np.random.RandomState:
         return {"rs": encode(value.get_state(legacy=True), None, path, depth + 1)}
     if kind is np.random.Generator:
         return {"gen": [type(value.bit_generator).__name__, encode(value.bit_generator.state, None, path, depth + 1)]}
+    if kind is types.ModuleType:
+        return {"mod": value.__name__}  # the receiver's own copy of the module, by name
+    named = _library_name(value)
+    if named is not None:
+        return {"named": [*named, callables(value) if callables is not None and callable(value) else None]}
     if _is_estimator_class(kind):
-        state = encode(dict(vars(value)), callables, f"{path}.__dict__", depth + 1)
-        return {"est": [kind.__module__, kind.__qualname__, state]}
+        if _plain_state(kind) and hasattr(value, "__dict__"):
+            state = encode(dict(vars(value)), callables, f"{path}.__dict__", depth + 1)
+            return {"est": [kind.__module__, kind.__qualname__, state]}
+        rebuilt = _reduced(value, callables, path, depth)
+        if rebuilt is not None:
+            return rebuilt
     if callables is not None and (getattr(callables, "by_reference", False)
                                   or (callable(value) and not isinstance(value, type))):
-        return {"ref": callables(value)}
+        return {"ref": [callables(value), _describe_value(value)]}
     raise Refused(f"{path}: a {_describe(kind)} cannot reach the test; only {ADMITTED} are passed by value")
 
 
@@ -98,6 +126,7 @@ class _ReferAll:
 
     def __init__(self, refer: Callable[[Any], str]):
         self.refer = refer
+        self.back = getattr(refer, "back", None)
 
     def __call__(self, obj) -> str:
         return self.refer(obj)
@@ -132,12 +161,45 @@ def decode(tree, proxy: Callable[[str], Any] | None = None):
         bit = getattr(np.random, name)()
         bit.state = decode(state)
         return np.random.Generator(bit)
+    if tag == "ndo":
+        shape, items = data
+        array = np.empty(len(items), dtype=object)
+        array[:] = [decode(v, proxy) for v in items]  # slice assignment: nested sequences stay elements
+        return array.reshape(shape)
+    if tag == "red":
+        module, qualname, args, state = data
+        rebuild = _estimator_class(module, qualname, rebuilders=True)
+        args = decode(args, proxy)
+        if qualname == "newObj" and not (len(args) == 1 and _is_estimator_class(args[0])):
+            raise Refused(f"{module}.newObj rebuilds a class of the library only")
+        obj = rebuild(*args)
+        state = decode(state, proxy)
+        if state is not None:
+            obj.__setstate__(state) if hasattr(obj, "__setstate__") else obj.__dict__.update(state)
+        return obj
     if tag == "est":
         module, qualname, state = data
         cls = _estimator_class(module, qualname)
         obj = cls.__new__(cls)  # no __init__, no __setstate__: the attributes, and nothing the sender chose to run
         obj.__dict__.update(decode(state, proxy))
         return obj
+    if tag == "mod":
+        return _module(data)
+    if tag == "named":
+        module, qualname, ref = data
+        found = _resolve(module, qualname)
+        if found is not None:
+            return found
+        if ref is not None and proxy is not None:
+            return proxy(ref)
+        raise Refused(f"{module}.{qualname} is not available where the test runs")
+    if tag in _TIME_TAGS:
+        return _untime(tag, data)
+    if tag == "back":
+        home = getattr(proxy, "home", None)
+        if home is None:
+            raise Refused("a reference to an object of this side, where none was handed out")
+        return home(data)
     if tag == "ref":
         if proxy is None:
             raise Refused("a function cannot be passed here")
@@ -145,16 +207,98 @@ def decode(tree, proxy: Callable[[str], Any] | None = None):
     raise Refused(f"unknown value tag {tag!r}")
 
 
+def _pandas_scalars() -> dict:
+    pd = sys.modules.get("pandas")
+    return {} if pd is None else {"NA": pd.NA, "NaT": pd.NaT, "Timestamp": pd.Timestamp, "Timedelta": pd.Timedelta}
+
+
+import datetime as _dt  # noqa: E402
+
+_TIME_TAGS = ("dt", "date", "delta", "pdna", "nat", "ts", "td")
+
+
+class _Kinds:
+    """The exact types of the time and missing-value scalars (pandas' only once pandas is imported)."""
+
+    def __contains__(self, kind) -> bool:
+        if kind in (_dt.datetime, _dt.date, _dt.timedelta):
+            return True
+        pd = _pandas_scalars()
+        return bool(pd) and kind in (type(pd["NA"]), type(pd["NaT"]), pd["Timestamp"], pd["Timedelta"])
+
+
+_TIME_KINDS = _Kinds()
+
+
+def _time(value) -> dict:
+    pd = _pandas_scalars()
+    if pd and value is pd["NA"]:
+        return {"pdna": 0}
+    if pd and value is pd["NaT"]:
+        return {"nat": 0}
+    if pd and type(value) is pd["Timestamp"]:
+        return {"ts": [int(value.value), None if value.tz is None else str(value.tz), value.unit]}
+    if pd and type(value) is pd["Timedelta"]:
+        return {"td": [int(value.value), value.unit]}
+    if type(value) is _dt.datetime:
+        if value.tzinfo is not None and value.tzinfo is not _dt.timezone.utc:
+            raise Refused("a datetime with a time zone other than UTC")
+        return {"dt": value.isoformat()}
+    if type(value) is _dt.date:
+        return {"date": value.isoformat()}
+    return {"delta": [value.days, value.seconds, value.microseconds]}
+
+
+def _untime(tag: str, data):
+    pd = _pandas_scalars()
+    if tag == "pdna":
+        return pd["NA"]
+    if tag == "nat":
+        return pd["NaT"]
+    if tag == "ts":
+        nanos, tz, unit = data
+        stamp = pd["Timestamp"](int(nanos), tz="UTC" if tz else None)
+        return (stamp.tz_convert(str(tz)) if tz else stamp).as_unit(str(unit))
+    if tag == "td":
+        nanos, unit = data
+        return pd["Timedelta"](int(nanos), unit="ns").as_unit(str(unit))
+    if tag == "dt":
+        return _dt.datetime.fromisoformat(str(data))
+    if tag == "date":
+        return _dt.date.fromisoformat(str(data))
+    days, seconds, micros = data
+    return _dt.timedelta(days=int(days), seconds=int(seconds), microseconds=int(micros))
+
+
 def _array(array: np.ndarray, path: str) -> dict:
     if array.dtype.hasobject:
         raise Refused(f"{path}: a numpy array of object dtype (it may hold anything); convert it first")
     data = np.asarray(array, order="C")  # not ascontiguousarray: it makes a 0-d array 1-d
-    return {"dtype": data.dtype.descr if data.dtype.fields else data.dtype.str, "shape": list(data.shape),
+    return {"dtype": _dtype_spec(data.dtype), "shape": list(data.shape),
             "data": base64.b64encode(data.tobytes()).decode()}
 
 
+def _dtype_spec(dtype: np.dtype):
+    """A dtype as plain data; a structured one with its names, offsets and item size (a Tree's nodes are
+    padded: a list of (name, format) pairs would pack them and change the dtype)."""
+    if dtype.fields is None:
+        return dtype.str
+    names = list(dtype.names)
+    return {"names": names, "formats": [_dtype_spec(dtype.fields[n][0]) for n in names],
+            "offsets": [int(dtype.fields[n][1]) for n in names], "itemsize": int(dtype.itemsize)}
+
+
+def _dtype_from(spec) -> np.dtype:
+    if isinstance(spec, dict):
+        return np.dtype({"names": [str(n) for n in spec["names"]], "formats": [_dtype_from(f) for f in spec["formats"]],
+                         "offsets": [int(o) for o in spec["offsets"]], "itemsize": int(spec["itemsize"])})
+    if isinstance(spec, list):  # the older form: (name, format) pairs
+        return np.dtype([tuple(f) for f in spec])
+    return np.dtype(str(spec))
+
+
 def _unarray(data: dict) -> np.ndarray:
-    dtype = np.dtype([tuple(f) for f in data["dtype"]] if isinstance(data["dtype"], list) else data["dtype"])
+    dtype = _dtype_from(data["dtype"])
     if dtype.hasobject:
         raise Refused("a numpy array of object dtype")
     return np.frombuffer(base64.b64decode(data["data"]), dtype=dtype).reshape(data["shape"]).copy()
@@ -233,29 +377,121 @@ def _unpandas(tag: str, data, proxy):
 
 
 def _is_estimator_class(kind: type) -> bool:
-    if kind.__module__.split(".")[0] not in ESTIMATOR_PACKAGES:
-        return False
+    """A class of scikit-learn or imbalanced-learn: its estimators and the objects they hold (a Tree, a loss,
+    a splitter), whose code is the library's; only their data crosses."""
+    return isinstance(kind, type) and str(getattr(kind, "__module__", "")).split(".")[0] in ESTIMATOR_PACKAGES
+
+
+def _plain_state(kind: type) -> bool:
+    """Whether an object of ``kind`` is its ``__dict__`` (an estimator), not what a __reduce__ of its own says."""
+    from sklearn.base import BaseEstimator
+
+    if issubclass(kind, BaseEstimator):
+        return True
+    return kind.__reduce_ex__ is object.__reduce_ex__ and kind.__reduce__ is object.__reduce__ \
+        and getattr(kind, "__getstate__", object.__getstate__) is object.__getstate__
+
+
+def _reduced(value, callables, path: str, depth: int):
+    """A library object that pickles itself (a Cython Tree, a loss): its class, arguments and state, each
+    through the allowlist; rebuilt by calling that class, never by unpickling."""
     try:
-        from sklearn.base import BaseEstimator
-    except ImportError:
+        reduced = value.__reduce_ex__(4)
+    except Exception:
+        return None
+    if not isinstance(reduced, tuple) or len(reduced) < 2:
+        return None
+    rebuild, args, state = reduced[0], reduced[1], reduced[2] if len(reduced) > 2 else None
+    if len(reduced) > 3 and any(part is not None for part in reduced[3:]):
+        return None  # list or dict items to append: not a shape the library's objects use
+    module, qualname = getattr(rebuild, "__module__", ""), getattr(rebuild, "__qualname__", "")
+    if rebuild is copyreg.__newobj__:  # a Python class of the library with its own __getstate__
+        if not (args and _is_estimator_class(args[0])):
+            return None
+        module, qualname, args = args[0].__module__, args[0].__qualname__, args[1:]
+    elif not _rebuilder_allowed(rebuild, module, qualname):
+        return None
+    return {"red": [module, qualname, encode(tuple(args), callables, f"{path} arguments", depth + 1),
+                    encode(state, callables, f"{path} state", depth + 1)]}
+
+
+def _rebuilder_allowed(obj, module: str, qualname: str) -> bool:
+    """The library's class itself, or the unpickling function Cython writes for one of its classes."""
+    if str(module).split(".")[0] not in ESTIMATOR_PACKAGES:
         return False
-    return issubclass(kind, BaseEstimator)
+    return isinstance(obj, type) or str(qualname).startswith("__pyx_unpickle_") or qualname == "newObj"
 
 
-def _estimator_class(module: str, qualname: str) -> type:
-    if module.split(".")[0] not in ESTIMATOR_PACKAGES:
-        raise Refused(f"{module}.{qualname} is not a scikit-learn or imbalanced-learn estimator")
+def _estimator_class(module: str, qualname: str, rebuilders: bool = False):
+    refused = Refused(f"{module}.{qualname} is not a scikit-learn or imbalanced-learn estimator")
+    if not isinstance(module, str) or not isinstance(qualname, str) or module.split(".")[0] not in ESTIMATOR_PACKAGES:
+        raise refused
     try:
         obj = importlib.import_module(module)
         for part in qualname.split("."):
             obj = getattr(obj, part)
     except (ImportError, AttributeError):
-        raise Refused(f"{module}.{qualname} is not a scikit-learn or imbalanced-learn estimator") from None
+        raise refused from None
+    if rebuilders and _rebuilder_allowed(obj, getattr(obj, "__module__", ""), getattr(obj, "__qualname__", "")):
+        return obj
     if not isinstance(obj, type) or not _is_estimator_class(obj):
-        raise Refused(f"{module}.{qualname} is not a scikit-learn or imbalanced-learn estimator")
+        raise refused
     return obj
+
+
+def _describe_value(value) -> str:
+    """What a reference refers to, in words: a function's or class's own name, else its type's."""
+    if isinstance(value, (type, types.FunctionType)):
+        module = getattr(value, "__module__", "")
+        where = "defined in the student's notebook" if module == "__main__" else f"from {module}"
+        return f"{'class' if isinstance(value, type) else 'function'} {value.__qualname__} ({where})"
+    return f"a {_describe(type(value))}"
 
 
 def _describe(kind: type) -> str:
     where = "defined in the student's notebook" if kind.__module__ == "__main__" else f"from {kind.__module__}"
     return f"{kind.__qualname__} ({where})"
+
+
+def _library_name(value) -> tuple[str, str] | None:
+    """(module, qualname) of a function or class of a trusted package, reachable by that name; else None."""
+    if not (isinstance(value, (type, types.FunctionType, types.BuiltinFunctionType)) or type(value) is np.ufunc):
+        return None
+    owner = getattr(value, "__self__", None)
+    if owner is not None and not isinstance(owner, types.ModuleType):
+        return None  # a bound method: its object is part of it
+    module = getattr(value, "__module__", None)
+    qualname = getattr(value, "__qualname__", None) or getattr(value, "__name__", None)
+    if not isinstance(module, str) or not isinstance(qualname, str) or "<" in qualname:
+        return None  # a lambda, a closure: it exists only where it was made
+    if module.split(".")[0] not in TRUSTED_PACKAGES:
+        return None
+    return module, qualname
+
+
+def _module(name: str):
+    """The receiver's own module ``name``: already imported, or a part of a package that is."""
+    if not isinstance(name, str):
+        raise Refused("a module without a name")
+    found = sys.modules.get(name)
+    if found is None and name.split(".")[0] in sys.modules:
+        try:
+            found = importlib.import_module(name)
+        except Exception:
+            found = None
+    if found is None:
+        raise Refused(f"the module {name!r} is not imported where the test runs: the test must import it itself")
+    return found
+
+
+def _resolve(module: str, qualname: str):
+    """The receiver's own ``module.qualname`` when it is a trusted package's function or class, else None."""
+    if not isinstance(module, str) or not isinstance(qualname, str) or module.split(".")[0] not in TRUSTED_PACKAGES:
+        return None
+    try:
+        obj = _module(module)
+        for part in qualname.split("."):
+            obj = getattr(obj, part)
+    except (Refused, AttributeError):
+        return None
+    return obj if callable(obj) else None

@@ -17,8 +17,9 @@ kills every other process in the sandbox's PID namespace, so nothing a student s
 
 Protocol: one JSON object per line on the control pipe (the server's stdin/stdout at start-up; its
 fds 0-2 then point to /dev/null and stderr, so a library that prints cannot corrupt a reply).
-Requests: spawn {argv, cwd, job, env, limits (every field of autograder.limits.Limits), nproc}, poll {pid}, signal {pid, sig}, reap {}; each gets one
-reply line. The first line the server writes is {"ready": true, "preloaded": [...], "seconds": s}.
+Requests: pair {} (a socket pair for the next student and judge kernels), spawn {argv, cwd, job, env, limits
+(every field of autograder.limits.Limits), nproc, channel ("student" | "judge", optional)}, poll {pid},
+signal {pid, sig}, reap {}; each gets one reply line. The first line the server writes is {"ready": true, "preloaded": [...], "seconds": s}.
 """
 import ctypes
 import gc
@@ -26,6 +27,7 @@ import json
 import os
 import resource
 import signal
+import socket
 import sys
 import time
 
@@ -132,19 +134,27 @@ def drop_privileges():
         raise OSError("capabilities survived the drop")
 
 
-def become_kernel(request, isolated, control_fds, keep=()):
-    """In the forked child: build the sandbox view, then run ipykernel. Never returns."""
+def become_kernel(request, isolated, control_fds, keep=(), channel=None, others=()):
+    """In the forked child: build the sandbox view, then run ipykernel. Never returns.
+
+    ``channel``: this kernel's end of the judge's socket pair (request["channel"] says its role);
+    ``others``: every other end this server holds, closed here so that no kernel holds another's."""
     try:
         devnull = os.open(os.devnull, os.O_RDWR)
         for fd in (0, 1, 2):
             os.dup2(devnull, fd)  # the kernel's own banner is not the student's output
         for fd in control_fds:
             os.close(fd)
+        for sock in others:
+            sock.close()
+        judge = request.get("channel") == "judge"
         os.setsid()  # jupyter_client interrupts the kernel's process group, never the server
         if isolated:
             private_view(request["job"], keep)
             drop_privileges()
-        libc.prctl(PR_SET_DUMPABLE, 1, 0, 0, 0)  # the kernel may read its own /proc entries
+        # A student's kernel may read its own /proc entries; the judge stays undumpable, so the student's
+        # kernel (same user, same PID namespace) can neither ptrace it nor read or write its memory.
+        libc.prctl(PR_SET_DUMPABLE, 0 if judge else 1, 0, 0, 0)
         limits = request["limits"]
         resource.setrlimit(resource.RLIMIT_AS, (limits["memory"], limits["memory"]))
         resource.setrlimit(resource.RLIMIT_FSIZE, (limits["file_size"], limits["file_size"]))
@@ -154,13 +164,21 @@ def become_kernel(request, isolated, control_fds, keep=()):
         os.environ.clear()
         os.environ.update(request["env"])
         os.chdir(request["cwd"])
-        sys.path[0] = request["cwd"]  # as `python -m ipykernel_launcher` started in this directory
+        if judge:
+            del sys.path[0]  # the judge imports nothing from a folder a student could write to
+        else:
+            sys.path[0] = request["cwd"]  # as `python -m ipykernel_launcher` started in this directory
         if "numpy" in sys.modules:
             sys.modules["numpy"].random.seed()  # a fork shares the server's global generator
-        from ipykernel.kernelapp import IPKernelApp
-
         sys.argv = ["ipykernel_launcher", *request["argv"]]
-        IPKernelApp.launch_instance(argv=request["argv"])
+        if channel is not None:
+            from autograder.judge.kernel import launch
+
+            launch(request["argv"], channel.detach(), request["channel"])
+        else:
+            from ipykernel.kernelapp import IPKernelApp
+
+            IPKernelApp.launch_instance(argv=request["argv"])
         code = 0
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else 1
@@ -230,6 +248,7 @@ def serve(config):
     gc.freeze()  # the imported objects are never collected: a kernel's GC need not touch (and copy) their pages
     control_fds = (requests.fileno(), replies.fileno())
     exits, kernels = {}, set()
+    pair = {}  # role -> this server's copy of that kernel's end of the judge channel, until it is forked
 
     def reply(obj):
         replies.write(json.dumps(obj) + "\n")
@@ -239,10 +258,20 @@ def serve(config):
     for line in requests:
         request = json.loads(line)
         op = request["op"]
+        if op == "pair":
+            for end in pair.values():
+                end.close()
+            student, judge = socket.socketpair()
+            pair = {"student": student, "judge": judge}
+            reply({"ok": True})
+            continue
         if op == "spawn":
+            mine = pair.pop(request.get("channel"), None)
             pid = os.fork()
             if pid == 0:
-                become_kernel(request, isolated, control_fds, config.get("keep", ()))
+                become_kernel(request, isolated, control_fds, config.get("keep", ()), mine, tuple(pair.values()))
+            if mine is not None:
+                mine.close()
             kernels.add(pid)
             reply({"pid": pid, "limits": request["limits"]})  # what the kernel got, whole: the caller checks it
         elif op == "poll":

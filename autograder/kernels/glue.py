@@ -193,7 +193,7 @@ class ForkProvisioner(LocalProvisioner):
             argv = cmd[cmd.index("ipykernel_launcher") + 1:]
         except ValueError:
             raise RuntimeError(f"warm kernels run ipykernel only, not {cmd[:3]}") from None
-        self.pid = km.server.spawn(argv, km.job, km.job_env, km.limits)
+        self.pid = km.server.spawn(argv, km.job, km.job_env, km.limits, km.channel)
         await self._sockets_bound()
         return self.connection_info
 
@@ -292,6 +292,7 @@ class ForkedKernelManager(AsyncKernelManager):
     job: Path | None = None
     job_env: dict[str, str] = {}
     limits: Limits = Limits()
+    channel: str | None = None  # "student" or "judge" in a judged submission (autograder.judge.kernel)
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
@@ -310,6 +311,7 @@ class ForkedKernelManager(AsyncKernelManager):
         return await super()._async_pre_start_kernel(**kw)
 
 
-def manager_class(server: ForkServer, job: Path, env: dict[str, str], limits: Limits) -> type:
+def manager_class(server: ForkServer, job: Path, env: dict[str, str], limits: Limits,
+                  channel: str | None = None) -> type:
     return type("JobKernelManager", (ForkedKernelManager,),
-                {"server": server, "job": job, "job_env": env, "limits": limits})
+                {"server": server, "job": job, "job_env": env, "limits": limits, "channel": channel})

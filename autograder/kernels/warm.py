@@ -36,7 +36,8 @@ KERNEL_MODULES = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshe
                   "matplotlib_inline.backend_inline", "jupyter_client.session",
                   # what IPython imports for a kernel's first traceback: a failing test would pay it every time
                   "stack_data", "executing", "asttokens", "pure_eval", "pygments.formatters.terminal256",
-                  "pygments.styles")
+                  "pygments.styles",
+                  "autograder.judge.kernel")  # both kernels of a judged submission start from it
 SLOT_PREFIX = "autograder-slot-"
 START_TIMEOUT = 180
 SERVER_MEMORY = 1024**3  # the warm server itself (pandas, scikit-learn, matplotlib imported), shared by its forks
@@ -136,11 +137,17 @@ class ForkServer:
         os.chmod(job, 0o755)
         return job
 
-    def spawn(self, argv: list[str], job: Path, env: dict[str, str], limits: Limits) -> int:
+    def pair(self) -> None:
+        """A socket pair for the next two kernels spawned with ``channel`` "student" and "judge"."""
+        if not self.request("pair").get("ok"):
+            raise ServerError("the kernel fork server could not make the judge's channel")
+
+    def spawn(self, argv: list[str], job: Path, env: dict[str, str], limits: Limits, channel: str | None = None) -> int:
         # RLIMIT_NPROC counts every process of the (outside) user, so the cap is the kernel's share on top
         # of what the instructor already runs; the slot's pids cgroup, where there is one, is the exact cap.
         reply = self.request("spawn", argv=argv, cwd=str(job / "work"), job=str(job), env=env,
-                             limits=limits.as_dict(), nproc=limits.processes + _processes_of_this_user())
+                             limits=limits.as_dict(), nproc=limits.processes + _processes_of_this_user(),
+                             **({"channel": channel} if channel else {}))
         if reply.get("limits") != limits.as_dict():  # the server applies what it echoes: nothing may be lost
             self.signal(int(reply["pid"]), signal.SIGKILL)
             raise ServerError(f"the fork server received the limits {reply.get('limits')}, not {limits.as_dict()}")
