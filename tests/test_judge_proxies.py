@@ -46,8 +46,37 @@ def judge():
     def boom():
         raise ValueError("no\nsecond line")
 
+    class Odd(Exception):
+        pass
+
+    def odd():
+        raise Odd("strange")
+
+    def draw():
+        return float(np.random.random()), random.random()
+
+    def reseed():
+        np.random.seed(7)
+
+    def peek(spy):
+        # a hostile student goes past the proxy and asks the judge for a private attribute directly
+        return object.__getattribute__(spy, "_endpoint").attr(object.__getattribute__(spy, "_ref"), "__dict__")
+
+    def clone_it(model):
+        from sklearn.base import clone
+
+        return clone(model)
+
+    def auc_of(y, s):
+        return roc_auc_score(y, s)
+
+    import random
+    from sklearn.metrics import roc_auc_score
+
     namespace = {"mean": mean, "fit_twice": fit_twice, "drop_first": drop_first, "append_in_place": append_in_place,
-                 "closure": closure, "forge": forge, "boom": boom, "cheat": AlwaysEqual(), "answer": np.arange(3),
+                 "closure": closure, "forge": forge, "boom": boom, "cheat": AlwaysEqual(), "answer": np.arange(3), "odd": odd,
+                 "draw": draw, "reseed": reseed, "peek": peek, "clone_it": clone_it, "np": np, "pd": pd,
+                 "roc_auc_score": roc_auc_score, "auc_of": auc_of,
                  "sum": lambda xs: 0}
     here, there = Pipe()
     student = Endpoint(there, namespace)
@@ -66,12 +95,18 @@ def test_values_cross_by_value_and_functions_run_where_they_were_defined(judge):
 
 
 def test_a_student_object_and_a_missing_name_reach_the_test_as_failures(judge):
-    with pytest.raises(Refused, match="AlwaysEqual"):
-        judge.get("cheat")
-    with pytest.raises(RemoteError, match="name 'nope' is not defined in the student's notebook"):
+    cheat = judge.get("cheat")  # an object of the student's own class is a proxy, never a value ...
+    with pytest.raises(Refused, match="AlwaysEqual .*is an object, not a value a test can compare"):
+        assert cheat == 42  # ... so the always-equal trick fails where the test compares
+    with pytest.raises(NameError, match="name 'nope' is not defined in the student's notebook"):
         judge.get("nope")
-    with pytest.raises(RemoteError, match="^ValueError: no$"):
+    assert judge.lookup("nope") == (False, None)
+    with pytest.raises(ValueError) as raised:  # a built-in exception arrives as itself: `except ValueError` works
         judge.get("boom")()
+    assert str(raised.value) == "no"
+    assert "raised in the student's kernel" in raised.value.__notes__[0] and "in boom" in raised.value.__notes__[0]
+    with pytest.raises(RemoteError, match="^Odd: strange"):  # a class the student defined never crosses
+        judge.get("odd")()
 
 
 def test_a_spy_handed_in_stays_in_the_judge_and_is_called_back(judge):
@@ -86,7 +121,7 @@ def test_a_spy_handed_in_stays_in_the_judge_and_is_called_back(judge):
     spy = Spy()
     assert judge.get("fit_twice")(spy, np.zeros((5, 2))) == [5, 2]  # the student read spy.calls by reference
     assert spy.calls == [5, 2]
-    with pytest.raises(RemoteError, match="cannot be changed"):
+    with pytest.raises(AttributeError, match="cannot be changed"):
         judge.get("forge")(spy)
     assert spy.calls == [5, 2]
 
@@ -112,3 +147,50 @@ def test_a_scripted_model_handed_in_calls_back_into_the_judge_at_any_depth(judge
 
     assert judge.get("fit_twice")(Model(), np.zeros((4, 1))) == "read by the student"
     assert seen == [4, 2]
+
+
+def test_the_global_generators_behave_as_in_one_kernel(judge):
+    import random
+
+    np.random.seed(3)
+    random.seed(3)
+    expected = (float(np.random.random()), random.random())
+    np.random.seed(3)
+    random.seed(3)
+    assert judge.get("draw")() == expected  # the test seeded, the student's function drew from that state
+    assert float(np.random.random()) != expected[0]  # ... and the draw advanced the test's generator too
+    judge.get("reseed")()
+    assert np.random.get_state()[1].tolist() == np.random.RandomState(7).get_state()[1].tolist()
+
+
+def test_library_names_resolve_to_the_judges_own_copies(judge):
+    from sklearn.metrics import roc_auc_score
+
+    assert judge.get("np") is np and judge.get("pd") is pd  # modules by name: the judge's, never the student's
+    assert judge.get("roc_auc_score") is roc_auc_score  # a reference computed with the student's import is clean
+
+
+def test_only_public_attributes_of_a_judge_object_can_be_read(judge):
+    class Spy:
+        _secret = "the key"
+
+    with pytest.raises(AttributeError, match="only public attributes"):
+        judge.get("peek")(Spy())
+
+
+def test_a_spy_cloned_by_scikit_learn_is_cloned_in_the_judge(judge):
+    from sklearn.base import BaseEstimator
+
+    class Counting(BaseEstimator):
+        clones = 0
+
+        def __init__(self, alpha=1.0):
+            self.alpha = alpha
+
+        def __sklearn_clone__(self):
+            Counting.clones += 1
+            return Counting(alpha=self.alpha)
+
+    copy = judge.get("clone_it")(Counting(alpha=2.0))
+    assert Counting.clones == 1  # the judge's class counted the clone the student's code asked for
+    assert copy.alpha == 2.0

@@ -78,7 +78,7 @@ class Float(float):
     (AlwaysEqual(), "AlwaysEqual (from test_judge_values) cannot reach the test"),
     (Float(1.0), "Float"),
     ({"k": [1, AlwaysEqual()]}, "value['k'][1]: a AlwaysEqual"),
-    (np.array([1, "a"], dtype=object), "object dtype"),
+    (np.array([1, AlwaysEqual()], dtype=object), "value[1]: a AlwaysEqual"),
     (pd.Series([1, AlwaysEqual()]), "AlwaysEqual"),
     (lambda x: x, "function"),
     (type("Sneaky", (StandardScaler,), {})(), "Sneaky"),
@@ -110,6 +110,7 @@ def test_callables_become_references_only_when_asked():
         return 2 * x
 
     got = roundtrip({"f": double, "n": 3}, callables=refer, proxy=lambda ref: ("proxy", ref))
-    assert got == {"f": ("proxy", "0"), "n": 3} and registry == {"0": double}
+    assert got == {"f": ("proxy", ["0", "function test_callables_become_references_only_when_asked.<locals>.double "
+                                   "(from test_judge_values)"]), "n": 3} and registry == {"0": double}
     with pytest.raises(Refused, match="a function cannot be passed here"):
         values.loads(values.dumps(double, callables=refer))
