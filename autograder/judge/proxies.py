@@ -49,6 +49,9 @@ class Endpoint:
         self._kinds: dict[str, str] = {}  # what the other side says a reference is, for messages only
         self._kept: dict[str, Any] = {}  # token -> this side's copy of a container the other side handed in
         self._ids = itertools.count()
+        # The global generators' state as of the last message either way: a message carries it only when it
+        # changed (it is ~10 kB of JSON; a gradient check calls back thousands of times without drawing once).
+        self._rng_synced = None
 
     # -- what a test (or the student's side) calls -------------------------------------------------
     def lookup(self, name: str) -> tuple[bool, Any]:
@@ -71,8 +74,8 @@ class Endpoint:
         tokens = [self._refer(a) if _kept(a) else None for a in sent]
         kw_tokens = {k: self._refer(v) if _kept(v) else None for k, v in sent_kw.items()}
         reply = self._request({"op": "call", "ref": ref, "args": self._dump(sent), "kwargs": self._dump(sent_kw),
-                               "tokens": tokens, "kw_tokens": kw_tokens, "rng": rng_state()}, whole=True)
-        set_rng_state(reply.get("rng"))
+                               "tokens": tokens, "kw_tokens": kw_tokens, "rng": self._rng_out()}, whole=True)
+        self._rng_in(reply.get("rng"))
         for original, after in zip(sent + list(sent_kw.values()), self._load(reply["after"])):
             write_back(original, after)
         for token, state in self._load(reply.get("kept", '{"dict":[]}')).items():
@@ -147,11 +150,11 @@ class Endpoint:
                 tokens, kw_tokens = message.get("tokens") or [], message.get("kw_tokens") or {}
                 args = [self._keep(token, a) for token, a in zip(tokens + [None] * len(args), args)]
                 kwargs = {k: self._keep(kw_tokens.get(k), v) for k, v in kwargs.items()}
-                set_rng_state(message.get("rng"))
+                self._rng_in(message.get("rng"))
                 try:
                     result = self._refs[message["ref"]](*args, **kwargs)
                 finally:
-                    state = rng_state()
+                    state = self._rng_out()
                 after = [a if _mutable(a) and not _kept(a) else None for a in [*args, *kwargs.values()]]
                 reply = {"value": self._dump(result, "the result"), "after": self._dump(after, "an argument"),
                          "kept": self._dump(self._kept, "a kept argument"), "rng": state}
@@ -163,6 +166,20 @@ class Endpoint:
                 reply["trace"] = "".join(traceback.format_exception(exc, limit=-TRACE_FRAMES))[-TRACE_CHARS:]
         reply["id"] = message.get("id")
         self.conn.send_bytes(json.dumps(reply).encode())
+
+    def _rng_out(self) -> dict | None:
+        state = rng_state()
+        if state == self._rng_synced:
+            return None
+        self._rng_synced = state
+        return state
+
+    def _rng_in(self, state) -> None:
+        """Take the sender's state: the one it sent, or (none sent) the one both had at the last message."""
+        if isinstance(state, dict):
+            self._rng_synced = state
+        if self._rng_synced is not None and rng_state() != self._rng_synced:
+            set_rng_state(self._rng_synced)
 
     def _keep(self, token, value):
         """The one copy of a container the other side handed in before (updated to what it sent now)."""
