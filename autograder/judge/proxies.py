@@ -48,6 +48,7 @@ class Endpoint:
         self._proxies: dict[str, Remote] = {}
         self._kinds: dict[str, str] = {}  # what the other side says a reference is, for messages only
         self._kept: dict[str, Any] = {}  # token -> this side's copy of a container the other side handed in
+        self._kept_sent: dict[str, str] = {}  # token -> its encoding as the other side last saw it
         self._ids = itertools.count()
         # The global generators' state as of the last message either way: a message carries it only when it
         # changed (it is ~10 kB of JSON; a gradient check calls back thousands of times without drawing once).
@@ -151,13 +152,17 @@ class Endpoint:
                 args = [self._keep(token, a) for token, a in zip(tokens + [None] * len(args), args)]
                 kwargs = {k: self._keep(kw_tokens.get(k), v) for k, v in kwargs.items()}
                 self._rng_in(message.get("rng"))
+                # Only what the call changed goes back: a class's data handed to every function would
+                # otherwise cross twice per call (its state before the call is its encoding now).
+                passed = [*args, *kwargs.values()]
+                before = [self._dump(a) if _mutable(a) and not _kept(a) else None for a in passed]
                 try:
                     result = self._refs[message["ref"]](*args, **kwargs)
                 finally:
                     state = self._rng_out()
-                after = [a if _mutable(a) and not _kept(a) else None for a in [*args, *kwargs.values()]]
+                after = [a if was is not None and self._dump(a) != was else None for a, was in zip(passed, before)]
                 reply = {"value": self._dump(result, "the result"), "after": self._dump(after, "an argument"),
-                         "kept": self._dump(self._kept, "a kept argument"), "rng": state}
+                         "kept": self._dump(self._changed_kept(), "a kept argument"), "rng": state}
             else:
                 raise ValueError(f"unknown request {op!r}")
         except Exception as exc:
@@ -187,9 +192,20 @@ class Endpoint:
             return value
         if token in self._kept and type(self._kept[token]) is type(value):
             write_back(self._kept[token], value)
-            return self._kept[token]
-        self._kept[token] = value
-        return value
+        else:
+            self._kept[token] = value
+        self._kept_sent[token] = self._dump(self._kept[token])
+        return self._kept[token]
+
+    def _changed_kept(self) -> dict:
+        """The kept containers that differ from what the other side last saw (a cache the function filled)."""
+        changed = {}
+        for token, value in self._kept.items():
+            text = self._dump(value)
+            if text != self._kept_sent.get(token):
+                changed[token] = value
+                self._kept_sent[token] = text
+        return changed
 
     def _dump(self, value, path: str = "value") -> str:
         # Both sides refer to what they cannot send by value: the test gets a proxy of a student's object
