@@ -56,7 +56,7 @@ class _Context:
     execute_config: dict
     force: bool
     preload: list[str] = field(default_factory=list)
-    judge: bool = False
+    judge: bool = True
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def job_template(self) -> dict:
@@ -100,7 +100,7 @@ def load_config(course: Path, submissions: Path | None):
 def main(*, assignment: str, course: Path = Path("."), submissions: Path | None = None, workers: int | None = None,
          scheduler: str | None = None, force: bool = False, unsafe: bool = False, limits: Limits = Limits(),
          students: list[str] | None = None, feedback: bool = True, report: bool = True, exports: bool = True,
-         progress: bool = True, judge: bool = False) -> list[Outcome]:
+         progress: bool = True, judge: bool = True) -> list[Outcome]:
     """Grade every submission of ``assignment``; returns one Outcome per student (the summary)."""
     cwd = os.getcwd()  # nbgrader's converters chdir into the course: give the caller its directory back
     try:

@@ -30,8 +30,9 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--student", action="append", dest="students", help="grade only this student (repeatable)")
     grade.add_argument("--force", action="store_true", help="regrade submissions already graded")
     grade.add_argument("--unsafe", action="store_true", help="run without a sandbox (trusted code only)")
-    grade.add_argument("--judge", action="store_true",
-                       help="run test cells in a judge kernel where no student code ran (autograder.judge)")
+    grade.add_argument("--judge", action=argparse.BooleanOptionalAction, default=True,
+                       help="run test cells in a judge kernel where no student code ran (default; autograder.judge); "
+                            "--no-judge runs them in the student's kernel, as stock nbgrader does")
     Limits.add_options(grade)  # --memory, --processes, --cell-timeout, ...: one per field of Limits
     grade.add_argument("--no-feedback", action="store_true", help="skip the per-student HTML feedback")
     grade.add_argument("--no-report", action="store_true", help="skip the class report")

@@ -160,3 +160,20 @@ def test_rerun_grades_only_what_is_left(hostile):
     regraded = sorted(o.student for o in again if not o.skipped)
     assert regraded == ["invalid-json", "missing-notebook"]
     assert nbgrader_batch.scores(course, ASSIGNMENT) == hostile["scores"]
+
+
+TRICKS = sorted(s for s, e in EXPECTED.items() if e.get("tricks_one_kernel"))
+
+
+def test_the_kernel_tricks_would_earn_points_where_the_tests_share_the_students_kernel(tmp_path):
+    """The same trick students graded as stock nbgrader grades them (--no-judge: one kernel): each earns more
+    than its honest first exercise, so the judge's 4 points are the judge's doing, not a harmless trick."""
+    course = nbgrader_batch.make_course(tmp_path / "course", [ASSIGNMENT])
+    for student in TRICKS:
+        shutil.copytree(FIXTURES / "submitted" / student, course / "submitted" / student)
+    batch.main(assignment=ASSIGNMENT, course=course, workers=2, limits=LIMITS, progress=False, judge=False,
+               feedback=False, report=False, exports=False)
+    scores = nbgrader_batch.scores(course, ASSIGNMENT)
+    for student in TRICKS:
+        earned = sum(s.score for s in scores[student].values() if not s.needs_manual_grade)
+        assert earned > EXPECTED[student]["score"], f"{student}: {earned} in one kernel"
