@@ -70,13 +70,19 @@ def judge():
     def auc_of(y, s):
         return roc_auc_score(y, s)
 
+    def fit_in_place(model, X, y):
+        return model.fit(X, y)  # sklearn's fit returns the model itself
+
+    def copy_of(xs):
+        return list(xs)
+
     import random
     from sklearn.metrics import roc_auc_score
 
     namespace = {"mean": mean, "fit_twice": fit_twice, "drop_first": drop_first, "append_in_place": append_in_place,
                  "closure": closure, "forge": forge, "boom": boom, "cheat": AlwaysEqual(), "answer": np.arange(3), "odd": odd,
                  "draw": draw, "reseed": reseed, "peek": peek, "clone_it": clone_it, "np": np, "pd": pd,
-                 "roc_auc_score": roc_auc_score, "auc_of": auc_of,
+                 "roc_auc_score": roc_auc_score, "auc_of": auc_of, "fit_in_place": fit_in_place, "copy_of": copy_of,
                  "sum": lambda xs: 0}
     here, there = Pipe()
     student = Endpoint(there, namespace)
@@ -134,6 +140,21 @@ def test_a_function_that_mutates_its_input_is_seen_doing_so(judge):
     xs = [1, 2]
     judge.get("append_in_place")(xs)
     assert xs == [-1, 2, 99]
+
+
+def test_a_model_fitted_by_the_function_is_the_callers_own_fitted_model(judge):
+    """A function that fits the estimator it was handed changes the caller's object, and returning it returns
+    that object: a test for "fit a clone, leave mine alone" sees what one kernel would show."""
+    from sklearn.linear_model import LinearRegression
+
+    model = LinearRegression()
+    X, y = np.arange(6.0).reshape(-1, 1), 1.0 + 2.0 * np.arange(6.0)
+    got = judge.get("fit_in_place")(model, X, y)
+    assert got is model
+    assert hasattr(model, "coef_") and abs(model.coef_[0] - 2.0) < 1e-9
+    xs = [1, 2]
+    again = judge.get("copy_of")(xs)
+    assert again == xs and again is not xs
 
 
 def test_a_scripted_model_handed_in_calls_back_into_the_judge_at_any_depth(judge):
