@@ -181,6 +181,18 @@ WRONG_ANSWERS = [
     return phi, float(np.ravel(model.intercept_)[0])
 ''',
     ),
+    dict(
+        name="linear_shap_ignores_column_names",
+        cell="linear_shap_solution",
+        loses=["correct_linear_shap_values"],
+        why="turns DataFrames into arrays in the order they list their columns, so coefficients meet the wrong columns",
+        code='''def linear_shap(model, X, background):
+    coef = np.ravel(np.asarray(model.coef_, dtype=float))
+    mean = np.asarray(background, dtype=float).mean(axis=0)
+    phi = coef * (np.asarray(X, dtype=float) - mean)
+    return phi, float(np.ravel(model.intercept_)[0] + coef @ mean)
+''',
+    ),
     # ---------------------------------------------------------------- exact Shapley
     dict(
         name="shapley_plug_in_background_mean",
@@ -248,6 +260,34 @@ WRONG_ANSWERS = [
 
     everything = tuple(range(p))
     return np.array([value(everything) - value(tuple(k for k in everything if k != j)) for j in range(p)])
+''',
+    ),
+    dict(
+        name="shapley_integer_background_truncates",
+        cell="shapley_solution",
+        loses=["correct_shapley_axioms"],
+        why="copies the background in its own dtype: with integer counts, x's fractional values are truncated when written in",
+        code='''def exact_shapley_values(f, x, background):
+    x = np.asarray(x, dtype=float)
+    background = np.asarray(background)
+    p = x.shape[0]
+    values = {}
+
+    def value(coalition):
+        if coalition not in values:
+            mixed = background.copy()
+            mixed[:, list(coalition)] = x[list(coalition)]
+            values[coalition] = float(np.mean(f(mixed)))
+        return values[coalition]
+
+    phi = np.zeros(p)
+    for j in range(p):
+        others = [k for k in range(p) if k != j]
+        for size in range(p):
+            weight = factorial(size) * factorial(p - size - 1) / factorial(p)
+            for coalition in combinations(others, size):
+                phi[j] += weight * (value(tuple(sorted(coalition + (j,)))) - value(coalition))
+    return phi
 ''',
     ),
     # ---------------------------------------------------------------- adverse-action reasons
