@@ -166,10 +166,11 @@ def _lasso_survivors(X, y, alphas, feature_names):
     return {a: [n for n, c in zip(feature_names, Lasso(alpha=a).fit(Z, y).coef_) if c != 0] for a in alphas}
 
 
-def _early_stopping_fit(model, X_train, y_train, X_val, y_val, max_epochs, patience):
+def _early_stopping_fit(model, X_train, y_train, X_val, y_val, max_epochs, patience, classes=None):
     errors, best, waited = [], None, 0
+    known = np.unique(y_train) if classes is None else np.array(classes)
     for epoch in range(1, max_epochs + 1):
-        model.partial_fit(X_train, y_train, classes=np.unique(y_train))
+        model.partial_fit(X_train, y_train, classes=known)
         errors.append(1 - model.score(X_val, y_val))
         if best is None or errors[-1] < min(errors[:-1]):
             best, waited = (copy.deepcopy(model), epoch), 0

@@ -146,3 +146,82 @@ def test_counterfactual_hidden_tests_hold_on_other_applicants():
     for seed in (2, 5, 8):
         namespace = notebook_cells.key_namespace(NOTEBOOK, "counterfactual_solution", {"np": np, "product": product})
         exec(hidden.replace("_make_loans(n_samples=900, seed=13)", f"_make_loans(n_samples=900, seed={seed})"), namespace)
+
+
+def _another_choose_kernel_width(explain, widths, seeds, k=2, min_agreement=0.8):
+    """A second correct implementation, written differently from the key (sorted keys, fractions-free loops)."""
+    seeds = list(seeds)
+    if len(seeds) < 2:
+        raise ValueError("two seeds at least")
+    agreement = {}
+    for width in sorted(widths):
+        tops = []
+        for seed in seeds:
+            magnitudes = [abs(float(c)) for c in explain(width, seed)]
+            order = sorted(range(len(magnitudes)), key=lambda j: (-magnitudes[j], j))
+            tops.append(frozenset(order[:k]))
+        scores = [len(tops[a] & tops[b]) / len(tops[a] | tops[b])
+                  for a in range(len(tops)) for b in range(a + 1, len(tops))]
+        agreement[width] = sum(scores) / len(scores)
+    for width in sorted(widths):
+        if agreement[width] >= min_agreement:
+            return width, agreement
+    return None, agreement
+
+
+def test_lime_width_hidden_tests_hold_on_other_black_boxes_and_for_another_correct_answer():
+    """correct_lime_width_choice's fresh lime runs are not a lucky draw, and a differently written answer passes."""
+    from itertools import combinations
+
+    hidden = hidden_tests("correct_lime_width_choice")
+    assert "default_rng(4242)" in hidden
+    key = notebook_cells.key_namespace(NOTEBOOK, "lime_stability_solution", {"np": np, "combinations": combinations})
+    for seed in (4242, 1, 7, 99):
+        exec(hidden.replace("default_rng(4242)", f"default_rng({seed})"), dict(key))
+        exec(hidden.replace("default_rng(4242)", f"default_rng({seed})"),
+             {"np": np, "choose_kernel_width": _another_choose_kernel_width})
+    exec(hidden_tests("correct_lime_width_agreement"), {"np": np, "choose_kernel_width": _another_choose_kernel_width})
+
+
+def test_lime_reproducibility_case_holds_on_other_seeds():
+    """correct_lime_linear's reproducibility case passes the key whatever global state and random_state it meets."""
+    from sklearn.linear_model import Ridge
+
+    hidden = hidden_tests("correct_lime_linear")
+    assert "np.random.seed(2027)" in hidden and "random_state=9)" in hidden
+    namespace = notebook_cells.key_namespace(NOTEBOOK, "lime_solution", {"np": np, "Ridge": Ridge})
+    for seed in range(20):
+        exec(hidden.replace("np.random.seed(2027)", f"np.random.seed({seed})").replace("random_state=9)", f"random_state={seed + 30})"),
+             dict(namespace))
+
+
+def test_shap_hidden_cases_accept_another_correct_answer():
+    """The column-order and integer-background cases pass answers written differently from the key."""
+    from itertools import permutations
+
+    def linear_shap(model, X, background):
+        names = list(getattr(model, "feature_names_in_", []))
+        if names and hasattr(X, "reindex"):
+            X, background = X.reindex(columns=names), background.reindex(columns=names)
+        coef = np.asarray(model.coef_, dtype=float).reshape(-1)
+        centre = np.mean(np.asarray(background, dtype=float), axis=0)
+        return coef * (np.asarray(X, dtype=float) - centre), float(model.predict(centre[None, :] if not names else
+                                                                              __import__("pandas").DataFrame([centre], columns=names))[0])
+
+    def exact_shapley_values(f, x, background):
+        x, background = np.asarray(x, dtype=float), np.asarray(background, dtype=float)
+        p, orders = len(x), list(permutations(range(len(x))))
+        phi = np.zeros(p)
+        for order in orders:
+            mixed = background.copy()
+            before = float(np.mean(f(mixed)))
+            for j in order:
+                mixed[:, j] = x[j]
+                after = float(np.mean(f(mixed)))
+                phi[j] += (after - before) / len(orders)
+                before = after
+        return phi
+
+    exec(hidden_tests("correct_linear_shap_values"), {"np": np, "linear_shap": linear_shap})
+    exec(hidden_tests("correct_linear_shap_base"), {"np": np, "linear_shap": linear_shap})
+    exec(hidden_tests("correct_shapley_axioms"), {"np": np, "exact_shapley_values": exact_shapley_values})

@@ -77,9 +77,9 @@ def split_then_augment(X: np.ndarray, y: np.ndarray, test_size: float,
 
 _ES_TEMPLATE = '''
 def early_stopping_fit(model, X_train, y_train, X_val, y_val, max_epochs: int,
-                       patience: int) -> tuple[object, int, list[float]]:
+                       patience: int, classes=None) -> tuple[object, int, list[float]]:
     """Train epoch by epoch, stop after `patience` epochs without improvement, return the best model."""
-    classes = np.unique(y_train)
+    classes = np.unique(y_train) if classes is None else np.asarray(classes)
     best_error, best_epoch, best_model = np.inf, 0, None
     val_errors = []
     bad_epochs = 0
@@ -628,6 +628,28 @@ if error <= best_error:
 elif epoch - best_epoch >= patience:
     break
 '''),
+    ),
+    dict(
+        name="early_stopping_batch_classes",
+        cell="es_solution",
+        loses=["correct_early_stopping_epoch"],
+        why="ignores the caller's classes and passes the training set's own: a class it lacks is never known to the model",
+        code=_ES_TEMPLATE.replace("classes = np.unique(y_train) if classes is None else np.asarray(classes)",
+                                  "classes = np.unique(y_train)").replace("{BODY}", """if error < best_error:
+            best_error, best_epoch, best_model = error, epoch, copy.deepcopy(model)
+        elif epoch - best_epoch >= patience:
+            break""").replace("{RETURNED}", "best_model"),
+    ),
+    dict(
+        name="early_stopping_forwards_none_classes",
+        cell="es_solution",
+        loses=["correct_early_stopping_epoch"],
+        why="hands classes to partial_fit as given: when the caller gives none, a real model's first partial_fit fails",
+        code=_ES_TEMPLATE.replace("    classes = np.unique(y_train) if classes is None else np.asarray(classes)\n", "").replace(
+            "{BODY}", """if error < best_error:
+            best_error, best_epoch, best_model = error, epoch, copy.deepcopy(model)
+        elif epoch - best_epoch >= patience:
+            break""").replace("{RETURNED}", "best_model"),
     ),
     # ---------------------------------------------------------------- exercise 10: ensemble-choice
     dict(

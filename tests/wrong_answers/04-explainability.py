@@ -181,6 +181,18 @@ WRONG_ANSWERS = [
     return phi, float(np.ravel(model.intercept_)[0])
 ''',
     ),
+    dict(
+        name="linear_shap_ignores_column_names",
+        cell="linear_shap_solution",
+        loses=["correct_linear_shap_values"],
+        why="turns DataFrames into arrays in the order they list their columns, so coefficients meet the wrong columns",
+        code='''def linear_shap(model, X, background):
+    coef = np.ravel(np.asarray(model.coef_, dtype=float))
+    mean = np.asarray(background, dtype=float).mean(axis=0)
+    phi = coef * (np.asarray(X, dtype=float) - mean)
+    return phi, float(np.ravel(model.intercept_)[0] + coef @ mean)
+''',
+    ),
     # ---------------------------------------------------------------- exact Shapley
     dict(
         name="shapley_plug_in_background_mean",
@@ -248,6 +260,34 @@ WRONG_ANSWERS = [
 
     everything = tuple(range(p))
     return np.array([value(everything) - value(tuple(k for k in everything if k != j)) for j in range(p)])
+''',
+    ),
+    dict(
+        name="shapley_integer_background_truncates",
+        cell="shapley_solution",
+        loses=["correct_shapley_axioms"],
+        why="copies the background in its own dtype: with integer counts, x's fractional values are truncated when written in",
+        code='''def exact_shapley_values(f, x, background):
+    x = np.asarray(x, dtype=float)
+    background = np.asarray(background)
+    p = x.shape[0]
+    values = {}
+
+    def value(coalition):
+        if coalition not in values:
+            mixed = background.copy()
+            mixed[:, list(coalition)] = x[list(coalition)]
+            values[coalition] = float(np.mean(f(mixed)))
+        return values[coalition]
+
+    phi = np.zeros(p)
+    for j in range(p):
+        others = [k for k in range(p) if k != j]
+        for size in range(p):
+            weight = factorial(size) * factorial(p - size - 1) / factorial(p)
+            for coalition in combinations(others, size):
+                phi[j] += weight * (value(tuple(sorted(coalition + (j,)))) - value(coalition))
+    return phi
 ''',
     ),
     # ---------------------------------------------------------------- adverse-action reasons
@@ -559,6 +599,161 @@ WRONG_ANSWERS = [
     d = np.sqrt((scaled ** 2).sum(axis=1))
     weights = np.sqrt(np.exp(-(d ** 2) / kernel_width ** 2))
     return np.asarray(Ridge(alpha=1.0).fit(scaled, targets, sample_weight=weights).coef_, dtype=float)
+''',
+    ),
+    dict(
+        name="lime_seeds_global_rng",
+        cell="lime_solution",
+        loses=["correct_lime_linear"],
+        why="np.random.seed(random_state) then np.random.normal: lime's exact numbers, but the caller's global random state is reset on every call",
+        code='''def lime_by_hand(predict_fn, x, X_train, num_samples=5000, kernel_width=None, random_state=0):
+    x = np.asarray(x, dtype=float)
+    p = x.shape[0]
+    scale = np.asarray(X_train, dtype=float).std(axis=0)
+    scale[scale == 0] = 1.0
+    if kernel_width is None:
+        kernel_width = 0.75 * np.sqrt(p)
+    np.random.seed(random_state)
+    Z = np.random.normal(0.0, 1.0, size=(num_samples, p))
+    Z[0] = 0.0
+    targets = np.asarray(predict_fn(x + Z * scale), dtype=float)
+    d = np.sqrt((Z ** 2).sum(axis=1))
+    weights = np.sqrt(np.exp(-(d ** 2) / kernel_width ** 2))
+    return np.asarray(Ridge(alpha=1.0).fit(Z, targets, sample_weight=weights).coef_, dtype=float)
+''',
+    ),
+    dict(
+        name="lime_centres_training_in_place",
+        cell="lime_solution",
+        loses=["correct_lime_linear"],
+        why="copies x but centres the caller's X_train in place before taking its standard deviation (np.asarray makes no copy)",
+        code='''def lime_by_hand(predict_fn, x, X_train, num_samples=5000, kernel_width=None, random_state=0):
+    x = np.array(x, dtype=float)
+    X_train = np.asarray(X_train, dtype=float)
+    X_train -= X_train.mean(axis=0)
+    p = x.shape[0]
+    scale = X_train.std(axis=0)
+    scale[scale == 0] = 1.0
+    if kernel_width is None:
+        kernel_width = 0.75 * np.sqrt(p)
+    Z = np.random.RandomState(random_state).normal(0.0, 1.0, size=(num_samples, p))
+    Z[0] = 0.0
+    targets = np.asarray(predict_fn(x + Z * scale), dtype=float)
+    d = np.sqrt((Z ** 2).sum(axis=1))
+    weights = np.sqrt(np.exp(-(d ** 2) / kernel_width ** 2))
+    return np.asarray(Ridge(alpha=1.0).fit(Z, targets, sample_weight=weights).coef_, dtype=float)
+''',
+    ),
+    # ---------------------------------------------------------------- LIME stability: choosing the kernel width
+    dict(
+        name="width_most_stable",
+        cell="lime_stability_solution",
+        loses=["correct_lime_width_choice"],
+        why="ships the most stable width (usually the widest: the global fit) instead of the narrowest stable one",
+        code='''def choose_kernel_width(explain, widths, seeds, k=2, min_agreement=0.8):
+    seeds = list(seeds)
+    if len(seeds) < 2:
+        raise ValueError("need two seeds")
+    agreement = {}
+    for width in widths:
+        tops = [set(np.argsort(-np.abs(np.asarray(explain(width, s), dtype=float)), kind="stable")[:k].tolist())
+                for s in seeds]
+        agreement[width] = float(np.mean([len(a & b) / len(a | b) for a, b in combinations(tops, 2)]))
+    best = max(agreement.values())
+    if best < min_agreement:
+        return None, agreement
+    return max(w for w in widths if agreement[w] == best), agreement
+''',
+    ),
+    dict(
+        name="width_first_listed",
+        cell="lime_stability_solution",
+        loses=["correct_lime_width_choice"],
+        why="returns the first width in the order given that reaches the target, assuming the widths come sorted",
+        code='''def choose_kernel_width(explain, widths, seeds, k=2, min_agreement=0.8):
+    seeds = list(seeds)
+    if len(seeds) < 2:
+        raise ValueError("need two seeds")
+    agreement = {}
+    for width in widths:
+        tops = [set(np.argsort(-np.abs(np.asarray(explain(width, s), dtype=float)), kind="stable")[:k].tolist())
+                for s in seeds]
+        agreement[width] = float(np.mean([len(a & b) / len(a | b) for a, b in combinations(tops, 2)]))
+    for width in widths:
+        if agreement[width] >= min_agreement:
+            return width, agreement
+    return None, agreement
+''',
+    ),
+    dict(
+        name="width_strict_target",
+        cell="lime_stability_solution",
+        loses=["correct_lime_width_choice"],
+        why="requires agreement strictly above min_agreement, so a width exactly at the target is rejected",
+        code='''def choose_kernel_width(explain, widths, seeds, k=2, min_agreement=0.8):
+    seeds = list(seeds)
+    if len(seeds) < 2:
+        raise ValueError("need two seeds")
+    agreement = {}
+    for width in widths:
+        tops = [set(np.argsort(-np.abs(np.asarray(explain(width, s), dtype=float)), kind="stable")[:k].tolist())
+                for s in seeds]
+        agreement[width] = float(np.mean([len(a & b) / len(a | b) for a, b in combinations(tops, 2)]))
+    stable = [w for w in widths if agreement[w] > min_agreement]
+    return (min(stable) if stable else None), agreement
+''',
+    ),
+    dict(
+        name="width_signed_top_k",
+        cell="lime_stability_solution",
+        loses=["correct_lime_width_agreement"],
+        why="ranks features by signed coefficient, so a strong negative effect never counts among the top features",
+        code='''def choose_kernel_width(explain, widths, seeds, k=2, min_agreement=0.8):
+    seeds = list(seeds)
+    if len(seeds) < 2:
+        raise ValueError("need two seeds")
+    agreement = {}
+    for width in widths:
+        tops = [set(np.argsort(-np.asarray(explain(width, s), dtype=float), kind="stable")[:k].tolist()) for s in seeds]
+        agreement[width] = float(np.mean([len(a & b) / len(a | b) for a, b in combinations(tops, 2)]))
+    stable = [w for w in widths if agreement[w] >= min_agreement]
+    return (min(stable) if stable else None), agreement
+''',
+    ),
+    dict(
+        name="width_ties_to_higher_index",
+        cell="lime_stability_solution",
+        loses=["correct_lime_width_agreement"],
+        why="np.argsort(|coef|)[::-1] breaks ties towards the higher column index, against the stated rule",
+        code='''def choose_kernel_width(explain, widths, seeds, k=2, min_agreement=0.8):
+    seeds = list(seeds)
+    if len(seeds) < 2:
+        raise ValueError("need two seeds")
+    agreement = {}
+    for width in widths:
+        tops = [set(np.argsort(np.abs(np.asarray(explain(width, s), dtype=float)), kind="stable")[::-1][:k].tolist())
+                for s in seeds]
+        agreement[width] = float(np.mean([len(a & b) / len(a | b) for a, b in combinations(tops, 2)]))
+    stable = [w for w in widths if agreement[w] >= min_agreement]
+    return (min(stable) if stable else None), agreement
+''',
+    ),
+    dict(
+        name="width_pairs_with_first_seed",
+        cell="lime_stability_solution",
+        loses=["correct_lime_width_agreement"],
+        why="compares every seed with the first seed only, not every pair of seeds",
+        code='''def choose_kernel_width(explain, widths, seeds, k=2, min_agreement=0.8):
+    seeds = list(seeds)
+    if len(seeds) < 2:
+        raise ValueError("need two seeds")
+    agreement = {}
+    for width in widths:
+        tops = [set(np.argsort(-np.abs(np.asarray(explain(width, s), dtype=float)), kind="stable")[:k].tolist())
+                for s in seeds]
+        agreement[width] = float(np.mean([len(tops[0] & b) / len(tops[0] | b) for b in tops[1:]]))
+    stable = [w for w in widths if agreement[w] >= min_agreement]
+    return (min(stable) if stable else None), agreement
 ''',
     ),
     # ---------------------------------------------------------------- surrogate
