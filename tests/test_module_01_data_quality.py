@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 
 import notebook_cells
-from course.datasets.patients import (CITY_ALIASES, MISSING_TOKENS, make_label_noise_task, make_patients,
-                                      make_review_task)
+from course.datasets.patients import (CITY_ALIASES, MISSING_TOKENS, make_label_noise_task, make_messy_export,
+                                      make_patients, make_review_task)
 
 REPO = Path(__file__).resolve().parent.parent
 NOTEBOOK = REPO / "source" / "01-data-quality" / "01-data-quality.ipynb"
@@ -26,7 +26,9 @@ def key_namespace(*solution_cells: str) -> dict:
     """The setup names a solution cell uses, then the key's solution cells executed in order."""
     import unicodedata
 
-    namespace = {"np": np, "pd": pd, "math": math, "unicodedata": unicodedata, "CITY_ALIASES": CITY_ALIASES, "MISSING_TOKENS": MISSING_TOKENS}
+    import re
+
+    namespace = {"np": np, "pd": pd, "math": math, "re": re, "unicodedata": unicodedata, "CITY_ALIASES": CITY_ALIASES, "MISSING_TOKENS": MISSING_TOKENS}
     exec("from sklearn.linear_model import LogisticRegression\n"
          "from sklearn.model_selection import StratifiedKFold, cross_val_predict\n", namespace)
     for cell in solution_cells:
@@ -133,3 +135,54 @@ def test_validation_messages_and_profile_of_the_clinic_table():
     assert profile.loc["email", "n_missing"] > raw["email"].isna().sum()
     flags = namespace["flag_duplicates"](raw, ["name", "email", "age"])
     assert flags.sum() > raw.duplicated(["name", "email", "age"]).sum()
+
+
+def test_messy_export_is_deterministic_and_plants_every_kind_of_flaw():
+    raw, truth, gaps = make_messy_export(return_truth=True)
+    assert raw.equals(make_messy_export()) and not raw.equals(make_messy_export(seed=1))
+    assert list(raw.columns) == ["record_id", "smoker", "visit_date", "city"] and len(truth) == len(raw) == 40
+    assert {reason for _, _, reason in gaps} == {"missing", "unrecognised", "impossible date"}
+    assert {column for _, column, _ in gaps} == {"smoker", "visit_date", "city"}
+    assert raw["city"].map(lambda v: isinstance(v, str) and v.strip() == "鍖椾含" or v in ("涓婃捣", "骞垮窞", "娣卞湷", "鎴愰兘")).sum() == 1
+    slash = raw["visit_date"].map(lambda v: isinstance(v, str) and "/" in v and int(v.strip()[:2]) <= 12)
+    assert slash.any(), "a day-first date that month-first parsing misreads"
+    assert raw["smoker"].map(lambda v: isinstance(v, str) and ("\t" in v or "\u3000" in v)).any()
+
+
+def test_export_checks_hold_for_the_key_on_other_seeds():
+    hidden = hidden_tests("correct_parse_export")
+    assert "for _seed in (811, 812, 813):" in hidden
+    namespace = key_namespace("export_solution")
+    exec(hidden.replace("for _seed in (811, 812, 813):", f"for _seed in {tuple(range(900, 960))}:"), namespace)
+
+
+@pytest.mark.parametrize("cell, literal", [("correct_parse_smoker", "seed=907"), ("correct_parse_dates", "default_rng(2077)")])
+def test_parser_checks_hold_for_the_key_on_other_seeds(cell, literal):
+    hidden = hidden_tests(cell)
+    assert literal in hidden
+    for seed in range(30):
+        fresh = literal.replace("907", str(1000 + seed)).replace("2077", str(3000 + seed))
+        exec(hidden.replace(literal, fresh), key_namespace("export_solution"))
+
+
+def _catalog():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("wa01", REPO / "tests" / "wrong_answers" / "01-data-quality.py")
+    catalog = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(catalog)
+    return {wrong["name"]: wrong for wrong in catalog.WRONG_ANSWERS}
+
+
+def test_label_issue_ties_hold_for_the_key_and_stop_a_reversed_sort_on_other_seeds():
+    """Records entered twice tie on every seed tried: the key keeps row order, a reversed descending sort does not."""
+    hidden = hidden_tests("correct_label_issues_order")
+    assert "for _seed in (5,):" in hidden
+    reversed_sort = _catalog()["descending_sort_reversed"]["code"]
+    for seed in (6, 7, 8):
+        fresh = hidden.replace("for _seed in (5,):", f"for _seed in ({seed},):")
+        exec(fresh, key_namespace("label_issues_solution"))
+        namespace = key_namespace()
+        exec(reversed_sort, namespace)
+        with pytest.raises(AssertionError, match="same self-confidence"):
+            exec(fresh, namespace)

@@ -179,3 +179,84 @@ def make_review_task(n: int = 400, seed: int = 0):
     flipped = np.zeros(n, dtype=bool)
     flipped[truth.flipped_labels] = True
     return X, df["disease"].to_numpy(dtype=int), flipped
+
+
+# ---- A messy export: the same facts written the ways a hand-kept spreadsheet writes them.
+
+SMOKER_TRUE = ("Y", "y", "1", "TRUE", "true", "Yes", "yes")
+SMOKER_FALSE = ("N", "n", "0", "FALSE", "false", "No", "no")
+_PADDING = ("", "", " ", "  ", "\t", "\u3000", " \n")
+_EXPORT_COLUMNS = ("record_id", "smoker", "visit_date", "city")
+
+
+def _date_token(day: pd.Timestamp, style: int) -> str:
+    if style == 0:
+        return f"{day.year}年{day.month}月{day.day}日"
+    if style == 1:
+        return day.strftime("%Y-%m-%d")
+    if style == 2:
+        return day.strftime("%d/%m/%Y")  # day first, as the clinic writes it
+    return day.strftime("%Y%m%d")
+
+
+def make_messy_export(n: int = 40, seed: int = 0, return_truth: bool = False):
+    """A small export of visits kept by hand: ``record_id``, ``smoker``, ``visit_date``, ``city``, all text.
+
+    ``smoker`` is written Y/N/1/0/TRUE/false/yes with stray whitespace (spaces, tabs, U+3000); dates come as
+    ``2023年1月5日``, ``2023-01-05``, ``05/01/2023`` (day first) or ``20230105``; one Chinese city name was saved
+    as UTF-8 and read back as GBK (``北京`` shows as ``鍖椾含``). A few cells are blank, a few cannot be read
+    (``maybe``, ``05-01-2023``, ``2023年2月30日``, an unknown city). With ``return_truth`` also returns what
+    each cell means: a frame with the typed ``smoker`` (boolean), ``visit_date`` (datetime) and canonical ``city``,
+    and the list of ``(row, column, reason)`` for every cell that must come back missing, reason one of
+    ``"missing"``, ``"unrecognised"``, ``"impossible date"``.
+    """
+    rng = np.random.default_rng(seed)
+    pad = lambda text: str(rng.choice(_PADDING)) + text + str(rng.choice(_PADDING))  # noqa: E731
+    days = pd.Timestamp("2023-01-01") + pd.to_timedelta(rng.integers(0, 730, n), unit="D")
+    smoker = rng.random(n) < 0.3
+    cities = rng.choice(CITIES, n)
+    aliases = {c: [a for a, v in CITY_ALIASES.items() if v == c] for c in CITIES}
+    rows, typed, failures = [], [], []
+    broken = {  # row -> (column, raw, reason), at distinct rows so every kind appears once
+        "smoker": [("", "missing"), ("maybe", "unrecognised"), (None, "missing")],
+        "visit_date": [("2023年2月30日", "impossible date"), ("05-01-2023", "unrecognised"), ("\u3000", "missing"),
+                       ("31/04/2023", "impossible date")],
+        "city": [("Lhasa", "unrecognised"), ("N/A", "missing")],
+    }
+    special = rng.choice(n, size=sum(len(v) for v in broken.values()) + 1, replace=False)
+    where, k = {}, 0
+    for column, cases in broken.items():
+        for raw_value, reason in cases:
+            where[int(special[k])] = (column, raw_value, reason)
+            k += 1
+    mangled_row = int(special[k])
+    for i in range(n):
+        city = str(cities[i])
+        alias = str(rng.choice(aliases[city]))
+        city_text = pad(str(rng.choice([alias, alias.upper(), alias.title()])))
+        if i == mangled_row:
+            chinese = [a for a in aliases[city] if not a.isascii()][0]
+            city_text = chinese.encode("utf-8").decode("gbk")
+        row = {
+            "record_id": f"V{seed % 1000:03d}-{i:04d}",
+            "smoker": pad(str(rng.choice(SMOKER_TRUE if smoker[i] else SMOKER_FALSE))),
+            "visit_date": pad(_date_token(days[i], int(rng.integers(0, 4)))),
+            "city": city_text,
+        }
+        value = {"smoker": bool(smoker[i]), "visit_date": days[i], "city": city}
+        if i in where:
+            column, raw_value, reason = where[i]
+            row[column] = raw_value
+            value[column] = None
+            failures.append((i, column, reason))
+        rows.append(row)
+        typed.append(value)
+    raw = pd.DataFrame(rows, columns=list(_EXPORT_COLUMNS)).astype(object)
+    order = {c: j for j, c in enumerate(_EXPORT_COLUMNS)}
+    failures.sort(key=lambda f: (f[0], order[f[1]]))
+    if not return_truth:
+        return raw
+    truth = pd.DataFrame(typed)
+    truth["smoker"] = truth["smoker"].astype("boolean")
+    truth["visit_date"] = pd.to_datetime(truth["visit_date"])
+    return raw, truth, failures

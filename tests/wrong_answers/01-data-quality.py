@@ -224,6 +224,87 @@ _VERDICT_OK = ("before = accuracy_score(y_test, clone(model).fit(X_train, y_trai
                "    return {'before': float(before), 'after': float(after), 'helped': bool(after > before)}")
 
 
+_EXPORT_OK = r'''
+import datetime
+
+
+def parse_smoker(s: pd.Series) -> pd.Series:
+    """True/False/<NA> ("boolean" dtype) for the smoker column however it was typed."""
+    spellings = {"y": True, "yes": True, "1": True, "true": True, "n": False, "no": False, "0": False, "false": False}
+    values = [spellings.get(v.strip().lower(), pd.NA) if isinstance(v, str) else pd.NA for v in s]
+    return pd.Series(values, index=s.index, dtype="boolean")
+
+
+def parse_visit_date(s: pd.Series) -> pd.Series:
+    """Visit dates in the export's four formats (DD/MM/YYYY day first); NaT for anything else."""
+    formats = (  # (pattern, positions of the year, month and day groups)
+        (r"(\d{4})年(\d{1,2})月(\d{1,2})日", (1, 2, 3)),
+        (r"(\d{4})-(\d{2})-(\d{2})", (1, 2, 3)),
+        (r"(\d{2})/(\d{2})/(\d{4})", (3, 2, 1)),  # day first
+        (r"(\d{4})(\d{2})(\d{2})", (1, 2, 3)),
+    )
+
+    def one(v):
+        if not isinstance(v, str):
+            return None
+        for pattern, (y, m, d) in formats:
+            match = re.fullmatch(pattern, v.strip())
+            if match:
+                try:
+                    return pd.Timestamp(datetime.date(int(match[y]), int(match[m]), int(match[d])))
+                except ValueError:  # 30 February, 31 April, month 13
+                    return None
+        return None
+
+    return pd.Series(pd.to_datetime([one(v) for v in s]), index=s.index)
+
+
+def parse_export(raw: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(typed, reasons): typed smoker, visit_date and city, and one reason for every cell that comes back missing."""
+    def repaired_city(v):
+        if not isinstance(v, str):
+            return None
+        text = v.strip()
+        try:
+            text = text.encode("gbk").decode("utf-8")  # UTF-8 bytes that were read back as GBK
+        except UnicodeError:
+            pass
+        return CITY_ALIASES.get(" ".join(unicodedata.normalize("NFKC", text).lower().split()))
+
+    def is_missing(v):
+        return v.strip().lower() in MISSING_TOKENS if isinstance(v, str) else bool(pd.isna(v))
+
+    date_shapes = (r"\d{4}年\d{1,2}月\d{1,2}日", r"\d{4}-\d{2}-\d{2}", r"\d{2}/\d{2}/\d{4}", r"\d{8}")
+    typed = raw.copy()
+    typed["smoker"] = parse_smoker(raw["smoker"])
+    typed["visit_date"] = parse_visit_date(raw["visit_date"])
+    typed["city"] = pd.Series([repaired_city(v) for v in raw["city"]], index=raw.index, dtype=object)
+    found = []
+    for position, label in enumerate(raw.index):
+        for column in ("smoker", "visit_date", "city"):
+            v = raw[column].iloc[position]
+            if not pd.isna(typed[column].iloc[position]):
+                continue
+            if is_missing(v):
+                reason = "missing"
+            elif column == "visit_date" and any(re.fullmatch(p, v.strip()) for p in date_shapes):
+                reason = "impossible date"
+            else:
+                reason = "unrecognised"
+            found.append({"row": label, "column": column, "raw": v, "reason": reason})
+    return typed, pd.DataFrame(found, columns=["row", "column", "raw", "reason"])
+'''
+
+
+def _export(*edits):
+    """The key's export cell with (old, new) replacements, each of which must apply."""
+    text = _EXPORT_OK
+    for old, new in edits:
+        assert old in text, old
+        text = text.replace(old, new)
+    return text
+
+
 def _profile(pct=_PCT, unique=_UNIQUE, mask=_MASK_OK):
     return mask + _PROFILE.replace("{pct}", pct).replace("{unique}", unique)
 
@@ -275,6 +356,36 @@ WRONG_ANSWERS = [
     dict(name="unknown_city_kept", cell="standardize_solution", loses=["correct_canonical_city"],
          why="keeps unknown spellings as they are, inventing new categories",
          code=_HEIGHT_OK + "\n\ndef canonical_city(s):\n    return normalize_text(s).map(CITY_ALIASES).fillna(s)\n"),
+    # ---- dq-messy-export
+    dict(name="smoker_truthiness", cell="export_solution", loses=["correct_parse_smoker", "correct_parse_export"],
+         why="bool(text) is True for any non-empty string, so '0', 'N' and 'false' read as smokers",
+         code=_export(('values = [spellings.get(v.strip().lower(), pd.NA) if isinstance(v, str) else pd.NA for v in s]',
+                       'values = [bool(v.strip()) if isinstance(v, str) and v.strip() else pd.NA for v in s]'))),
+    dict(name="smoker_strips_spaces_only", cell="export_solution", loses=["correct_parse_smoker"],
+         why="strip(' ') removes spaces only, so 'yes\\t' and U+3000 'No' are unreadable",
+         code=_export(("spellings.get(v.strip().lower(), pd.NA)", "spellings.get(v.strip(' ').lower(), pd.NA)"))),
+    dict(name="dates_month_first_coerce", cell="export_solution", loses=["correct_parse_dates"],
+         why="pd.to_datetime(errors='coerce', format='mixed') reads 05/01/2023 month first and guesses unlisted formats",
+         code=_export(("return pd.Series(pd.to_datetime([one(v) for v in s]), index=s.index)",
+                       "return pd.to_datetime(s.map(lambda v: v.strip() if isinstance(v, str) else v), "
+                       "errors='coerce', format='mixed')"))),
+    dict(name="dates_month_first", cell="export_solution", loses=["correct_parse_dates", "correct_parse_export"],
+         why="reads DD/MM/YYYY month first, as an American export would be read",
+         code=_export(('(r"(\\d{2})/(\\d{2})/(\\d{4})", (3, 2, 1))', '(r"(\\d{2})/(\\d{2})/(\\d{4})", (3, 1, 2))'))),
+    dict(name="unreadable_rows_dropped", cell="export_solution", loses=["correct_parse_export"],
+         why="drops the rows it cannot parse, so the gaps and their reasons vanish from the table",
+         code=_export(("    return typed, pd.DataFrame(found, columns=",
+                       "    typed = typed.dropna(subset=['smoker', 'visit_date', 'city'])\n"
+                       "    return typed, pd.DataFrame(found, columns="))),
+    dict(name="mojibake_kept", cell="export_solution", loses=["correct_parse_export"],
+         why="looks the city up without repairing it, so the name read as GBK becomes an unknown city",
+         code=_export(('text = text.encode("gbk").decode("utf-8")', 'text = text'))),
+    dict(name="reason_rows_by_position", cell="export_solution", loses=["correct_parse_export"],
+         why="records the row's position instead of its index label, which differ once the export is filtered",
+         code=_export(('found.append({"row": label,', 'found.append({"row": position,'))),
+    dict(name="repairs_before_stripping", cell="export_solution", loses=["correct_parse_export"],
+         why="tries the GBK repair on the padded text: U+3000 has no UTF-8 reading, so the padded name stays mangled",
+         code=_export(('        text = v.strip()\n        try:', '        text = v\n        try:'))),
     # ---- dq-outliers
     dict(name="mean_std_zscore", cell="outliers_solution", loses=["correct_mad_outliers"],
          why="uses mean and standard deviation, which the outliers themselves inflate (masking)",
@@ -421,6 +532,13 @@ WRONG_ANSWERS = [
                              "    centre = x.mean()\n    x -= centre",
                      finish="x += 0.0\n    return float(beta[0] - beta[1] * centre), float(beta[1])")),
     # ---- dq-label-issues
+    dict(name="default_quicksort", cell="label_issues_solution", loses=["correct_label_issues_order"],
+         why="np.argsort's default sort is not stable, so a record entered twice can be listed after its copy",
+         code=_ISSUES.replace("{proba}", _OOS).replace("{issues}", _CL).replace("{order}", "issues[np.argsort(conf)]")),
+    dict(name="descending_sort_reversed", cell="label_issues_solution", loses=["correct_label_issues_order"],
+         why="sorts most confident first and reverses the result, which also reverses the row order of ties",
+         code=_ISSUES.replace("{proba}", _OOS).replace("{issues}", _CL)
+              .replace("{order}", 'issues[np.argsort(-conf, kind="stable")][::-1]')),
     dict(name="folds_from_global_rng", cell="label_issues_solution", loses=["correct_label_issues_set", "correct_label_issues_order"],
          why="shuffles the folds without passing seed, so the result depends on the global random state",
          code=_ISSUES.replace("{proba}", _OOS.replace("random_state=seed", "random_state=None"))
