@@ -1104,4 +1104,147 @@ def secure_sum(client_shares, modulus=MODULUS):
     return int(totals.sum() % modulus)
 ''',
     ),
+    # ------------------------------------------------------------ 14. gaussian-mechanism
+    dict(
+        name="gaussian_l1_sensitivity",
+        cell="gaussian_solution",
+        loses=["correct_gaussian_counts"],
+        why="calibrates the Gaussian noise to the L1 sensitivity max_codes: one patient moves the vector of counts by sqrt(max_codes) in Euclidean norm, so the noise is sqrt(max_codes) times too large",
+        code='''def gaussian_sigma(l2_sensitivity, epsilon, delta):
+    epsilon, delta = float(epsilon), float(delta)
+    if not 0.0 < epsilon < 1.0:
+        raise ValueError("epsilon")
+    if not 0.0 < delta < 1.0:
+        raise ValueError("delta")
+    return float(np.sqrt(2.0 * np.log(1.25 / delta)) * l2_sensitivity / epsilon)
+
+
+def dp_code_counts(codes, max_codes, epsilon, delta, rng):
+    counts = np.asarray(codes, dtype=bool).sum(axis=0).astype(float)
+    return counts + rng.normal(0.0, gaussian_sigma(max_codes, epsilon, delta), size=counts.shape)
+''',
+    ),
+    dict(
+        name="gaussian_variance_as_sd",
+        cell="gaussian_solution",
+        loses=["correct_gaussian_counts"],
+        why="passes sigma squared to rng.normal, whose scale is the standard deviation: the noise is sigma times too wide",
+        code='''def gaussian_sigma(l2_sensitivity, epsilon, delta):
+    epsilon, delta = float(epsilon), float(delta)
+    if not 0.0 < epsilon < 1.0:
+        raise ValueError("epsilon")
+    if not 0.0 < delta < 1.0:
+        raise ValueError("delta")
+    return float(np.sqrt(2.0 * np.log(1.25 / delta)) * l2_sensitivity / epsilon)
+
+
+def dp_code_counts(codes, max_codes, epsilon, delta, rng):
+    counts = np.asarray(codes, dtype=bool).sum(axis=0).astype(float)
+    sigma = gaussian_sigma(np.sqrt(max_codes), epsilon, delta)
+    return counts + rng.normal(0.0, sigma**2, size=counts.shape)
+''',
+    ),
+    dict(
+        name="gaussian_accepts_large_epsilon",
+        cell="gaussian_solution",
+        loses=["correct_gaussian_sigma"],
+        why="applies the classic bound at epsilon >= 1 (and at NaN), where it is not proved: the release claims a guarantee it does not have",
+        code='''def gaussian_sigma(l2_sensitivity, epsilon, delta):
+    if not 0.0 < delta < 1.0:
+        raise ValueError("delta")
+    return float(np.sqrt(2.0 * np.log(1.25 / delta)) * l2_sensitivity / epsilon)
+
+
+def dp_code_counts(codes, max_codes, epsilon, delta, rng):
+    counts = np.asarray(codes, dtype=bool).sum(axis=0).astype(float)
+    return counts + rng.normal(0.0, gaussian_sigma(np.sqrt(max_codes), epsilon, delta), size=counts.shape)
+''',
+    ),
+    dict(
+        name="gaussian_delta_not_checked",
+        cell="gaussian_solution",
+        loses=["correct_gaussian_sigma"],
+        why="checks epsilon only: delta = 0 or 1 gives an infinite or zero sigma, and a negative delta a NaN, released as if private",
+        code='''def gaussian_sigma(l2_sensitivity, epsilon, delta):
+    if not 0.0 < epsilon < 1.0:
+        raise ValueError("epsilon")
+    with np.errstate(all="ignore"):
+        return float(np.sqrt(2.0 * np.log(1.25 / delta)) * l2_sensitivity / epsilon)
+
+
+def dp_code_counts(codes, max_codes, epsilon, delta, rng):
+    counts = np.asarray(codes, dtype=bool).sum(axis=0).astype(float)
+    return counts + rng.normal(0.0, gaussian_sigma(np.sqrt(max_codes), epsilon, delta), size=counts.shape)
+''',
+    ),
+    dict(
+        name="gaussian_forgets_the_1_25",
+        cell="gaussian_solution",
+        loses=["correct_gaussian_sigma"],
+        why="uses sqrt(2 ln(1 / delta)): the theorem's constant is 1.25 / delta, and a slightly smaller sigma is not covered by it",
+        code='''def gaussian_sigma(l2_sensitivity, epsilon, delta):
+    epsilon, delta = float(epsilon), float(delta)
+    if not (0.0 < epsilon < 1.0 and 0.0 < delta < 1.0):
+        raise ValueError("out of range")
+    return float(np.sqrt(2.0 * np.log(1.0 / delta)) * l2_sensitivity / epsilon)
+
+
+def dp_code_counts(codes, max_codes, epsilon, delta, rng):
+    counts = np.asarray(codes, dtype=bool).sum(axis=0).astype(float)
+    return counts + rng.normal(0.0, gaussian_sigma(np.sqrt(max_codes), epsilon, delta), size=counts.shape)
+''',
+    ),
+    # ------------------------------------------------------------ 15. choose-protection
+    dict(
+        name="protection_tokenise_everything",
+        cell="protection_solution",
+        loses=["correct_choose_protections"],
+        why="one protection for every use: a token cannot be reversed for the support desk, and published tokens are linkable",
+        code='''def choose_protections(uses):
+    return ["tokenise" for use in uses]
+''',
+    ),
+    dict(
+        name="protection_pseudonymise_for_recovery",
+        cell="protection_solution",
+        loses=["correct_choose_protections"],
+        why="a keyed hash where the original must be recovered: HMAC is one-way, so the support desk cannot read the phone number back",
+        code='''def choose_protections(uses):
+    choices = []
+    for use in uses:
+        by_output = "noisy_aggregate" if use["output"] == "counts" else "generalise"
+        if use["needs_original"] or (use["links_tables"] and not use["leaves_organisation"]):
+            choices.append("tokenise")
+        else:
+            choices.append(by_output)
+    return choices
+''',
+    ),
+    dict(
+        name="protection_publishes_tokens",
+        cell="protection_solution",
+        loses=["correct_choose_protections"],
+        why="checks the join before the audience: a published table of tokens is linkable across releases and by anyone who learns the key",
+        code='''def choose_protections(uses):
+    choices = []
+    for use in uses:
+        by_output = "noisy_aggregate" if use["output"] == "counts" else "generalise"
+        if use["needs_original"]:
+            choices.append("encrypt")
+        elif use["links_tables"]:
+            choices.append("tokenise")
+        else:
+            choices.append(by_output)
+    return choices
+''',
+    ),
+    dict(
+        name="protection_copied_from_the_notebook",
+        cell="protection_solution",
+        loses=["correct_choose_protections"],
+        why="returns the answers for the notebook's four uses whatever the uses are: the rule was never applied",
+        code='''def choose_protections(uses):
+    return ["tokenise", "noisy_aggregate", "encrypt", "noisy_aggregate"][: len(uses)]
+''',
+    ),
 ]
