@@ -1247,4 +1247,67 @@ def dp_code_counts(codes, max_codes, epsilon, delta, rng):
     return ["tokenise", "noisy_aggregate", "encrypt", "noisy_aggregate"][: len(uses)]
 ''',
     ),
+    # ------------------------------------------------------------ hidden cases added for issue 14
+    dict(
+        name="laplace_nan_epsilon_accepted",
+        cell="laplace_solution",
+        loses=["correct_dp_count", "correct_dp_mean_scale"],
+        why="no guard on epsilon: NaN gives a NaN scale and NaN noise, zero a division error, infinity no noise at all",
+        code='''def dp_count(flags, epsilon, rng):
+    return float(np.count_nonzero(flags) + rng.laplace(0.0, 1.0 / epsilon))
+
+
+def dp_mean(values, lower, upper, epsilon, rng):
+    clipped = np.clip(np.asarray(values, dtype=float), lower, upper)
+    return float(clipped.mean() + rng.laplace(0.0, (upper - lower) / len(clipped) / epsilon))
+''',
+    ),
+    dict(
+        name="rr_global_generator",
+        cell="rr_solution",
+        loses=["correct_rr_mechanism"],
+        why="draws the coins from numpy's global generator, not the rng it is given: the same rng no longer gives the same survey",
+        code='''def randomised_response(truth, p_truth, rng):
+    truth = np.asarray(truth, dtype=bool)
+    honest = np.random.random(truth.shape) < p_truth
+    coin = np.random.random(truth.shape) < 0.5
+    return np.where(honest, truth, coin)
+
+
+def estimate_proportion(responses, p_truth):
+    yes_rate = float(np.mean(np.asarray(responses, dtype=float)))
+    return (yes_rate - (1 - p_truth) / 2) / p_truth
+''',
+    ),
+    dict(
+        name="generalise_ties_to_coarser",
+        cell="generalise_solution",
+        loses=["correct_choose_generalisation"],
+        why="breaks ties in the number of classes towards the wider band and the shorter postcode: the task states the smaller width, then more digits",
+        code='''def generalise(df: pd.DataFrame, year_width: int, postcode_digits: int) -> pd.DataFrame:
+    """Release copy of `df`: direct identifiers dropped, birth date -> `birth_band`, postcode truncated and padded."""
+    out = df.drop(columns=[c for c in DIRECT_IDENTIFIERS if c in df.columns])
+    years = pd.to_datetime(out.pop("birth_date")).dt.year
+    out["birth_band"] = (years // year_width * year_width).astype("int64")
+    out["postcode"] = out["postcode"].astype(str).str[:postcode_digits].str.ljust(6, "*")
+    return out
+
+
+def choose_generalisation(
+    df: pd.DataFrame, k_target: int, year_widths: list[int], digit_options: list[int]
+) -> tuple[int, int]:
+    """The (year_width, postcode_digits) reaching k >= k_target on RELEASE_QIS with the most classes."""
+    best = None
+    for width in year_widths:
+        for digits in digit_options:
+            sizes = generalise(df, width, digits).groupby(RELEASE_QIS, dropna=False).size()
+            if len(sizes) and sizes.min() >= k_target:
+                rank = (-len(sizes), -width, digits)   # ties to the coarser setting
+                if best is None or rank < best[0]:
+                    best = (rank, (int(width), int(digits)))
+    if best is None:
+        raise ValueError(f"no setting reaches k >= {k_target}: add coarser options")
+    return best[1]
+''',
+    ),
 ]
