@@ -1104,4 +1104,210 @@ def secure_sum(client_shares, modulus=MODULUS):
     return int(totals.sum() % modulus)
 ''',
     ),
+    # ------------------------------------------------------------ 14. gaussian-mechanism
+    dict(
+        name="gaussian_l1_sensitivity",
+        cell="gaussian_solution",
+        loses=["correct_gaussian_counts"],
+        why="calibrates the Gaussian noise to the L1 sensitivity max_codes: one patient moves the vector of counts by sqrt(max_codes) in Euclidean norm, so the noise is sqrt(max_codes) times too large",
+        code='''def gaussian_sigma(l2_sensitivity, epsilon, delta):
+    epsilon, delta = float(epsilon), float(delta)
+    if not 0.0 < epsilon < 1.0:
+        raise ValueError("epsilon")
+    if not 0.0 < delta < 1.0:
+        raise ValueError("delta")
+    return float(np.sqrt(2.0 * np.log(1.25 / delta)) * l2_sensitivity / epsilon)
+
+
+def dp_code_counts(codes, max_codes, epsilon, delta, rng):
+    counts = np.asarray(codes, dtype=bool).sum(axis=0).astype(float)
+    return counts + rng.normal(0.0, gaussian_sigma(max_codes, epsilon, delta), size=counts.shape)
+''',
+    ),
+    dict(
+        name="gaussian_variance_as_sd",
+        cell="gaussian_solution",
+        loses=["correct_gaussian_counts"],
+        why="passes sigma squared to rng.normal, whose scale is the standard deviation: the noise is sigma times too wide",
+        code='''def gaussian_sigma(l2_sensitivity, epsilon, delta):
+    epsilon, delta = float(epsilon), float(delta)
+    if not 0.0 < epsilon < 1.0:
+        raise ValueError("epsilon")
+    if not 0.0 < delta < 1.0:
+        raise ValueError("delta")
+    return float(np.sqrt(2.0 * np.log(1.25 / delta)) * l2_sensitivity / epsilon)
+
+
+def dp_code_counts(codes, max_codes, epsilon, delta, rng):
+    counts = np.asarray(codes, dtype=bool).sum(axis=0).astype(float)
+    sigma = gaussian_sigma(np.sqrt(max_codes), epsilon, delta)
+    return counts + rng.normal(0.0, sigma**2, size=counts.shape)
+''',
+    ),
+    dict(
+        name="gaussian_accepts_large_epsilon",
+        cell="gaussian_solution",
+        loses=["correct_gaussian_sigma"],
+        why="applies the classic bound at epsilon >= 1 (and at NaN), where it is not proved: the release claims a guarantee it does not have",
+        code='''def gaussian_sigma(l2_sensitivity, epsilon, delta):
+    if not 0.0 < delta < 1.0:
+        raise ValueError("delta")
+    return float(np.sqrt(2.0 * np.log(1.25 / delta)) * l2_sensitivity / epsilon)
+
+
+def dp_code_counts(codes, max_codes, epsilon, delta, rng):
+    counts = np.asarray(codes, dtype=bool).sum(axis=0).astype(float)
+    return counts + rng.normal(0.0, gaussian_sigma(np.sqrt(max_codes), epsilon, delta), size=counts.shape)
+''',
+    ),
+    dict(
+        name="gaussian_delta_not_checked",
+        cell="gaussian_solution",
+        loses=["correct_gaussian_sigma"],
+        why="checks epsilon only: delta = 0 or 1 gives an infinite or zero sigma, and a negative delta a NaN, released as if private",
+        code='''def gaussian_sigma(l2_sensitivity, epsilon, delta):
+    if not 0.0 < epsilon < 1.0:
+        raise ValueError("epsilon")
+    with np.errstate(all="ignore"):
+        return float(np.sqrt(2.0 * np.log(1.25 / delta)) * l2_sensitivity / epsilon)
+
+
+def dp_code_counts(codes, max_codes, epsilon, delta, rng):
+    counts = np.asarray(codes, dtype=bool).sum(axis=0).astype(float)
+    return counts + rng.normal(0.0, gaussian_sigma(np.sqrt(max_codes), epsilon, delta), size=counts.shape)
+''',
+    ),
+    dict(
+        name="gaussian_forgets_the_1_25",
+        cell="gaussian_solution",
+        loses=["correct_gaussian_sigma"],
+        why="uses sqrt(2 ln(1 / delta)): the theorem's constant is 1.25 / delta, and a slightly smaller sigma is not covered by it",
+        code='''def gaussian_sigma(l2_sensitivity, epsilon, delta):
+    epsilon, delta = float(epsilon), float(delta)
+    if not (0.0 < epsilon < 1.0 and 0.0 < delta < 1.0):
+        raise ValueError("out of range")
+    return float(np.sqrt(2.0 * np.log(1.0 / delta)) * l2_sensitivity / epsilon)
+
+
+def dp_code_counts(codes, max_codes, epsilon, delta, rng):
+    counts = np.asarray(codes, dtype=bool).sum(axis=0).astype(float)
+    return counts + rng.normal(0.0, gaussian_sigma(np.sqrt(max_codes), epsilon, delta), size=counts.shape)
+''',
+    ),
+    # ------------------------------------------------------------ 15. choose-protection
+    dict(
+        name="protection_tokenise_everything",
+        cell="protection_solution",
+        loses=["correct_choose_protections"],
+        why="one protection for every use: a token cannot be reversed for the support desk, and published tokens are linkable",
+        code='''def choose_protections(uses):
+    return ["tokenise" for use in uses]
+''',
+    ),
+    dict(
+        name="protection_pseudonymise_for_recovery",
+        cell="protection_solution",
+        loses=["correct_choose_protections"],
+        why="a keyed hash where the original must be recovered: HMAC is one-way, so the support desk cannot read the phone number back",
+        code='''def choose_protections(uses):
+    choices = []
+    for use in uses:
+        by_output = "noisy_aggregate" if use["output"] == "counts" else "generalise"
+        if use["needs_original"] or (use["links_tables"] and not use["leaves_organisation"]):
+            choices.append("tokenise")
+        else:
+            choices.append(by_output)
+    return choices
+''',
+    ),
+    dict(
+        name="protection_publishes_tokens",
+        cell="protection_solution",
+        loses=["correct_choose_protections"],
+        why="checks the join before the audience: a published table of tokens is linkable across releases and by anyone who learns the key",
+        code='''def choose_protections(uses):
+    choices = []
+    for use in uses:
+        by_output = "noisy_aggregate" if use["output"] == "counts" else "generalise"
+        if use["needs_original"]:
+            choices.append("encrypt")
+        elif use["links_tables"]:
+            choices.append("tokenise")
+        else:
+            choices.append(by_output)
+    return choices
+''',
+    ),
+    dict(
+        name="protection_copied_from_the_notebook",
+        cell="protection_solution",
+        loses=["correct_choose_protections"],
+        why="returns the answers for the notebook's four uses whatever the uses are: the rule was never applied",
+        code='''def choose_protections(uses):
+    return ["tokenise", "noisy_aggregate", "encrypt", "noisy_aggregate"][: len(uses)]
+''',
+    ),
+    # ------------------------------------------------------------ hidden cases added for issue 14
+    dict(
+        name="laplace_nan_epsilon_accepted",
+        cell="laplace_solution",
+        loses=["correct_dp_count", "correct_dp_mean_scale"],
+        why="no guard on epsilon: NaN gives a NaN scale and NaN noise, zero a division error, infinity no noise at all",
+        code='''def dp_count(flags, epsilon, rng):
+    return float(np.count_nonzero(flags) + rng.laplace(0.0, 1.0 / epsilon))
+
+
+def dp_mean(values, lower, upper, epsilon, rng):
+    clipped = np.clip(np.asarray(values, dtype=float), lower, upper)
+    return float(clipped.mean() + rng.laplace(0.0, (upper - lower) / len(clipped) / epsilon))
+''',
+    ),
+    dict(
+        name="rr_global_generator",
+        cell="rr_solution",
+        loses=["correct_rr_mechanism"],
+        why="draws the coins from numpy's global generator, not the rng it is given: the same rng no longer gives the same survey",
+        code='''def randomised_response(truth, p_truth, rng):
+    truth = np.asarray(truth, dtype=bool)
+    honest = np.random.random(truth.shape) < p_truth
+    coin = np.random.random(truth.shape) < 0.5
+    return np.where(honest, truth, coin)
+
+
+def estimate_proportion(responses, p_truth):
+    yes_rate = float(np.mean(np.asarray(responses, dtype=float)))
+    return (yes_rate - (1 - p_truth) / 2) / p_truth
+''',
+    ),
+    dict(
+        name="generalise_ties_to_coarser",
+        cell="generalise_solution",
+        loses=["correct_choose_generalisation"],
+        why="breaks ties in the number of classes towards the wider band and the shorter postcode: the task states the smaller width, then more digits",
+        code='''def generalise(df: pd.DataFrame, year_width: int, postcode_digits: int) -> pd.DataFrame:
+    """Release copy of `df`: direct identifiers dropped, birth date -> `birth_band`, postcode truncated and padded."""
+    out = df.drop(columns=[c for c in DIRECT_IDENTIFIERS if c in df.columns])
+    years = pd.to_datetime(out.pop("birth_date")).dt.year
+    out["birth_band"] = (years // year_width * year_width).astype("int64")
+    out["postcode"] = out["postcode"].astype(str).str[:postcode_digits].str.ljust(6, "*")
+    return out
+
+
+def choose_generalisation(
+    df: pd.DataFrame, k_target: int, year_widths: list[int], digit_options: list[int]
+) -> tuple[int, int]:
+    """The (year_width, postcode_digits) reaching k >= k_target on RELEASE_QIS with the most classes."""
+    best = None
+    for width in year_widths:
+        for digits in digit_options:
+            sizes = generalise(df, width, digits).groupby(RELEASE_QIS, dropna=False).size()
+            if len(sizes) and sizes.min() >= k_target:
+                rank = (-len(sizes), -width, digits)   # ties to the coarser setting
+                if best is None or rank < best[0]:
+                    best = (rank, (int(width), int(digits)))
+    if best is None:
+        raise ValueError(f"no setting reaches k >= {k_target}: add coarser options")
+    return best[1]
+''',
+    ),
 ]
