@@ -76,6 +76,14 @@ def judge():
     def copy_of(xs):
         return list(xs)
 
+    stash = []
+
+    def remember(store):
+        stash.append(store)  # a cache the function keeps between calls
+
+    def touch_remembered():
+        stash[-1]["touched"] = stash[-1].get("touched", 0) + 1
+
     import random
     from sklearn.metrics import roc_auc_score
 
@@ -83,6 +91,7 @@ def judge():
                  "closure": closure, "forge": forge, "boom": boom, "cheat": AlwaysEqual(), "answer": np.arange(3), "odd": odd,
                  "draw": draw, "reseed": reseed, "peek": peek, "clone_it": clone_it, "np": np, "pd": pd,
                  "roc_auc_score": roc_auc_score, "auc_of": auc_of, "fit_in_place": fit_in_place, "copy_of": copy_of,
+                 "remember": remember, "touch_remembered": touch_remembered,
                  "sum": lambda xs: 0}
     here, there = Pipe()
     student = Endpoint(there, namespace)
@@ -155,6 +164,17 @@ def test_a_model_fitted_by_the_function_is_the_callers_own_fitted_model(judge):
     xs = [1, 2]
     again = judge.get("copy_of")(xs)
     assert again == xs and again is not xs
+
+
+def test_a_container_handed_in_keeps_one_identity_until_the_test_cell_ends(judge):
+    store = {}
+    judge.get("remember")(store)
+    judge.get("touch_remembered")()
+    judge.get("touch_remembered")()
+    assert store == {"touched": 2}  # within a cell: the function's kept copy is the test's dict
+    judge.forget_kept()  # what the judge kernel does after every cell
+    judge.get("touch_remembered")()
+    assert store == {"touched": 2}  # the next cell's calls no longer write back into it
 
 
 def test_a_scripted_model_handed_in_calls_back_into_the_judge_at_any_depth(judge):

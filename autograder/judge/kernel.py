@@ -41,11 +41,13 @@ class StudentNames(dict):
         return value
 
     def forget_fetched(self, *_) -> None:
-        """After each cell: what was read from the student is read again next time; what a test rebound stays."""
+        """After each cell: what was read from the student is read again next time; what a test rebound stays;
+        the containers a test handed in are let go of."""
         for name, value in self._fetched.items():
             if dict.get(self, name, self) is value:
                 dict.__delitem__(self, name)
         self._fetched.clear()
+        self._endpoint.forget_kept()
 
 
 def launch(argv: list[str], fd: int, role: str) -> None:

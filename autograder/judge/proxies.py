@@ -49,6 +49,7 @@ class Endpoint:
         self._kinds: dict[str, str] = {}  # what the other side says a reference is, for messages only
         self._kept: dict[str, Any] = {}  # token -> this side's copy of a container the other side handed in
         self._kept_sent: dict[str, str] = {}  # token -> its encoding as the other side last saw it
+        self._handed_kept = False  # whether the other side may be keeping a container of this side's
         self._ids = itertools.count()
         # The global generators' state as of the last message either way: a message carries it only when it
         # changed (it is ~10 kB of JSON; a gradient check calls back thousands of times without drawing once).
@@ -74,6 +75,7 @@ class Endpoint:
         # across calls, as in one kernel: the other side keeps its copy and sends it back after every call.
         tokens = [self._refer(a) if _kept(a) else None for a in sent]
         kw_tokens = {k: self._refer(v) if _kept(v) else None for k, v in sent_kw.items()}
+        self._handed_kept = self._handed_kept or any(tokens) or any(kw_tokens.values())
         reply = self._request({"op": "call", "ref": ref, "args": self._dump(sent), "kwargs": self._dump(sent_kw),
                                "tokens": tokens, "kw_tokens": kw_tokens, "rng": self._rng_out()}, whole=True)
         self._rng_in(reply.get("rng"))
@@ -87,6 +89,13 @@ class Endpoint:
         if type(same) is int and 0 <= same < len(passed):
             return passed[same]
         return self._load(reply["value"])
+
+    def forget_kept(self) -> None:
+        """After a test cell: the other side lets go of the containers it kept for this one (a dict of fitted
+        forests handed in once must not be compared after every later call of the notebook)."""
+        if self._handed_kept:
+            self._handed_kept = False
+            self._request({"op": "forget"})
 
     def attr(self, ref: str, name: str) -> Any:
         return self._request({"op": "attr", "ref": ref, "name": name})
@@ -150,6 +159,10 @@ class Endpoint:
                 args = self._load(message["args"]) if "args" in message else []
                 reply = {"value": self._dump(_hook(self._refs[message["ref"]], message["name"], args),
                                              message["name"])}
+            elif op == "forget":
+                self._kept.clear()
+                self._kept_sent.clear()
+                reply = {"value": self._dump(None)}
             elif op == "call":
                 args, kwargs = self._load(message["args"]), self._load(message["kwargs"])
                 tokens, kw_tokens = message.get("tokens") or [], message.get("kw_tokens") or {}
