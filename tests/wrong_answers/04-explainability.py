@@ -1,5 +1,29 @@
 """Plausible wrong answers for 04-explainability: each must score 0 on the graded cells it `loses`."""
 
+
+def _variant(base: str, *changes: tuple[str, str]) -> str:
+    """``base`` with each (old, new) replaced; an ``old`` that is not there exactly once is a catalog bug."""
+    for old, new in changes:
+        if base.count(old) != 1:
+            raise ValueError(f"the wrong answer's template no longer holds {old!r} once")
+        base = base.replace(old, new)
+    return base
+
+
+# A correct choose_kernel_width: each width_* answer below changes one rule of it.
+_CHOOSE_WIDTH = '''def choose_kernel_width(explain, widths, seeds, k=2, min_agreement=0.8):
+    seeds = list(seeds)
+    if len(seeds) < 2:
+        raise ValueError("need two seeds")
+    agreement = {}
+    for width in widths:
+        tops = [set(np.argsort(-np.abs(np.asarray(explain(width, s), dtype=float)), kind="stable")[:k].tolist())
+                for s in seeds]
+        agreement[width] = float(np.mean([len(a & b) / len(a | b) for a, b in combinations(tops, 2)]))
+    stable = [w for w in widths if agreement[w] >= min_agreement]
+    return (min(stable) if stable else None), agreement
+'''
+
 WRONG_ANSWERS = [
     # ---------------------------------------------------------------- permutation importance
     dict(
@@ -650,111 +674,54 @@ WRONG_ANSWERS = [
         cell="lime_stability_solution",
         loses=["correct_lime_width_choice"],
         why="ships the most stable width (usually the widest: the global fit) instead of the narrowest stable one",
-        code='''def choose_kernel_width(explain, widths, seeds, k=2, min_agreement=0.8):
-    seeds = list(seeds)
-    if len(seeds) < 2:
-        raise ValueError("need two seeds")
-    agreement = {}
-    for width in widths:
-        tops = [set(np.argsort(-np.abs(np.asarray(explain(width, s), dtype=float)), kind="stable")[:k].tolist())
-                for s in seeds]
-        agreement[width] = float(np.mean([len(a & b) / len(a | b) for a, b in combinations(tops, 2)]))
-    best = max(agreement.values())
-    if best < min_agreement:
-        return None, agreement
-    return max(w for w in widths if agreement[w] == best), agreement
-''',
+        code=_variant(_CHOOSE_WIDTH,
+                  ('    stable = [w for w in widths if agreement[w] >= min_agreement]\n    return (min(stable) if stable else None), agreement\n',
+                   '    best = max(agreement.values())\n    if best < min_agreement:\n        return None, agreement\n    return max(w for w in widths if agreement[w] == best), agreement\n')),
     ),
     dict(
         name="width_first_listed",
         cell="lime_stability_solution",
         loses=["correct_lime_width_choice"],
         why="returns the first width in the order given that reaches the target, assuming the widths come sorted",
-        code='''def choose_kernel_width(explain, widths, seeds, k=2, min_agreement=0.8):
-    seeds = list(seeds)
-    if len(seeds) < 2:
-        raise ValueError("need two seeds")
-    agreement = {}
-    for width in widths:
-        tops = [set(np.argsort(-np.abs(np.asarray(explain(width, s), dtype=float)), kind="stable")[:k].tolist())
-                for s in seeds]
-        agreement[width] = float(np.mean([len(a & b) / len(a | b) for a, b in combinations(tops, 2)]))
-    for width in widths:
-        if agreement[width] >= min_agreement:
-            return width, agreement
-    return None, agreement
-''',
+        code=_variant(_CHOOSE_WIDTH,
+                  ('    stable = [w for w in widths if agreement[w] >= min_agreement]\n    return (min(stable) if stable else None), agreement\n',
+                   '    for width in widths:\n        if agreement[width] >= min_agreement:\n            return width, agreement\n    return None, agreement\n')),
     ),
     dict(
         name="width_strict_target",
         cell="lime_stability_solution",
         loses=["correct_lime_width_choice"],
         why="requires agreement strictly above min_agreement, so a width exactly at the target is rejected",
-        code='''def choose_kernel_width(explain, widths, seeds, k=2, min_agreement=0.8):
-    seeds = list(seeds)
-    if len(seeds) < 2:
-        raise ValueError("need two seeds")
-    agreement = {}
-    for width in widths:
-        tops = [set(np.argsort(-np.abs(np.asarray(explain(width, s), dtype=float)), kind="stable")[:k].tolist())
-                for s in seeds]
-        agreement[width] = float(np.mean([len(a & b) / len(a | b) for a, b in combinations(tops, 2)]))
-    stable = [w for w in widths if agreement[w] > min_agreement]
-    return (min(stable) if stable else None), agreement
-''',
+        code=_variant(_CHOOSE_WIDTH,
+                  ('    stable = [w for w in widths if agreement[w] >= min_agreement]\n',
+                   '    stable = [w for w in widths if agreement[w] > min_agreement]\n')),
     ),
     dict(
         name="width_signed_top_k",
         cell="lime_stability_solution",
         loses=["correct_lime_width_agreement"],
         why="ranks features by signed coefficient, so a strong negative effect never counts among the top features",
-        code='''def choose_kernel_width(explain, widths, seeds, k=2, min_agreement=0.8):
-    seeds = list(seeds)
-    if len(seeds) < 2:
-        raise ValueError("need two seeds")
-    agreement = {}
-    for width in widths:
-        tops = [set(np.argsort(-np.asarray(explain(width, s), dtype=float), kind="stable")[:k].tolist()) for s in seeds]
-        agreement[width] = float(np.mean([len(a & b) / len(a | b) for a, b in combinations(tops, 2)]))
-    stable = [w for w in widths if agreement[w] >= min_agreement]
-    return (min(stable) if stable else None), agreement
-''',
+        code=_variant(_CHOOSE_WIDTH,
+                  ('        tops = [set(np.argsort(-np.abs(np.asarray(explain(width, s), dtype=float)), kind="stable")[:k].tolist())\n                for s in seeds]\n',
+                   '        tops = [set(np.argsort(-np.asarray(explain(width, s), dtype=float), kind="stable")[:k].tolist()) for s in seeds]\n')),
     ),
     dict(
         name="width_ties_to_higher_index",
         cell="lime_stability_solution",
         loses=["correct_lime_width_agreement"],
         why="np.argsort(|coef|)[::-1] breaks ties towards the higher column index, against the stated rule",
-        code='''def choose_kernel_width(explain, widths, seeds, k=2, min_agreement=0.8):
-    seeds = list(seeds)
-    if len(seeds) < 2:
-        raise ValueError("need two seeds")
-    agreement = {}
-    for width in widths:
-        tops = [set(np.argsort(np.abs(np.asarray(explain(width, s), dtype=float)), kind="stable")[::-1][:k].tolist())
-                for s in seeds]
-        agreement[width] = float(np.mean([len(a & b) / len(a | b) for a, b in combinations(tops, 2)]))
-    stable = [w for w in widths if agreement[w] >= min_agreement]
-    return (min(stable) if stable else None), agreement
-''',
+        code=_variant(_CHOOSE_WIDTH,
+                  ('        tops = [set(np.argsort(-np.abs(np.asarray(explain(width, s), dtype=float)), kind="stable")[:k].tolist())\n',
+                   '        tops = [set(np.argsort(np.abs(np.asarray(explain(width, s), dtype=float)), kind="stable")[::-1][:k].tolist())\n')),
     ),
     dict(
         name="width_pairs_with_first_seed",
         cell="lime_stability_solution",
         loses=["correct_lime_width_agreement"],
         why="compares every seed with the first seed only, not every pair of seeds",
-        code='''def choose_kernel_width(explain, widths, seeds, k=2, min_agreement=0.8):
-    seeds = list(seeds)
-    if len(seeds) < 2:
-        raise ValueError("need two seeds")
-    agreement = {}
-    for width in widths:
-        tops = [set(np.argsort(-np.abs(np.asarray(explain(width, s), dtype=float)), kind="stable")[:k].tolist())
-                for s in seeds]
-        agreement[width] = float(np.mean([len(tops[0] & b) / len(tops[0] | b) for b in tops[1:]]))
-    stable = [w for w in widths if agreement[w] >= min_agreement]
-    return (min(stable) if stable else None), agreement
-''',
+        code=_variant(_CHOOSE_WIDTH,
+                  ('        agreement[width] = float(np.mean([len(a & b) / len(a | b) for a, b in combinations(tops, 2)]))\n',
+                   '        agreement[width] = float(np.mean([len(tops[0] & b) / len(tops[0] | b) for b in tops[1:]]))\n')),
     ),
     # ---------------------------------------------------------------- surrogate
     dict(
