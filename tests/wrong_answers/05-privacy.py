@@ -3,6 +3,32 @@
 Every entry replaces the whole source of one solution cell; the rest of the notebook keeps the key's answers.
 """
 
+
+def _variant(base: str, *changes: tuple[str, str]) -> str:
+    """``base`` with each (old, new) replaced; an ``old`` that is not there exactly once is a catalog bug."""
+    for old, new in changes:
+        if base.count(old) != 1:
+            raise ValueError(f"the wrong answer's template no longer holds {old!r} once")
+        base = base.replace(old, new)
+    return base
+
+
+# A correct Gaussian mechanism: each gaussian_* answer below changes one rule of it.
+_GAUSSIAN = '''def gaussian_sigma(l2_sensitivity, epsilon, delta):
+    epsilon, delta = float(epsilon), float(delta)
+    if not 0.0 < epsilon < 1.0:
+        raise ValueError("epsilon")
+    if not 0.0 < delta < 1.0:
+        raise ValueError("delta")
+    return float(np.sqrt(2.0 * np.log(1.25 / delta)) * l2_sensitivity / epsilon)
+
+
+def dp_code_counts(codes, max_codes, epsilon, delta, rng):
+    counts = np.asarray(codes, dtype=bool).sum(axis=0).astype(float)
+    sigma = gaussian_sigma(np.sqrt(max_codes), epsilon, delta)
+    return counts + rng.normal(0.0, sigma, size=counts.shape)
+'''
+
 WRONG_ANSWERS = [
     # ------------------------------------------------------------ 1. pseudonymise-hmac
     dict(
@@ -1110,89 +1136,53 @@ def secure_sum(client_shares, modulus=MODULUS):
         cell="gaussian_solution",
         loses=["correct_gaussian_counts"],
         why="calibrates the Gaussian noise to the L1 sensitivity max_codes: one patient moves the vector of counts by sqrt(max_codes) in Euclidean norm, so the noise is sqrt(max_codes) times too large",
-        code='''def gaussian_sigma(l2_sensitivity, epsilon, delta):
-    epsilon, delta = float(epsilon), float(delta)
-    if not 0.0 < epsilon < 1.0:
-        raise ValueError("epsilon")
-    if not 0.0 < delta < 1.0:
-        raise ValueError("delta")
-    return float(np.sqrt(2.0 * np.log(1.25 / delta)) * l2_sensitivity / epsilon)
-
-
-def dp_code_counts(codes, max_codes, epsilon, delta, rng):
-    counts = np.asarray(codes, dtype=bool).sum(axis=0).astype(float)
-    return counts + rng.normal(0.0, gaussian_sigma(max_codes, epsilon, delta), size=counts.shape)
-''',
+        code=_variant(_GAUSSIAN,
+                  ('    sigma = gaussian_sigma(np.sqrt(max_codes), epsilon, delta)\n    return counts + rng.normal(0.0, sigma, size=counts.shape)\n',
+                   '    return counts + rng.normal(0.0, gaussian_sigma(max_codes, epsilon, delta), size=counts.shape)\n')),
     ),
     dict(
         name="gaussian_variance_as_sd",
         cell="gaussian_solution",
         loses=["correct_gaussian_counts"],
         why="passes sigma squared to rng.normal, whose scale is the standard deviation: the noise is sigma times too wide",
-        code='''def gaussian_sigma(l2_sensitivity, epsilon, delta):
-    epsilon, delta = float(epsilon), float(delta)
-    if not 0.0 < epsilon < 1.0:
-        raise ValueError("epsilon")
-    if not 0.0 < delta < 1.0:
-        raise ValueError("delta")
-    return float(np.sqrt(2.0 * np.log(1.25 / delta)) * l2_sensitivity / epsilon)
-
-
-def dp_code_counts(codes, max_codes, epsilon, delta, rng):
-    counts = np.asarray(codes, dtype=bool).sum(axis=0).astype(float)
-    sigma = gaussian_sigma(np.sqrt(max_codes), epsilon, delta)
-    return counts + rng.normal(0.0, sigma**2, size=counts.shape)
-''',
+        code=_variant(_GAUSSIAN,
+                  ('    return counts + rng.normal(0.0, sigma, size=counts.shape)\n',
+                   '    return counts + rng.normal(0.0, sigma**2, size=counts.shape)\n')),
     ),
     dict(
         name="gaussian_accepts_large_epsilon",
         cell="gaussian_solution",
         loses=["correct_gaussian_sigma"],
         why="applies the classic bound at epsilon >= 1 (and at NaN), where it is not proved: the release claims a guarantee it does not have",
-        code='''def gaussian_sigma(l2_sensitivity, epsilon, delta):
-    if not 0.0 < delta < 1.0:
-        raise ValueError("delta")
-    return float(np.sqrt(2.0 * np.log(1.25 / delta)) * l2_sensitivity / epsilon)
-
-
-def dp_code_counts(codes, max_codes, epsilon, delta, rng):
-    counts = np.asarray(codes, dtype=bool).sum(axis=0).astype(float)
-    return counts + rng.normal(0.0, gaussian_sigma(np.sqrt(max_codes), epsilon, delta), size=counts.shape)
-''',
+        code=_variant(_GAUSSIAN,
+                  ('    epsilon, delta = float(epsilon), float(delta)\n    if not 0.0 < epsilon < 1.0:\n        raise ValueError("epsilon")\n',
+                   ''),
+                  ('    sigma = gaussian_sigma(np.sqrt(max_codes), epsilon, delta)\n    return counts + rng.normal(0.0, sigma, size=counts.shape)\n',
+                   '    return counts + rng.normal(0.0, gaussian_sigma(np.sqrt(max_codes), epsilon, delta), size=counts.shape)\n')),
     ),
     dict(
         name="gaussian_delta_not_checked",
         cell="gaussian_solution",
         loses=["correct_gaussian_sigma"],
         why="checks epsilon only: delta = 0 or 1 gives an infinite or zero sigma, and a negative delta a NaN, released as if private",
-        code='''def gaussian_sigma(l2_sensitivity, epsilon, delta):
-    if not 0.0 < epsilon < 1.0:
-        raise ValueError("epsilon")
-    with np.errstate(all="ignore"):
-        return float(np.sqrt(2.0 * np.log(1.25 / delta)) * l2_sensitivity / epsilon)
-
-
-def dp_code_counts(codes, max_codes, epsilon, delta, rng):
-    counts = np.asarray(codes, dtype=bool).sum(axis=0).astype(float)
-    return counts + rng.normal(0.0, gaussian_sigma(np.sqrt(max_codes), epsilon, delta), size=counts.shape)
-''',
+        code=_variant(_GAUSSIAN,
+                  ('    epsilon, delta = float(epsilon), float(delta)\n',
+                   ''),
+                  ('    if not 0.0 < delta < 1.0:\n        raise ValueError("delta")\n    return float(np.sqrt(2.0 * np.log(1.25 / delta)) * l2_sensitivity / epsilon)\n',
+                   '    with np.errstate(all="ignore"):\n        return float(np.sqrt(2.0 * np.log(1.25 / delta)) * l2_sensitivity / epsilon)\n'),
+                  ('    sigma = gaussian_sigma(np.sqrt(max_codes), epsilon, delta)\n    return counts + rng.normal(0.0, sigma, size=counts.shape)\n',
+                   '    return counts + rng.normal(0.0, gaussian_sigma(np.sqrt(max_codes), epsilon, delta), size=counts.shape)\n')),
     ),
     dict(
         name="gaussian_forgets_the_1_25",
         cell="gaussian_solution",
         loses=["correct_gaussian_sigma"],
         why="uses sqrt(2 ln(1 / delta)): the theorem's constant is 1.25 / delta, and a slightly smaller sigma is not covered by it",
-        code='''def gaussian_sigma(l2_sensitivity, epsilon, delta):
-    epsilon, delta = float(epsilon), float(delta)
-    if not (0.0 < epsilon < 1.0 and 0.0 < delta < 1.0):
-        raise ValueError("out of range")
-    return float(np.sqrt(2.0 * np.log(1.0 / delta)) * l2_sensitivity / epsilon)
-
-
-def dp_code_counts(codes, max_codes, epsilon, delta, rng):
-    counts = np.asarray(codes, dtype=bool).sum(axis=0).astype(float)
-    return counts + rng.normal(0.0, gaussian_sigma(np.sqrt(max_codes), epsilon, delta), size=counts.shape)
-''',
+        code=_variant(_GAUSSIAN,
+                  ('    if not 0.0 < epsilon < 1.0:\n        raise ValueError("epsilon")\n    if not 0.0 < delta < 1.0:\n        raise ValueError("delta")\n    return float(np.sqrt(2.0 * np.log(1.25 / delta)) * l2_sensitivity / epsilon)\n',
+                   '    if not (0.0 < epsilon < 1.0 and 0.0 < delta < 1.0):\n        raise ValueError("out of range")\n    return float(np.sqrt(2.0 * np.log(1.0 / delta)) * l2_sensitivity / epsilon)\n'),
+                  ('    sigma = gaussian_sigma(np.sqrt(max_codes), epsilon, delta)\n    return counts + rng.normal(0.0, sigma, size=counts.shape)\n',
+                   '    return counts + rng.normal(0.0, gaussian_sigma(np.sqrt(max_codes), epsilon, delta), size=counts.shape)\n')),
     ),
     # ------------------------------------------------------------ 15. choose-protection
     dict(
