@@ -112,6 +112,16 @@ def partial(key, blank, keep: int):
     return out
 
 
+def variant(base: str, *changes: tuple[str, str]) -> str:
+    """A catalog's wrong answer as ``base`` (a correct answer) with each (old, new) replaced: the rule it
+    breaks, and nothing else, differs; an ``old`` that is not there exactly once is a catalog bug."""
+    for old, new in changes:
+        if base.count(old) != 1:
+            raise ValueError(f"the wrong answer's template no longer holds {old!r} once")
+        base = base.replace(old, new)
+    return base
+
+
 def wrong_answers(assignment: str, root: Path = REPO_ROOT) -> list[WrongAnswer]:
     """The catalog tests/wrong_answers/<assignment>.py as WrongAnswer records."""
     path = root / "tests" / "wrong_answers" / f"{assignment}.py"

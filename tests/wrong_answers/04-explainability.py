@@ -1,13 +1,6 @@
 """Plausible wrong answers for 04-explainability: each must score 0 on the graded cells it `loses`."""
 
-
-def _variant(base: str, *changes: tuple[str, str]) -> str:
-    """``base`` with each (old, new) replaced; an ``old`` that is not there exactly once is a catalog bug."""
-    for old, new in changes:
-        if base.count(old) != 1:
-            raise ValueError(f"the wrong answer's template no longer holds {old!r} once")
-        base = base.replace(old, new)
-    return base
+from tools.simulated import variant as _variant
 
 
 # A correct choose_kernel_width: each width_* answer below changes one rule of it.

@@ -3,14 +3,7 @@
 Every entry replaces the whole source of one solution cell; the rest of the notebook keeps the key's answers.
 """
 
-
-def _variant(base: str, *changes: tuple[str, str]) -> str:
-    """``base`` with each (old, new) replaced; an ``old`` that is not there exactly once is a catalog bug."""
-    for old, new in changes:
-        if base.count(old) != 1:
-            raise ValueError(f"the wrong answer's template no longer holds {old!r} once")
-        base = base.replace(old, new)
-    return base
+from tools.simulated import variant as _variant
 
 
 # A correct Gaussian mechanism: each gaussian_* answer below changes one rule of it.
