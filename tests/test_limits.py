@@ -67,3 +67,9 @@ def test_every_field_reaches_the_fork_server_and_takes_effect(monkeypatch):
     printed = nbformat.reads(result["notebook"], as_version=4).cells[0].outputs[0]["text"].split()
     assert [int(x) for x in printed] == [ASKED.memory, ASKED.file_size]
     assert resource.getrlimit(resource.RLIMIT_AS)[0] != ASKED.memory  # set in the kernel, not in the grader
+
+
+def test_the_judge_is_on_unless_turned_off():
+    """Check that `autograder grade` runs tests in the judge kernel by default and `--no-judge` turns it off"""
+    assert cli.build_parser().parse_args(["grade", "A"]).judge is True
+    assert cli.build_parser().parse_args(["grade", "A", "--no-judge"]).judge is False
