@@ -451,13 +451,7 @@ def _mutable(value) -> bool:
     pd = sys.modules.get("pandas")
     kinds = (list, dict, set, np.ndarray, np.random.Generator, np.random.RandomState) + (
         (pd.DataFrame, pd.Series) if pd else ())
-    return type(value) in kinds or _plain_estimator(value)
-
-
-def _plain_estimator(value) -> bool:
-    """A scikit-learn or imbalanced-learn object that crosses as its attributes (a model a function may fit)."""
-    kind = type(value)
-    return values._is_estimator_class(kind) and values._plain_state(kind) and hasattr(value, "__dict__")
+    return type(value) in kinds or values.plain_estimator(value)
 
 
 def _in_place(original, after) -> bool:
@@ -502,7 +496,7 @@ def write_back(original, after) -> None:
     elif type(original) is set:
         original.clear()
         original.update(after)
-    elif _plain_estimator(original):  # fitted by the function: the caller's model is fitted too
+    elif values.plain_estimator(original):  # fitted by the function: the caller's model is fitted too
         vars(original).clear()
         vars(original).update(vars(after))
     elif type(original) is np.ndarray and original.shape == after.shape and original.flags.writeable:

@@ -107,7 +107,7 @@ def encode(value: Any, callables: Callable[[Any], str] | None = None, path: str 
     if named is not None:
         return {"named": [*named, callables(value) if callables is not None and callable(value) else None]}
     if _is_estimator_class(kind):
-        if _plain_state(kind) and hasattr(value, "__dict__"):
+        if plain_estimator(value):
             state = encode(dict(vars(value)), callables, f"{path}.__dict__", depth + 1)
             return {"est": [kind.__module__, kind.__qualname__, state]}
         rebuilt = _reduced(value, callables, path, depth)
@@ -380,6 +380,13 @@ def _is_estimator_class(kind: type) -> bool:
     """A class of scikit-learn or imbalanced-learn: its estimators and the objects they hold (a Tree, a loss,
     a splitter), whose code is the library's; only their data crosses."""
     return isinstance(kind, type) and str(getattr(kind, "__module__", "")).split(".")[0] in ESTIMATOR_PACKAGES
+
+
+def plain_estimator(value) -> bool:
+    """A scikit-learn or imbalanced-learn object that crosses as its attributes (an estimator a function may fit,
+    so `proxies.write_back` gives the caller its fitted attributes)."""
+    kind = type(value)
+    return _is_estimator_class(kind) and _plain_state(kind) and hasattr(value, "__dict__")
 
 
 def _plain_state(kind: type) -> bool:
