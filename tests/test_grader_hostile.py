@@ -167,7 +167,7 @@ TRICKS = sorted(s for s, e in EXPECTED.items() if e.get("tricks_one_kernel"))
 
 def test_the_kernel_tricks_would_earn_points_where_the_tests_share_the_students_kernel(tmp_path):
     """The same trick students graded as stock nbgrader grades them (--no-judge: one kernel): each earns more
-    than its honest first exercise, so the judge's 4 points are the judge's doing, not a harmless trick."""
+    than its answers are worth, so the judge's lower score is the judge's doing, not a harmless trick."""
     course = nbgrader_batch.make_course(tmp_path / "course", [ASSIGNMENT])
     for student in TRICKS:
         shutil.copytree(FIXTURES / "submitted" / student, course / "submitted" / student)
