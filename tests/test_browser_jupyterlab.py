@@ -25,6 +25,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from shared_run import once
 from tools import nbgrader_batch, simulated
@@ -161,9 +162,24 @@ def run_to_test(page: Page, before: int) -> dict:
 
 
 def type_answer(page: Page, source: str) -> None:
-    page.locator(".jp-Notebook .jp-Cell").nth(SOLUTION_CELL).locator(".cm-content").click()
-    page.keyboard.press("Control+a")
-    page.keyboard.insert_text(source)
+    """Type ``source`` over the solution cell as a learner would, and wait until the notebook's model holds it.
+
+    On a loaded machine a click can land while the notebook is still laying out after Run All, and the keys go
+    nowhere; the solution cell would then run its stub again. So the model is read back, and typing is retried.
+    """
+    wanted = json.dumps(source)
+    for _ in range(3):
+        page.locator(".jp-Notebook .jp-Cell").nth(SOLUTION_CELL).locator(".cm-content").click()
+        page.keyboard.press("Control+a")
+        page.keyboard.insert_text(source)
+        try:
+            page.wait_for_function(
+                f"{NB}.activeCellIndex === {SOLUTION_CELL} && "
+                f"{NB}.widgets[{SOLUTION_CELL}].model.sharedModel.getSource() === {wanted}", timeout=20_000)
+            return
+        except PlaywrightTimeout:
+            continue
+    raise AssertionError(f"the solution cell (cell {SOLUTION_CELL}) does not hold the typed answer after 3 tries")
 
 
 @pytest.fixture(scope="session")
