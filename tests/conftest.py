@@ -1,9 +1,12 @@
-"""Shared fixtures: one nbgrader batch per assignment per test session, graded offline.
+"""Shared fixtures: one graded batch per assignment per test session, graded offline.
 
 Each assignment's batch holds the key, the blank release, two cheats and every wrong answer of its
-catalog, as separate students, in one gradebook: the key, blank and cheats are autograded by stock
-nbgrader, the catalog by the project's own parallel grader (`autograder grade`); every contract test
-reads its scores from that one gradebook.
+catalog, as separate students. The key, blank and cheats are autograded by stock nbgrader into one
+gradebook. The catalog is run by tools/catalog_runner.py, which forks the key at the cell a mistake
+changes and stops once the rest provably runs as for the key, and scored by nbgrader's own rule; two of
+its mistakes (the one it cut shortest and the one it ran longest) are also graded whole by the project's
+grader (`autograder grade`, judge kernel and sandbox) into the gradebook, and the contract checks that
+both agree (tests/test_contract.py).
 """
 from __future__ import annotations
 
@@ -17,11 +20,13 @@ import pytest
 import prose_claims
 import shared_run
 from autograder import batch
-from tools import nbgrader_batch, simulated
+from tools import catalog_runner, nbgrader_batch, simulated
 from course.syllabus import Module, load_syllabus
 
 REPO = Path(__file__).resolve().parent.parent
 MODULES = load_syllabus()
+CATALOG = "wrong-"  # a mistake as the catalog runner ran it
+GRADED = "graded-"  # the same mistake graded whole by autograder grade
 
 
 def module_params(extra=None):
@@ -35,12 +40,27 @@ class Batch:
     course: Path
     results: dict  # per student: success, seconds, log
     scores: dict  # per student: grade_id -> CellScore
+    catalog: Path  # the catalog runner's executed notebooks, one per mistake
+
+    @classmethod
+    def read(cls, module: Module, course: Path, results: dict, catalog: Path) -> "Batch":
+        scores = nbgrader_batch.scores(course, module.id)
+        for student, outcome in results.items():
+            if student.startswith(CATALOG) and outcome["success"]:
+                scores[student] = catalog_runner.scores(catalog / f"{student.removeprefix(CATALOG)}.ipynb")
+        return cls(module, course, results, scores, catalog)
+
+    def cross_checked(self) -> list[str]:
+        """The mistakes graded both by the catalog runner and, whole, by `autograder grade`."""
+        return sorted(s.removeprefix(GRADED) for s in self.results if s.startswith(GRADED))
 
     def autograded_total(self, student: str) -> float:
         return sum(s.score for s in self.scores[student].values() if not s.needs_manual_grade)
 
     def autograded_notebook(self, student: str):
-        """The student's notebook as nbgrader left it after autograding (outputs included)."""
+        """The student's notebook as graded (outputs included): nbgrader's autograded copy, or the runner's."""
+        if student.startswith(CATALOG):
+            return simulated.read(self.catalog / f"{student.removeprefix(CATALOG)}.ipynb")
         return simulated.read(self.course / "autograded" / student / self.module.id / self.module.notebook)
 
     def autograded_cell(self, student: str, grade_id: str):
@@ -73,13 +93,21 @@ class Batches:
             fcntl.flock(lock, fcntl.LOCK_EX)
             if not saved.exists():
                 return self._grade(module)
-        course = self.root / module.id
-        return Batch(module, course, json.loads(saved.read_text()), nbgrader_batch.scores(course, module.id))
+        return Batch.read(module, self.root / module.id, json.loads(saved.read_text()), self._catalog(module))
+
+    def _catalog(self, module: Module) -> Path:
+        return self.root / f"{module.id}-catalog"
 
     def _grade(self, module: Module) -> Batch:
         course = nbgrader_batch.make_course(self.root / module.id, [module.id], source_root=REPO)
         key = simulated.read(REPO / "source" / module.id / module.notebook)
         blank = simulated.read(course / "release" / module.id / module.notebook)
+        wrong = {w.name: w for w in simulated.wrong_answers(module.id, REPO)}
+        runner = catalog_runner.run_catalog(
+            course / "source" / module.id / module.notebook,
+            {name: {"cell": w.cell, "code": w.code, "through": list(w.cascades)} for name, w in wrong.items()},
+            [[*e.graded_cells, *e.solution_cells] for e in module.exercises], self._catalog(module),
+            timeout_s=4 * module.time_budget_s)
         contract = {
             # The key carries the prose claims' checking cell: one run proves both the grade and the story.
             "key": prose_claims.with_checking_cell(key, module.id),
@@ -87,17 +115,30 @@ class Batches:
             "cheat-always-equal": simulated.cheat(key),
             "cheat-patched-testing": simulated.cheat(key, patch_testing=True),
         }
-        wrong = {f"wrong-{w.name}": simulated.with_cell(key, w.cell, w.code)
-                 for w in simulated.wrong_answers(module.id, REPO)}
-        for student, nb in {**contract, **wrong}.items():
+        for student, nb in contract.items():
             nbgrader_batch.submit(course, student, module.id, {module.notebook: simulated.to_json(nb)})
         # The key, blank and cheats go through stock nbgrader, network off: the real tool decides the contract.
         results = nbgrader_batch.autograde(course, module.id, sorted(contract), offline=True)
-        # The catalog goes through the project's own parallel grader (sandboxed, no network, warm kernels),
-        # whose gradebook rows equal nbgrader's (tests/test_grader_equivalence.py): the same verdicts, faster.
-        results.update(grade_in_parallel(course, module.id, sorted(wrong)))
+        catalog = catalog_runner.collect(runner, self._catalog(module), sorted(wrong))
+        if not catalog[catalog_runner.KEY]["success"]:
+            raise RuntimeError(f"{module.id}: the catalog runner's run of the key failed: "
+                               f"{catalog[catalog_runner.KEY]['error']}")
+        lost = {g: s for g, s in catalog_runner.scores(self._catalog(module) / "key.ipynb").items()
+                if not s.needs_manual_grade and s.score < s.max_score}
+        if lost:
+            raise RuntimeError(f"{module.id}: the catalog runner's run of the key loses points in {sorted(lost)}: "
+                               "the runner no longer executes cells as a kernel does")
+        results.update({CATALOG + name: outcome for name, outcome in catalog.items() if name in wrong})
+        # The mistake the runner cut shortest and the one it ran longest, graded whole by the grader.
+        ran = sorted((catalog[name].get("ran_cells", 0), name) for name in wrong if catalog[name]["success"])
+        checked = sorted({ran[0][1], ran[-1][1]}) if ran else []
+        for name in checked:
+            nbgrader_batch.submit(course, GRADED + name, module.id,
+                                  {module.notebook: simulated.to_json(simulated.with_cell(key, wrong[name].cell,
+                                                                                           wrong[name].code))})
+        results.update(grade_in_parallel(course, module.id, [GRADED + name for name in checked]))
         (self.root / f"{module.id}-results.json").write_text(json.dumps(results, indent=1))
-        return Batch(module, course, results, nbgrader_batch.scores(course, module.id))
+        return Batch.read(module, course, results, self._catalog(module))
 
 
 def grade_in_parallel(course: Path, assignment: str, students: list[str]) -> dict[str, dict]:

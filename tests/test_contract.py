@@ -70,6 +70,7 @@ def test_wrong_answer_loses_its_points(batches, module, wrong):
     """Each catalogued mistake runs, scores 0 on the graded cells it names, and costs nothing elsewhere."""
     batch = batches.get(module)
     student = f"wrong-{wrong.name}"
+    assert batch.results[student]["success"], f"{wrong.name} did not run: {batch.results[student]['error']}"
     graded = batch.scores[student]
     kept = {cell: graded[cell].score for cell in wrong.loses if graded[cell].score > 0}
     assert not kept, f"{wrong.name} ({wrong.why}) still earns {kept}"
@@ -82,6 +83,24 @@ def test_wrong_answer_loses_its_points(batches, module, wrong):
                  and not s.needs_manual_grade and s.score < s.max_score}
     assert not elsewhere, (f"{wrong.name} also loses points outside {exercise.id}: {elsewhere} "
                            "(list them under `cascades` if a later exercise reuses this answer by design)")
+
+
+@pytest.mark.parametrize("module", module_params())
+def test_the_catalog_runs_score_what_autograder_grade_gives_the_whole_notebook(batches, module):
+    """The catalog's shortcut (fork the key where a mistake starts, stop once the rest provably runs as for
+    the key: tools/catalog_runner.py) gives every cell the score the grader gives the whole notebook, for
+    the mistake it cut shortest and the one it ran longest."""
+    batch = batches.get(module)
+    checked = batch.cross_checked()
+    assert checked, f"no mistake of {module.id} was graded by autograder grade"
+    for name in checked:
+        assert batch.results[f"graded-{name}"]["success"], batch.results[f"graded-{name}"]["log"]
+        runner, grader = batch.scores[f"wrong-{name}"], batch.scores[f"graded-{name}"]
+        autograded = {cell for cell, s in grader.items() if not s.needs_manual_grade}
+        assert autograded == {cell for cell, s in runner.items() if not s.needs_manual_grade}
+        differ = {cell: (runner[cell].score, grader[cell].score) for cell in autograded
+                  if runner[cell].score != grader[cell].score}
+        assert not differ, f"{name}: the catalog runner and autograder grade disagree (runner, grader): {differ}"
 
 
 @pytest.mark.parametrize("module", module_params())

@@ -1,0 +1,126 @@
+"""The catalog runner's shortcut: a mistake's notebook stops early only when the rest provably runs as the key's.
+
+tools/notebook_state.py decides what the remaining cells can reach; tools/catalog_runner.py forks the key and
+compares. These tests pin the rules the proof rests on, and check the shortcut against full runs of a catalog.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tools import catalog_runner, notebook_state
+from tools.notebook_state import digest, later_reads, reached, what_keeps_the_rest_apart
+from conftest import module_params
+
+
+def test_a_name_the_later_cells_assign_before_reading_is_their_own():
+    assert later_reads(["x = f(y)", "print(x)"]) == {"f", "y", "print"}
+
+
+def test_what_a_loop_or_a_branch_binds_may_not_exist_after_it():
+    reads = later_reads(["for i in items:\n    last = i\n", "if flag:\n    z = 1\n", "print(i, last, z)"])
+    assert {"i", "last", "z", "items", "flag"} <= reads
+
+
+def test_inside_a_loop_its_target_and_what_its_body_assigned_first_are_bound():
+    assert later_reads(["for col, v in rows:\n    w = v * 2\n    print(col, w)"]) == {"rows", "print"}
+
+
+def test_a_functions_parameters_and_locals_are_not_globals_but_its_free_names_are():
+    reads = later_reads(["def f(a, b=default):\n    tmp = a + helper(b)\n    return [k for k in tmp if k > limit]"])
+    assert reads == {"default", "helper", "limit"}
+
+
+def test_an_augmented_assignment_reads_its_target():
+    assert later_reads(["total += 1"]) == {"total"}
+
+
+def test_the_first_iterable_of_a_comprehension_is_read_in_the_enclosing_scope():
+    assert later_reads(["[x for x in x]"]) == {"x"}
+
+
+def test_a_cell_that_does_not_parse_rules_the_early_stop_out():
+    assert later_reads(["x = (1,"]) is None
+
+
+def test_a_function_is_digested_by_its_code_not_its_name():
+    namespace = {}
+    exec("def clean(s):\n    return s.strip()", namespace)
+    first = namespace["clean"]
+    exec("def clean(s):\n    return s.lower()", namespace)
+    assert first.__module__ == namespace["clean"].__module__
+    first.__module__ = namespace["clean"].__module__ = "__main__"
+    assert digest(first)[0] != digest(namespace["clean"])[0]
+
+
+def test_an_object_holding_a_changed_function_differs_too():
+    from sklearn.preprocessing import FunctionTransformer
+
+    def scale(X):
+        return X * 2
+
+    def scale_wrong(X):
+        return X * 3
+
+    for fn in (scale, scale_wrong):
+        fn.__module__ = "__main__"
+        fn.__qualname__ = "scale"
+    assert digest(FunctionTransformer(scale))[0] != digest(FunctionTransformer(scale_wrong))[0]
+
+
+def test_arrays_are_digested_by_content():
+    assert digest(np.arange(5.0))[0] == digest(np.arange(5.0).copy())[0]
+    assert digest(np.arange(5.0))[0] != digest(np.arange(1.0, 6.0))[0]
+
+
+def test_a_value_that_cannot_be_hashed_is_never_assumed_equal():
+    gen = (i for i in range(3))
+    assert digest(gen)[0] is None
+    theirs = reached({"gen": gen}, later_reads(["next(gen)"]), {})
+    assert what_keeps_the_rest_apart({"gen": gen}, {}, theirs, ["next(gen)"]) == {"gen"}
+
+
+def test_a_helper_that_calls_a_changed_function_is_followed_to_it():
+    key, mistake = {}, {}
+    for namespace, body in ((key, "s.strip()"), (mistake, "s.lower()")):
+        exec(f"def clean(s):\n    return {body}\ndef pipeline(s):\n    return clean(s) + '!'", namespace)
+        for fn in ("clean", "pipeline"):
+            namespace[fn].__module__ = "__main__"
+        del namespace["__builtins__"]
+    theirs = reached(key, later_reads(["pipeline(' a ')"]), {})
+    assert "clean" in what_keeps_the_rest_apart(mistake, {}, theirs, ["pipeline(' a ')"])
+    rebinds = ["clean = str.upper", "print(clean('a'))"]
+    assert what_keeps_the_rest_apart(mistake, {}, reached(key, later_reads(rebinds), {}), rebinds) == set()
+
+
+def test_a_later_cell_that_reaches_globals_dynamically_rules_the_early_stop_out():
+    assert what_keeps_the_rest_apart({}, {}, {}, ["print(globals()['x'])"]) == {"<dynamic access: globals>"}
+
+
+# The module whose whole catalog, run to the end without the shortcut, takes the least time (under a minute).
+CHEAPEST = "06-reliable-training"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("module", [p for p in module_params() if p.values[0].id == CHEAPEST])
+def test_every_early_stop_of_a_catalog_scores_what_the_full_run_scores(batches, module, tmp_path):
+    """Every mistake of a whole catalog, run to the end, scores on every cell what the shortcut gave it."""
+    from tools import simulated
+    from conftest import REPO
+
+    batch = batches.get(module)
+    wrong = {w.name: w for w in simulated.wrong_answers(module.id, REPO)}
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / module.notebook).write_text((REPO / "source" / module.id / module.notebook).read_text())
+    proc = catalog_runner.run_catalog(
+        work / module.notebook, {n: {"cell": w.cell, "code": w.code, "through": list(w.cascades)} for n, w in wrong.items()},
+        [], tmp_path / "full", timeout_s=4 * module.time_budget_s, stop_early=False)
+    full = catalog_runner.collect(proc, tmp_path / "full", sorted(wrong))
+    stopped = [n for n in wrong if batch.results[f"wrong-{n}"].get("stopped_before")]
+    assert len(stopped) >= len(wrong) // 2, f"only {len(stopped)} of {len(wrong)} mistakes stopped early"
+    for name in wrong:
+        assert full[name]["success"], full[name]["error"]
+        assert full[name]["stopped_before"] is None
+        whole = catalog_runner.scores(tmp_path / "full" / f"{name}.ipynb")
+        assert whole == batch.scores[f"wrong-{name}"], f"{name}: stopping early changed its scores"
