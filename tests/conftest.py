@@ -107,7 +107,7 @@ class Batches:
             course / "source" / module.id / module.notebook,
             {name: {"cell": w.cell, "code": w.code, "through": list(w.cascades)} for name, w in wrong.items()},
             [[*e.graded_cells, *e.solution_cells] for e in module.exercises], self._catalog(module),
-            timeout_s=4 * module.time_budget_s)
+            timeout_s=20 * module.time_budget_s)  # a guard against endless loops: the key runs beside the mistakes
         contract = {
             # The key carries the prose claims' checking cell: one run proves both the grade and the story.
             "key": prose_claims.with_checking_cell(key, module.id),

@@ -114,8 +114,9 @@ def test_every_early_stop_of_a_catalog_scores_what_the_full_run_scores(batches, 
     work.mkdir()
     (work / module.notebook).write_text((REPO / "source" / module.id / module.notebook).read_text())
     proc = catalog_runner.run_catalog(
-        work / module.notebook, {n: {"cell": w.cell, "code": w.code, "through": list(w.cascades)} for n, w in wrong.items()},
-        [], tmp_path / "full", timeout_s=4 * module.time_budget_s, stop_early=False)
+        work / module.notebook,
+        {n: {"cell": w.cell, "code": w.code, "through": list(w.cascades)} for n, w in wrong.items()},
+        [], tmp_path / "full", timeout_s=20 * module.time_budget_s, stop_early=False)
     full = catalog_runner.collect(proc, tmp_path / "full", sorted(wrong))
     stopped = [n for n in wrong if batch.results[f"wrong-{n}"].get("stopped_before")]
     assert len(stopped) >= len(wrong) // 2, f"only {len(stopped)} of {len(wrong)} mistakes stopped early"

@@ -1,4 +1,5 @@
-"""The contract every assignment meets (COURSE_GUIDE §4), graded by stock nbgrader with the network off.
+"""The contract every assignment meets (COURSE_GUIDE §4), graded offline: the key, the blank release and the
+cheats by stock nbgrader, the wrong-answer catalog by tools/catalog_runner.py, checked against autograder grade.
 
 A new module is covered by adding its notebook, its syllabus entry and its wrong-answer catalog.
 """

@@ -4,9 +4,17 @@ A catalogued mistake is the key with one solution cell changed, so every cell be
 same code as the key and leaves the same state. Running ~50 such notebooks from the top (what `autograder
 grade` must do for a class, where every notebook differs from the first cell) spends most of the contract's
 time re-running the key's opening cells. Here one process runs the key cell by cell in an IPython shell;
-just before the cell a mistake changes, it forks, and the child runs the mistake and every later cell, so
-each catalog entry costs only what follows its change. Fork copies the process, so the child starts from
-exactly the state (globals, RNG streams, warning registry) a top-to-bottom run would have.
+just before the cell a mistake changes, it forks, and the child runs the mistake and the cells after it. Fork
+copies the process, so the child starts from exactly the state (globals, RNG streams, warning registry) a
+top-to-bottom run would have (Python's `random`, which a fork reseeds, is restored).
+
+A child also stops early: a second fork runs the key itself to the end and publishes, at the end of every
+exercise, digests of what the remaining cells can reach (tools/notebook_state.py). When, at such a boundary,
+nothing the rest can reach differs from the key's, the rest runs as it did for the key and scores what the
+key scores there (full marks); the child stops and records where. A global RNG stream that alone differs is
+followed through the key's run: cells that do not move it cannot read it, and the first cell that moves it
+is probed from another position of the stream to show it resets it (tests that disturb the global RNG seed
+it). Anything else keeps the child running, and its result says which globals did (`kept_apart_by`).
 
 Each child writes its executed notebook, with outputs recorded as a Jupyter kernel records them (streams,
 display data, the execute result, errors, in order); `scores()` reads them with nbgrader's own
@@ -227,7 +235,8 @@ def _run_key(shell, nb, out: Path, boundaries: list[int]) -> None:
     for probe in probes:
         os.waitpid(probe, 0)
     nbformat.write(nb, str(out / f"{KEY}.ipynb"))
-    raised = [_cell_name(c, i) for i, c in enumerate(nb.cells) if any(o.output_type == "error" for o in c.get("outputs", []))]
+    raised = [_cell_name(c, i) for i, c in enumerate(nb.cells)
+              if any(o.output_type == "error" for o in c.get("outputs", []))]
     (out / f"{KEY}.json").write_text(json.dumps({
         "success": not raised, "seconds": time.perf_counter() - began, "ran_cells": len(nb.cells),
         # An early stop assumes the key's cells bind what they assign: a key that raises is fixed first.
@@ -357,7 +366,8 @@ def main(argv: list[str]) -> int:
             _failed(out, name, time.monotonic(), f"the key has no cell {missing[0]!r}: check the catalog")
             continue
         # Never before the end of the mistake's exercise and of the later cells it cascades to.
-        first = max([ends.get(mistake["cell"], where[mistake["cell"]] + 1)] + [where[g] + 1 for g in mistake["through"]])
+        first = max([ends.get(mistake["cell"], where[mistake["cell"]] + 1),
+                     *(where[g] + 1 for g in mistake["through"])])
         checks = [b for b in boundaries if b >= first]
         starts.setdefault(where[mistake["cell"]], []).append((name, mistake["code"], checks))
     shell = _shell()
