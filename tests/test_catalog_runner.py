@@ -48,7 +48,6 @@ def test_a_function_is_digested_by_its_code_not_its_name():
     exec("def clean(s):\n    return s.strip()", namespace)
     first = namespace["clean"]
     exec("def clean(s):\n    return s.lower()", namespace)
-    assert first.__module__ == namespace["clean"].__module__
     first.__module__ = namespace["clean"].__module__ = "__main__"
     assert digest(first)[0] != digest(namespace["clean"])[0]
 

@@ -43,8 +43,8 @@ import nbformat
 
 from autograder.coursedir import CellScore
 from tools import notebook_state
+from tools.nbgrader_batch import child_env
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
 KEY = "key"
 PROBE_SEED = 20261203  # any streams other than the key's
 
@@ -67,9 +67,8 @@ def run_catalog(notebook: Path, mistakes: dict[str, dict], exercises: list[list[
         argv = offline_command(argv)
     # The kernel's environment as autograder gives it: one BLAS thread (a process must not fork while a BLAS
     # thread pool runs), a fixed hash seed, the inline matplotlib backend.
-    env = dict(os.environ, PYTHONHASHSEED="0", OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1",
-               MPLBACKEND="module://matplotlib_inline.backend_inline", NBGRADER_EXECUTION="autograde",
-               PYTHONPATH=os.pathsep.join(filter(None, [str(REPO_ROOT), os.environ.get("PYTHONPATH")])))
+    env = child_env(OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1",
+                    MPLBACKEND="module://matplotlib_inline.backend_inline", NBGRADER_EXECUTION="autograde")
     log = open(out / "runner.log", "wb")
     return subprocess.Popen(argv, cwd=notebook.parent, env=env, stdout=log, stderr=subprocess.STDOUT)
 
@@ -191,10 +190,11 @@ def _run(shell, nb, start: int, out: Path, name: str, checks: list[int]) -> None
     stopped, apart = None, {}
     for index in range(start, len(nb.cells)):
         if index in checks:
-            apart[_cell_name(nb.cells[index], index)] = sorted(_what_keeps_the_rest_apart(shell, nb, index, out))[:10]
-            if not apart[_cell_name(nb.cells[index], index)]:
+            blockers = sorted(_what_keeps_the_rest_apart(shell, nb, index, out))
+            if not blockers:
                 stopped = index
                 break
+            apart[_cell_name(nb.cells[index], index)] = blockers[:10]
         if nb.cells[index].cell_type == "code":
             _execute(shell, nb.cells[index])
     nb.metadata["catalog_runner"] = {"stopped_before_cell": stopped}
@@ -203,7 +203,7 @@ def _run(shell, nb, start: int, out: Path, name: str, checks: list[int]) -> None
         "success": True, "seconds": time.perf_counter() - began, "error": "",
         "ran_cells": (stopped if stopped is not None else len(nb.cells)) - start,
         "stopped_before": None if stopped is None else _cell_name(nb.cells[stopped], stopped),
-        "kept_apart_by": {cell: names for cell, names in apart.items() if names}}))
+        "kept_apart_by": apart}))
 
 
 def _cell_name(cell, index: int) -> str:
@@ -224,10 +224,10 @@ def _run_key(shell, nb, out: Path, boundaries: list[int]) -> None:
         if not boundaries or index < boundaries[0]:
             _execute(shell, cell)
             continue
-        before = _streams()
+        before = notebook_state.streams()
         probes.append(_fork(lambda: _probe(shell, nb, index, out)))
         _execute(shell, cell)
-        after = _streams()
+        after = notebook_state.streams()
         moved = sorted(s for s in after if after[s] != before.get(s))
         if moved:
             _publish(out / f"after-{index}.pickle", _state(shell, nb, index + 1))
@@ -256,11 +256,6 @@ def _probe(shell, nb, index: int, out: Path) -> None:
         random.seed(PROBE_SEED)
     _execute(shell, nb.cells[index])
     _publish(out / f"probe-{index}.pickle", _state(shell, nb, index + 1))
-
-
-def _streams() -> dict:
-    table = notebook_state.reached({}, set(), {})
-    return {s: table[s] for s in notebook_state.RNG_STREAMS if s in table}
 
 
 def _state(shell, nb, index: int) -> dict:

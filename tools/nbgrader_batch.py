@@ -89,13 +89,18 @@ def autograde(course: Path, assignment: str, students: list[str] | None = None, 
         from tools.offline import offline_command
 
         argv = offline_command(argv)
-    # tools/ is not installed: the child finds it from the repository root.
-    env = dict(os.environ, PYTHONHASHSEED="0",
-               PYTHONPATH=os.pathsep.join(filter(None, [str(REPO_ROOT), os.environ.get("PYTHONPATH")])))
+    env = child_env()
     proc = subprocess.run(argv, capture_output=True, text=True, env=env)
     if proc.returncode != 0 or not out.exists():
         raise RuntimeError(f"autograde batch for {assignment} failed (exit {proc.returncode}):\n{proc.stderr[-4000:]}")
     return json.loads(out.read_text())
+
+
+def child_env(**extra: str) -> dict[str, str]:
+    """The environment of a `python -m tools.X` child: a fixed hash seed, and tools/ (not installed) found from
+    the repository root."""
+    return dict(os.environ, PYTHONHASHSEED="0", **extra,
+                PYTHONPATH=os.pathsep.join(filter(None, [str(REPO_ROOT), os.environ.get("PYTHONPATH")])))
 
 
 def _main(argv: list[str] | None = None) -> int:

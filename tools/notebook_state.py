@@ -104,11 +104,16 @@ def reached(namespace: dict, mentioned: set[str], injected: dict) -> dict[str, s
             continue
         table[name], names_read = digest(namespace[name])
         todo.extend(names_read - table.keys())
-    if "numpy" in sys.modules:
-        table[RNG_STREAMS[0]] = digest(sys.modules["numpy"].random.get_state())[0]
+    return {**table, **streams()}
+
+
+def streams() -> dict[str, str | None]:
+    """The digests of the global RNG streams: numpy's legacy `np.random` (once imported) and `random`."""
     import random
 
-    table[RNG_STREAMS[1]] = digest(random.getstate())[0]
+    table = {RNG_STREAMS[1]: digest(random.getstate())[0]}
+    if "numpy" in sys.modules:
+        table[RNG_STREAMS[0]] = digest(sys.modules["numpy"].random.get_state())[0]
     return table
 
 
