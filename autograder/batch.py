@@ -58,6 +58,8 @@ class _Context:
     preload: list[str] = field(default_factory=list)
     judge: bool = True
     lock: threading.Lock = field(default_factory=threading.Lock)
+    verdict: canary.Verdict | None = None  # the key canary's, once its jobs are sent
+    speculative: frozenset[str] = frozenset()  # students who may run beside the canary (nothing of theirs to lose)
 
     def job_template(self) -> dict:
         """A job's fields but the notebook and files (also what the workers' warm servers are started for)."""
@@ -66,6 +68,10 @@ class _Context:
 
     def path(self, step: str, student: str) -> str:
         return coursedir.format_dir(self.config, step, student, self.assignment)
+
+    def key_proven(self) -> None:
+        """Wait for the key canary; raises CanaryFailed when the key did not score full marks."""
+        self.verdict.wait()
 
 
 def autograde_preprocessors() -> list:
@@ -143,9 +149,14 @@ def _main(*, assignment, course, submissions, workers, scheduler, force, unsafe,
 
     outcomes: list[Outcome] = list(done)
     if todo:
+        # Whoever has no row and no autograded copy of this assignment yet has nothing to lose: they may be
+        # graded beside the key canary, and are forgotten again if it fails.
+        fresh = frozenset(s for s in todo if s not in in_gradebook and not Path(
+            coursedir.format_dir(config, "autograded_directory", s, assignment)).exists())
+        known_students = coursedir.students_of(config)
         ctx = _Context(course=course, assignment=assignment, config=config, pool=None, limits=limits, mode=mode,
                        execute_config=coursedir.execute_config(config), force=True,
-                       preload=_assignment_imports(config, assignment), judge=judge)
+                       preload=_assignment_imports(config, assignment), judge=judge, speculative=fresh)
         with pools.open_pool(workers=workers, scheduler=scheduler, warm=ctx.job_template()) as pool, \
                 glue.faster_nbgrader(), warnings.catch_warnings():
             # nbgrader's add_submission builds its rows before adding them to the session, which SQLAlchemy
@@ -154,8 +165,12 @@ def _main(*, assignment, course, submissions, workers, scheduler, force, unsafe,
             # A student's notebook without cell ids: nbformat adds them, the reason column is no place for it.
             warnings.filterwarnings("ignore", message="Cell is missing an id field")
             ctx.pool = pool
-            _prove_key(ctx)
-            outcomes += _grade_all(ctx, todo, records, progress)
+            _start_canary(ctx)
+            try:
+                outcomes += _grade_all(ctx, todo, records, progress)
+            except canary.CanaryFailed as exc:
+                coursedir.forget(config, assignment, sorted(ctx.speculative), ctx.speculative - known_students)
+                raise GradingError(str(exc)) from None
     outcomes.sort(key=lambda o: o.student)
     # The class's exports and report cover everyone graded so far, not only this run's --student.
     graded = {o.student: o for o in ledger.read_outcomes(course, assignment) if o.student in set(everyone_submitted)}
@@ -170,14 +185,21 @@ def _main(*, assignment, course, submissions, workers, scheduler, force, unsafe,
     return outcomes
 
 
-def _prove_key(ctx: _Context) -> None:
-    """The key canary (autograder.canary): the answer key must score full autograded marks in this pool."""
+def _start_canary(ctx: _Context) -> None:
+    """The key canary (autograder.canary): the answer key must score full autograded marks in this pool.
+
+    A pool whose slots are one environment (`LocalPool.speculative`) grades the speculative students beside
+    it: each waits for its verdict before anything of theirs is saved. On a Dask cluster every worker
+    proves itself before it takes a submission."""
     source = Path(ctx.path("source_directory", "."))
     jobs = canary.key_jobs(source, ctx.job_template(), coursedir.coursedir(ctx.config).ignore)
-    try:
-        canary.prove(ctx.pool.submitters(), jobs, ctx.assignment)
-    except canary.CanaryFailed as exc:
-        raise GradingError(str(exc)) from None
+    ctx.verdict = canary.start(ctx.pool.submitters(), jobs, ctx.assignment)
+    if not getattr(ctx.pool, "speculative", False):
+        ctx.speculative = frozenset()
+        try:
+            ctx.key_proven()
+        except canary.CanaryFailed as exc:
+            raise GradingError(str(exc)) from None
 
 
 def _assignment_imports(config, assignment: str) -> list[str]:
@@ -207,7 +229,10 @@ def _grade_all(ctx: _Context, students: list[str], records: Path, progress: bool
     try:
         with Progress(total=len(students), enabled=progress) as bar, ThreadPoolExecutor(threads) as threads_pool:
             def one(student: str) -> Outcome:
+                if student not in ctx.speculative:
+                    ctx.key_proven()
                 outcome = grade_one(ctx, student)
+                ctx.key_proven()  # a speculative student without a notebook to run is recorded only now
                 ledger.write(records, outcome)
                 bar.advance(outcome)
                 return outcome
@@ -224,12 +249,15 @@ def grade_one(ctx: _Context, student: str) -> Outcome:
     current.batch = ctx
     current.result = None
     current.worker_error = None
+    current.canary_failed = False
     start = time.perf_counter()
     outcome = Outcome(student=student, status="graded",
                       digest=coursedir.submission_digest(ctx.course, ctx.config, student, ctx.assignment))
     with ctx.lock:
         try:
             _grade_locked(ctx, student, outcome)
+        except canary.CanaryFailed:
+            raise  # the batch stops: nobody is graded
         except Exception as exc:  # never stop the batch
             outcome.status = "error"
             outcome.reasons.append(f"grading failed: {type(exc).__name__}: {str(exc).splitlines()[0][:400]}")
@@ -281,6 +309,8 @@ def _grade_locked(ctx: _Context, student: str, outcome: Outcome) -> None:
                 finally:
                     outcome.reasons += realigned
         except Exception:
+            if current.canary_failed:
+                ctx.key_proven()  # raises the canary's own message
             if current.worker_error:
                 raise RuntimeError(current.worker_error) from None
             lines = [line for line in log.getvalue().splitlines() if line.strip()]

@@ -7,9 +7,13 @@ it is executed as a job of the same pool, in the same sandbox, with the same lim
 scored with nbgrader's own rule (`nbgrader.utils.determine_grade`: an error or anything on stderr in a
 test cell earns nothing). Unless every autograded test cell earns its points, the batch stops before
 anyone is graded, with one error naming the failing cells and each one's first error line.
+
+`start` sends the key's jobs and returns a `Verdict` at once, so that the batch may run its first
+submissions beside them (`autograder.batch` keeps what it saves for them until `Verdict.wait()` passes).
 """
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import nbformat
@@ -84,17 +88,47 @@ def message(assignment: str, where: str, found: list[str]) -> str:
             f"{shown}. Check that the kernels can import the course's packages, the limits, and the versions")
 
 
-def prove(submitters: list[tuple[str, object]], jobs: dict[str, dict], assignment: str) -> None:
-    """Run the key's jobs through each (where, submit) of a pool (one for a local pool, one per Dask
-    worker), all at once; raise CanaryFailed naming every failing cell, and where, if any."""
+class Verdict:
+    """The canary's outcome, known once its jobs finish; they run meanwhile (``start``)."""
+
+    def __init__(self, futures: list, assignment: str, places: int, where: str):
+        self._futures, self._assignment, self._places, self._where = futures, assignment, places, where
+        self._lock = threading.Lock()
+        self._known = threading.Event()
+        self._error: str | None = None
+
+    def wait(self) -> None:
+        """Block until the key's jobs are done; raise CanaryFailed naming every failing cell, and where."""
+        with self._lock:
+            if not self._known.is_set():
+                self._error = self._judge()
+                self._known.set()
+        if self._error:
+            raise CanaryFailed(self._error)
+
+    def failed(self) -> bool:
+        """Known to have failed, without waiting."""
+        return self._known.is_set() and bool(self._error)
+
+    def _judge(self) -> str | None:
+        found = []
+        for where, name, future in self._futures:
+            try:
+                lines = failures(name, future.result())
+            except Exception as exc:  # the worker itself failed: its own words
+                lines = [f"{name}: {type(exc).__name__}: {(str(exc).splitlines() or [''])[0][:200]}"]
+            found += [line if self._places == 1 else f"{where}: {line}" for line in lines]
+        return message(self._assignment, self._where, found) if found else None
+
+
+def start(submitters: list[tuple[str, object]], jobs: dict[str, dict], assignment: str) -> Verdict:
+    """Send the key's jobs through each (where, submit) of a pool (one for a local pool, one per Dask
+    worker), all at once, and return at once: ``Verdict.wait()`` tells."""
     futures = [(where, name, submit(job)) for where, submit in submitters for name, job in jobs.items()]
-    found = []
-    for where, name, future in futures:
-        try:
-            lines = failures(name, future.result())
-        except Exception as exc:  # the worker itself failed: its own words
-            lines = [f"{name}: {type(exc).__name__}: {(str(exc).splitlines() or [''])[0][:200]}"]
-        found += [line if len(submitters) == 1 else f"{where}: {line}" for line in lines]
-    if found:
-        where = submitters[0][0] if len(submitters) == 1 else "on every worker"
-        raise CanaryFailed(message(assignment, where, found))
+    where = submitters[0][0] if len(submitters) == 1 else "on every worker"
+    return Verdict(futures, assignment, len(submitters), where)
+
+
+def prove(submitters: list[tuple[str, object]], jobs: dict[str, dict], assignment: str) -> None:
+    """``start`` and wait: raise CanaryFailed naming every failing cell, and where, if any."""
+    start(submitters, jobs, assignment).wait()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -156,6 +157,35 @@ def notebook_names(config, assignment: str) -> list[str]:
 def students_in_gradebook(config, assignment: str) -> set[str]:
     with _gradebook(config) as gb:
         return {submission.student.id for submission in gb.assignment_submissions(assignment)}
+
+
+def students_of(config) -> frozenset[str]:
+    """Every student the gradebook knows (the roster and whoever was graded)."""
+    with _gradebook(config) as gb:
+        return frozenset(student.id for student in gb.students)
+
+
+def forget(config, assignment: str, students: list[str], created: frozenset[str]) -> None:
+    """Undo what grading ``students`` wrote: their submissions of ``assignment``, the student rows of those
+    in ``created`` and their autograded copies (used when the key canary fails after they started)."""
+    from nbgrader.api import MissingEntry
+
+    with _gradebook(config) as gb:
+        for student in students:
+            try:
+                gb.remove_submission(assignment, student)
+            except MissingEntry:
+                pass
+            if student in created:
+                try:
+                    gb.remove_student(student)
+                except MissingEntry:
+                    pass
+    for student in students:
+        copy = Path(format_dir(config, "autograded_directory", student, assignment))
+        shutil.rmtree(copy, ignore_errors=True)
+        if copy.parent.is_dir() and not any(copy.parent.iterdir()):
+            copy.parent.rmdir()
 
 
 def zero_rows(config, assignment: str, student: str, notebooks: set[str] | None) -> None:

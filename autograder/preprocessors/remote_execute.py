@@ -15,7 +15,7 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 
 from autograder import intake, worker
 
-current = threading.local()  # .batch (the batch's context), .result, .worker_error
+current = threading.local()  # .batch (the batch's context), .result, .worker_error, .canary_failed
 
 
 class RemoteExecute(NbGraderPreprocessor):
@@ -27,13 +27,24 @@ class RemoteExecute(NbGraderPreprocessor):
         files = {str(p.relative_to(work)): p.read_bytes() for p in sorted(work.rglob("*"))
                  if intake.kind(p) is None and p.is_file() and p.suffix != ".ipynb"}
         job = {"notebook": worker.notebook_to_json(nb), "files": files, **batch.job_template()}
+        if batch.verdict.failed():  # the key canary already failed: run nothing more
+            current.canary_failed = True
+            raise RuntimeError("the key canary failed")
         future = batch.pool.submit(job)
         batch.lock.release()
         try:
-            result = future.result()
-        except Exception as exc:  # the worker's own words reach the reason, not nbgrader's traceback
-            current.worker_error = f"{type(exc).__name__}: {(str(exc).splitlines() or [''])[0][:300]}"
-            raise
+            try:
+                result = future.result()
+            except Exception as exc:  # the worker's own words reach the reason, not nbgrader's traceback
+                current.worker_error = f"{type(exc).__name__}: {(str(exc).splitlines() or [''])[0][:300]}"
+                raise
+            finally:
+                # A student graded beside the key canary saves nothing before it passes (autograder.batch).
+                try:
+                    batch.key_proven()
+                except Exception:
+                    current.canary_failed = True
+                    raise
         finally:
             batch.lock.acquire()
         current.result = result
