@@ -1,8 +1,9 @@
 """A hostile and broken class of 01-data-quality graded end to end by `autograder grade` (issue 7).
 
 The class lives in tests/fixtures/submitted/ (regenerate with tests/fixtures/make_fixtures.py), its
-expected outcomes in tests/fixtures/expected.json. One batch is graded once per module run; every test
-reads it.
+expected outcomes in tests/fixtures/expected.json. One batch is graded once per test session, by the
+first xdist worker that asks (shared_run); every test reads it, and the one that grades again works on
+a copy.
 """
 from __future__ import annotations
 
@@ -10,15 +11,18 @@ import json
 import shutil
 import socket
 import threading
+from dataclasses import asdict
 from pathlib import Path
 
 import nbformat
 import pytest
 
+import shared_run
 from autograder import batch, ledger
-from tools import nbgrader_batch
-from processes import running
+from autograder.ledger import Outcome
 from autograder.limits import Limits
+from processes import running
+from tools import nbgrader_batch
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("grader")]
 
@@ -63,20 +67,29 @@ def sleeping_children() -> list[str]:
     return running("sleep 4242") + running("sleep 4243")
 
 
-@pytest.fixture(scope="module")
-def hostile(tmp_path_factory):
-    course = nbgrader_batch.make_course(tmp_path_factory.mktemp("hostile") / "course", [ASSIGNMENT])
+def grade_the_class(root: Path) -> dict:
+    """The hostile class graded by `autograder grade`, as JSON: the course, the outcomes, what was seen."""
+    course = nbgrader_batch.make_course(root / "course", [ASSIGNMENT])
     shutil.copytree(FIXTURES / "submitted", course / "submitted", symlinks=True)  # the symlink student's links
     listener = Listener()
     (course / "submitted" / "socket" / ASSIGNMENT / "port.txt").write_text(f"{listener.port}\n")
     repo_before = sorted(p.name for p in nbgrader_batch.REPO_ROOT.iterdir())
-    course_before = {p for p in course.rglob("*") if "submitted" not in p.parts}
     try:
         outcomes = batch.main(assignment=ASSIGNMENT, course=course, workers=2, limits=LIMITS, progress=False)
     finally:
         listener.close()
-    return {"course": course, "outcomes": {o.student: o for o in outcomes}, "listener": listener,
-            "repo_before": repo_before, "course_before": course_before,
+    return {"course": str(course), "outcomes": [asdict(o) for o in outcomes], "accepted": listener.accepted,
+            "repo_before": repo_before}
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory):
+    root = shared_run.shared_root(tmp_path_factory) / "hostile"
+    root.mkdir(exist_ok=True)
+    graded = shared_run.once(tmp_path_factory, "hostile", lambda: grade_the_class(root))
+    course = Path(graded["course"])
+    return {"course": course, "outcomes": {o["student"]: Outcome(**o) for o in graded["outcomes"]},
+            "accepted": graded["accepted"], "repo_before": graded["repo_before"],
             "scores": nbgrader_batch.scores(course, ASSIGNMENT)}
 
 
@@ -116,7 +129,7 @@ def test_no_child_process_outlives_grading(hostile):
 def test_loopback_listener_saw_no_connection(hostile):
     out = printed(autograded(hostile["course"], "socket"))
     assert "CONNECTED" not in out and out.count("refused") == 2
-    assert hostile["listener"].accepted == 0
+    assert hostile["accepted"] == 0
 
 
 def test_nothing_written_outside_the_sandbox(hostile):
@@ -150,9 +163,9 @@ def test_exports_and_report(hostile):
     assert report.count("<img") == 4
 
 
-def test_rerun_grades_only_what_is_left(hostile):
+def test_rerun_grades_only_what_is_left(hostile, tmp_path):
     """As after a kill mid-batch: students without a ledger entry are graded, the others are not."""
-    course = hostile["course"]
+    course = Path(shutil.copytree(hostile["course"], tmp_path / "course", symlinks=True))  # others read the class
     for student in ("invalid-json", "missing-notebook"):
         (course / ledger.LEDGER_DIR / ASSIGNMENT / f"{student}.json").unlink()
     again = batch.main(assignment=ASSIGNMENT, course=course, workers=2, limits=LIMITS, progress=False,
