@@ -68,6 +68,18 @@ def test_prove_passes_silently_and_stops_with_one_error_naming_the_worker():
     assert "on the Dask worker tcp://c: hw: RuntimeError: bwrap missing" in text and "tcp://a" not in text
 
 
+def test_start_returns_while_the_key_runs_and_the_verdict_is_known_once_awaited():
+    running = Future()
+    verdict = canary.start([("in this environment", lambda job: running)], {"hw": {"notebook": "{}"}}, "01")
+    assert not verdict.failed()  # nothing known yet: the first students run meanwhile
+    running.set_result(result(graded("a", outputs=[ERROR])))
+    assert not verdict.failed()  # known only once someone waits for it
+    for _ in range(2):  # every waiting thread gets the same error
+        with pytest.raises(canary.CanaryFailed, match="hw: a: ModuleNotFoundError"):
+            verdict.wait()
+    assert verdict.failed()
+
+
 def test_key_jobs_carry_the_source_notebook_cleared_and_its_regular_files(tmp_path):
     nb = new_notebook(cells=[graded("a", outputs=[ERROR])])
     nbformat.write(nb, str(tmp_path / "hw.ipynb"))
