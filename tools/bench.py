@@ -23,6 +23,7 @@ from rich.console import Console
 from rich.table import Table
 
 from autograder import batch
+from autograder.preprocessors.bounded_execute import is_test
 from tools import nbgrader_batch, simulated
 from tools.nbgrader_batch import REPO_ROOT
 from course.syllabus import load_syllabus
@@ -44,8 +45,9 @@ def time_notebook(path: Path, timeout: int = 600) -> tuple[float, int]:
     return seconds, errors
 
 
-def warm_seconds(path: Path, repeats: int = 3) -> float:
-    """The key's cells executed again in a kernel that already ran them (imports paid): the floor's unit.
+def warm_seconds(path: Path, repeats: int = 3) -> tuple[float, float]:
+    """The key's cells executed again in a kernel that already ran them (imports paid): the floor's unit,
+    and the part of it its test cells took (the most a per-batch cache of the tests' references could save).
 
     The fastest of ``repeats`` runs: a floor is what the machine can do, not what it did while busy."""
     nb = nbformat.read(str(path), as_version=4)
@@ -54,13 +56,18 @@ def warm_seconds(path: Path, repeats: int = 3) -> float:
         cells = [(i, c) for i, c in enumerate(nb.cells) if c.cell_type == "code"]
         for index, cell in cells:
             client.execute_cell(cell, index)
-        best = float("inf")
+        best, best_tests = float("inf"), 0.0
         for _ in range(repeats):
-            start = time.perf_counter()
+            total = tests = 0.0
             for index, cell in cells:
+                start = time.perf_counter()
                 client.execute_cell(cell, index)
-            best = min(best, time.perf_counter() - start)
-        return best
+                seconds = time.perf_counter() - start
+                total += seconds
+                tests += seconds if is_test(cell) else 0.0
+            if total < best:
+                best, best_tests = total, tests
+        return best, best_tests
 
 
 def bench_class(course: Path) -> list[str]:
@@ -102,7 +109,7 @@ def race(console: Console, workers: int, runs: int = RUNS) -> None:
         same, same_one_kernel = same[True], same[False]
     console.print(f"stock {stock_s:.1f} s, autograder {' / '.join(f'{t:.1f}' for t in timed[True])} s (judge), "
                   f"{' / '.join(f'{t:.1f}' for t in timed[False])} s (one kernel); timing the floor…")
-    unit = warm_seconds(REPO_ROOT / "source" / CLASS_ASSIGNMENT / f"{CLASS_ASSIGNMENT}.ipynb")
+    unit, tests = warm_seconds(REPO_ROOT / "source" / CLASS_ASSIGNMENT / f"{CLASS_ASSIGNMENT}.ipynb")
     cores = os.cpu_count() or 1
     floor = unit * n / cores
     table = Table(title=f"Grading {n} submissions of {CLASS_ASSIGNMENT} on {cores} cores")
@@ -117,6 +124,8 @@ def race(console: Console, workers: int, runs: int = RUNS) -> None:
     table.add_row(f"floor (warm key {unit:.2f} s x {n} / {cores})", f"{floor:.1f}", f"{to_floor:.2f}x the floor",
                   f"<= {FLOOR_TARGET}x", "yes" if to_floor <= FLOOR_TARGET else "NO")
     console.print(table)
+    console.print(f"test cells: {tests:.2f} s of the warm key's {unit:.2f} s ({tests / unit:.0%}), the most a per-batch "
+                  "cache of the hidden tests' references could save (not built)")
     console.print(f"same gradebook scores as stock: judge {'yes' if same else 'NO'}, "
                   f"one kernel {'yes' if same_one_kernel else 'NO'}")
 
