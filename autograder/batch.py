@@ -188,13 +188,13 @@ def _main(*, assignment, course, submissions, workers, scheduler, force, unsafe,
 def _start_canary(ctx: _Context) -> None:
     """The key canary (autograder.canary): the answer key must score full autograded marks in this pool.
 
-    A pool whose slots are one environment (`LocalPool.speculative`) grades the speculative students beside
+    A pool whose slots are one environment (`Pool.speculative`) grades the speculative students beside
     it: each waits for its verdict before anything of theirs is saved. On a Dask cluster every worker
     proves itself before it takes a submission."""
     source = Path(ctx.path("source_directory", "."))
     jobs = canary.key_jobs(source, ctx.job_template(), coursedir.coursedir(ctx.config).ignore)
     ctx.verdict = canary.start(ctx.pool.submitters(), jobs, ctx.assignment)
-    if not getattr(ctx.pool, "speculative", False):
+    if not ctx.pool.speculative:
         ctx.speculative = frozenset()
         try:
             ctx.key_proven()
@@ -249,7 +249,6 @@ def grade_one(ctx: _Context, student: str) -> Outcome:
     current.batch = ctx
     current.result = None
     current.worker_error = None
-    current.canary_failed = False
     start = time.perf_counter()
     outcome = Outcome(student=student, status="graded",
                       digest=coursedir.submission_digest(ctx.course, ctx.config, student, ctx.assignment))
@@ -309,8 +308,8 @@ def _grade_locked(ctx: _Context, student: str, outcome: Outcome) -> None:
                 finally:
                     outcome.reasons += realigned
         except Exception:
-            if current.canary_failed:
-                ctx.key_proven()  # raises the canary's own message
+            if ctx.verdict.failed():
+                ctx.key_proven()  # raises the canary's own message, not nbgrader's
             if current.worker_error:
                 raise RuntimeError(current.worker_error) from None
             lines = [line for line in log.getvalue().splitlines() if line.strip()]

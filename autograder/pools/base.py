@@ -14,6 +14,9 @@ class Future(Protocol):
 
 class Pool(Protocol):
     slots: int  # how many notebooks run at once
+    # True when every slot is one environment, which the key canary proves with one run: students may then
+    # be graded beside it (autograder.batch saves nothing of theirs before it passes).
+    speculative: bool
 
     def submit(self, job: dict) -> Future: ...
 

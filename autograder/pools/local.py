@@ -12,9 +12,7 @@ from autograder.kernels import warm
 
 
 class LocalPool:
-    # Every slot is this one environment: the key canary proves them all, so students may be graded beside
-    # it (autograder.batch saves nothing of theirs before it passes).
-    speculative = True
+    speculative = True  # every slot is this one environment
 
     def __init__(self, workers: int, warm_job: dict | None = None):
         self.slots = workers
