@@ -34,6 +34,7 @@ class Module:
     title: str
     notebook: str
     time_budget_s: float
+    expected_hours: tuple[float, float]  # a learner's time for the whole module, low and high (README, notebook)
     seeds: tuple[str, ...]
     objectives: tuple[str, ...]
     exercises: tuple[Exercise, ...] = field(default_factory=tuple)
@@ -77,6 +78,7 @@ def load_syllabus(text: str | None = None) -> list[Module]:
             title=m["title"],
             notebook=m["notebook"],
             time_budget_s=float(m.get("time_budget_s", 30)),
+            expected_hours=tuple(float(h) for h in m["expected_hours"]),
             seeds=tuple(m.get("seeds") or ()),
             objectives=tuple(m.get("objectives") or ()),
             exercises=tuple(_exercise(e) for e in m["exercises"]),

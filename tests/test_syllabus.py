@@ -10,7 +10,7 @@ import pytest
 from tools import simulated
 from conftest import MODULES, REPO, module_params
 from course.hints import Hints
-from course.syllabus import ASKS, SEED_FILES, seed_duplicates
+from course.syllabus import ASKS, SEED_FILES, load_syllabus, seed_duplicates
 
 SEED_REF = re.compile(r"^(?P<file>[0-9]{3}_[0-9a-f]{16}\.txt)#Q(?P<q>[0-9]+)$")
 SEED_QUESTIONS = 30  # both seed documents hold questions 1 to 30
@@ -202,3 +202,10 @@ def test_a_repeated_seed_answer_is_cited_once(module):
     for group in seed_duplicates():
         copies = sorted(cited & group, key=lambda ref: int(ref.split("#Q")[1]))
         assert len(copies) <= 1, f"{module.id} cites {copies}, one answer repeated verbatim: cite one of them"
+
+
+def test_every_module_states_a_learners_expected_time():
+    """Check that each module says how long a learner needs (README, the notebook's first cell and `course` show it)"""
+    for module in load_syllabus():
+        low, high = module.expected_hours
+        assert 0 < low <= high <= 10, f"{module.id}: expected_hours {module.expected_hours} is not [low, high] in hours"
