@@ -8,6 +8,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from autograder import coursedir, ledger
+from autograder.outputs import files
+from autograder.outputs.gradebook import submissions
+
 
 def _figure_html(fig) -> str:
     buffer = io.BytesIO()
@@ -15,26 +19,35 @@ def _figure_html(fig) -> str:
     return f'<img src="data:image/png;base64,{base64.b64encode(buffer.getvalue()).decode()}">'
 
 
-def cell_table(course: Path, assignment: str) -> pd.DataFrame:
+def cell_table(config, assignment: str) -> pd.DataFrame:
     """One row per (student, graded cell) from the gradebook: score, max score, manual flag."""
-    from autograder.coursedir import scores
-
-    rows = [{"student": student, "cell": cell, "score": s.score, "max_score": s.max_score,
-             "manual": s.needs_manual_grade}
-            for student, cells in scores(Path(course), assignment).items() for cell, s in cells.items()]
+    rows = [{"student": s.student, "cell": c.name, "score": c.score, "max_score": c.max_score, "manual": c.manual}
+            for s in submissions(config, assignment) for c in s.cells]
     return pd.DataFrame(rows, columns=["student", "cell", "score", "max_score", "manual"])
 
 
-def main(*, assignment: str, course: Path, outcomes: list) -> Path:
-    """Write reports/<assignment>.html; returns its path."""
+def path(course: Path, assignment: str) -> Path:
+    return Path(course) / "reports" / f"{assignment}.html"
+
+
+def main(*, assignment: str, course: Path, outcomes: list | None = None, config=None) -> Path:
+    """Write reports/<assignment>.html from the gradebook (and the ledger's reasons); returns its path."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    students = pd.DataFrame([{"student": o.student, "score": o.score, "max_score": o.max_score, "status": o.status,
-                              "reason": o.reason, "seconds": o.seconds} for o in outcomes])
-    cells = cell_table(course, assignment)
+    course = Path(course)
+    config = config if config is not None else coursedir.read_config(course)
+    recorded = {o.student: o for o in (outcomes if outcomes is not None else ledger.read_outcomes(course, assignment))}
+    rows = []
+    for s in submissions(config, assignment):
+        o = recorded.get(s.student)
+        rows.append({"student": s.student, "score": s.score, "max_score": s.max_score,
+                     "status": o.status if o else "graded", "reason": o.reason if o else "graded",
+                     "seconds": o.seconds if o else 0.0})
+    students = pd.DataFrame(rows, columns=["student", "score", "max_score", "status", "reason", "seconds"])
+    cells = cell_table(config, assignment)
     auto = cells[~cells["manual"]] if len(cells) else cells
     figures = []
     fig, ax = plt.subplots(figsize=(6, 3))
@@ -63,11 +76,10 @@ def main(*, assignment: str, course: Path, outcomes: list) -> Path:
     figures.append(_figure_html(fig))
     plt.close(fig)
     table = students.sort_values("student").round({"seconds": 1}).to_html(index=False, escape=True)
-    out = Path(course) / "reports" / f"{assignment}.html"
-    out.parent.mkdir(parents=True, exist_ok=True)
+    out = path(course, assignment)
     mean = students["score"].mean() if len(students) else 0
-    out.write_text(
+    files.write_text(out,
         f"<html><head><meta charset='utf-8'><title>{html.escape(assignment)}</title></head><body>"
         f"<h1>Class report: {html.escape(assignment)}</h1><p>{len(students)} submissions, mean score "
-        f"{mean:.1f}.</p>{''.join(figures)}<h2>Every submission</h2>{table}</body></html>", encoding="utf-8")
+        f"{mean:.1f}.</p>{''.join(figures)}<h2>Every submission</h2>{table}</body></html>")
     return out

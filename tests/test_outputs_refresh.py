@@ -1,0 +1,133 @@
+"""After hand grading, `autograder feedback|export|report A` bring every output up to date without grading
+again, in any order, and no output ever shows a hidden test (stock `nbgrader generate_feedback` included).
+
+A tiny assignment (a function with a visible and a hidden test, a free response worth 4), graded by the
+real grader into a real gradebook; the grader's score and comment are given through nbgrader's Gradebook API,
+as formgrader gives them.
+"""
+from __future__ import annotations
+
+import csv
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from autograder import cli
+from tools import nbgrader_batch
+
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("grader")]
+REPO = Path(__file__).resolve().parent.parent
+ASSIGNMENT = "tiny"
+HIDDEN = "assert answer(7) == 49, 'answer(7) should be 49'"
+COMMENT = "Names the cause but not the fix: -1."
+
+
+def meta(grade_id: str, *, grade: bool, solution: bool, points: int = 0) -> dict:
+    return {"nbgrader": {"grade": grade, "solution": solution, "locked": not solution, "grade_id": grade_id,
+                         "points": points, "schema_version": 3, "task": False}}
+
+
+def tiny_source(root: Path) -> Path:
+    shutil.copy(REPO / "nbgrader_config.py", root / "nbgrader_config.py")
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("def answer(x):\n    ### BEGIN SOLUTION\n    return x * x\n    ### END SOLUTION",
+                                  metadata=meta("answer_solution", grade=False, solution=True)),
+        nbformat.v4.new_code_cell('"""Check that answer squares"""\nassert answer(3) == 9\n'
+                                  f"### BEGIN HIDDEN TESTS\n{HIDDEN}\n### END HIDDEN TESTS",
+                                  metadata=meta("correct_answer", grade=True, solution=False, points=2)),
+        nbformat.v4.new_markdown_cell("Why?", metadata=meta("free_response", grade=True, solution=True, points=4)),
+    ])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    (root / "source" / ASSIGNMENT).mkdir(parents=True)
+    nbformat.write(nb, str(root / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"))
+    return root
+
+
+@pytest.fixture(scope="module")
+def graded_class(tmp_path_factory) -> Path:
+    """ada squares and explains; cy adds (fails the hidden test) and explains; ben hands in the blank."""
+    tmp_path = tmp_path_factory.mktemp("refresh")
+    course = nbgrader_batch.make_course(tmp_path / "course", [ASSIGNMENT], source_root=tiny_source(tmp_path))
+    blank = nbformat.read(str(course / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"), as_version=4)
+    nbgrader_batch.submit(course, "ben", ASSIGNMENT, {f"{ASSIGNMENT}.ipynb": nbformat.writes(blank)})
+    blank.cells[2].source = "Because it is the answer."
+    for student, body in (("ada", "x * x"), ("cy", "x + 6 if x == 3 else x + x")):
+        blank.cells[0].source = f"def answer(x):\n    return {body}"
+        nbgrader_batch.submit(course, student, ASSIGNMENT, {f"{ASSIGNMENT}.ipynb": nbformat.writes(blank)})
+    assert cli.main(["grade", ASSIGNMENT, "--course", str(course), "--quiet", "--workers", "2"]) == 0
+    return course
+
+
+def grade_by_hand(course: Path, student: str, points: float, comment: str) -> None:
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}", "trustworthy-ml") as gb:
+        grade = gb.find_grade("free_response", ASSIGNMENT, ASSIGNMENT, student)
+        grade.manual_score, grade.needs_manual_grade = points, False
+        gb.find_comment("free_response", ASSIGNMENT, ASSIGNMENT, student).manual_comment = comment
+        gb.db.commit()
+
+
+def feedback_page(course: Path, student: str) -> str:
+    return (course / "feedback" / student / ASSIGNMENT / f"{ASSIGNMENT}.html").read_text()
+
+
+def csv_rows(path: Path) -> list[list[str]]:
+    return list(csv.reader(path.open(encoding="utf-8")))
+
+
+def test_hand_grading_reaches_feedback_and_both_csvs_without_regrading_or_hidden_tests(graded_class):
+    """Check that after a free response is graded by hand, feedback, grades.csv, canvas.csv and the report
+    show its score and comment once refreshed, in any order, and never the hidden test"""
+    course = graded_class
+    exports = course / "exports" / ASSIGNMENT
+    grades = {r["student"]: r for r in csv.DictReader((exports / "grades.csv").open())}
+    assert grades["ada"]["score"] == "2" and grades["ada"]["needs_manual_grade"] == "True"
+    assert grades["ada"]["free_response"] == "" and grades["ada"]["correct_answer"] == "2"  # pending, not 0
+    assert grades["cy"]["correct_answer"] == "0" and grades["ada"]["reason"] == ""  # no column of "graded"
+    before = feedback_page(course, "ada")
+    assert "answer(7)" not in before and "BEGIN HIDDEN TESTS" not in before
+    ledger_before = {p.name: p.read_text() for p in (course / ".autograder" / ASSIGNMENT).glob("*.json")}
+
+    grade_by_hand(course, "ada", 3, COMMENT)
+    for verb in ("report", "export", "feedback"):  # any order: each reads the gradebook only
+        assert cli.main([verb, ASSIGNMENT, "--course", str(course)]) == 0
+
+    assert {p.name: p.read_text() for p in (course / ".autograder" / ASSIGNMENT).glob("*.json")} == ledger_before
+    page = feedback_page(course, "ada")
+    assert COMMENT in page and "Score: 5.0 / 6.0" in page
+    cy = feedback_page(course, "cy")
+    assert "answer(7) should be 49" in cy  # the hidden check's message reaches the learner ...
+    for text in (page, cy):  # ... its code never does
+        assert "BEGIN HIDDEN TESTS" not in text and "answer(7) ==" not in text
+    grades = {r["student"]: r for r in csv.DictReader((exports / "grades.csv").open())}
+    assert (grades["ada"]["score"], grades["ada"]["free_response"], grades["ada"]["needs_manual_grade"]) == \
+        ("5", "3", "False")
+    canvas = csv_rows(exports / "canvas.csv")
+    assert {row[2]: row[-1] for row in canvas[2:]}["ada"] == "5"
+    assert not list(exports.glob(".*"))  # no temporary file left behind
+
+
+def test_stock_generate_feedback_in_this_course_hides_the_hidden_tests(graded_class):
+    """Check that `nbgrader generate_feedback --force` run in the course directory cuts the hidden tests out"""
+    course = graded_class
+    comment = "Stock generate_feedback carries this comment."
+    grade_by_hand(course, "cy", 2, comment)
+    nbgrader = str(Path(sys.executable).parent / "nbgrader")
+    done = subprocess.run([nbgrader, "generate_feedback", ASSIGNMENT, "--force"], cwd=course, capture_output=True,
+                          text=True)
+    assert done.returncode == 0, done.stderr[-2000:]
+    page = feedback_page(course, "cy")
+    assert comment in page and "answer(7) should be 49" in page
+    assert "BEGIN HIDDEN TESTS" not in page and "answer(7) ==" not in page
+
+
+def test_refreshing_before_any_grading_names_the_command_that_grades(tmp_path, capsys):
+    """Check that `autograder feedback A` on a course never graded says to run `autograder grade A`"""
+    course = nbgrader_batch.make_course(tmp_path / "course", [ASSIGNMENT], source_root=tiny_source(tmp_path))
+    assert cli.main(["export", ASSIGNMENT, "--course", str(course)]) == 2
+    assert f"run `autograder grade {ASSIGNMENT}` first" in capsys.readouterr().err
