@@ -141,9 +141,13 @@ def main(argv: list[str] | None = None) -> int:
         except (GradingError, ValueError, RuntimeError) as exc:
             print(f"autograder: {exc}", file=sys.stderr)
             return 2
-    from autograder import batch  # imports nbgrader: after the options are read, so --help is quick
+    from autograder import assignments, batch, coursedir  # imports nbgrader: after the options are read
 
     try:
+        coursedir.require_course(args.course)
+        if assignments.register(args.course, args.assignment):  # a course whose gradebook never saw it
+            print(f"autograder: registered {args.assignment} in the gradebook from its source notebooks",
+                  file=sys.stderr)
         limits = Limits.from_options(args)
         if args.workers is not None and args.workers < 1:
             raise ValueError("--workers must be at least 1")
@@ -155,8 +159,6 @@ def main(argv: list[str] | None = None) -> int:
         print(f"autograder: {exc}", file=sys.stderr)  # one line, never wrapped
         return 2
     print_summary(console, outcomes, args.assignment)
-    from autograder import coursedir
-
     course = args.course.resolve()
     print_outputs(console, outputs_of(course, args.assignment, coursedir.read_config(course),
                                       feedback=not args.no_feedback, report=not args.no_report))
