@@ -38,6 +38,7 @@ class Submission:
 def open_gradebook(config):
     from nbgrader.api import Gradebook
 
+    coursedir.venv_tools_on_path()  # a new gradebook is made with the `alembic` command
     directory = coursedir.coursedir(config)
     return Gradebook(directory.db_url, directory.course_id)
 
