@@ -8,6 +8,7 @@ as formgrader gives them.
 from __future__ import annotations
 
 import csv
+import os  # noqa: F401  (the LAYOUT config text uses it)
 import shutil
 import subprocess
 import sys
@@ -131,3 +132,46 @@ def test_refreshing_before_any_grading_names_the_command_that_grades(tmp_path, c
     course = nbgrader_batch.make_course(tmp_path / "course", [ASSIGNMENT], source_root=tiny_source(tmp_path))
     assert cli.main(["export", ASSIGNMENT, "--course", str(course)]) == 2
     assert f"run `autograder grade {ASSIGNMENT}` first" in capsys.readouterr().err
+
+
+LAYOUT = '''
+c.CourseDirectory.autograded_directory = "graded-copies"
+c.CourseDirectory.feedback_directory = "pages-for-students"
+c.CourseDirectory.db_url = "sqlite:///" + os.path.join(os.path.dirname(os.path.abspath(__file__)), "records", "book.db")
+c.CourseDirectory.course_id = "another-course"
+'''
+
+
+def test_a_non_default_course_layout_is_honoured_by_grading_outputs_and_summary(tmp_path, capsys):
+    """Check that autograded_directory, feedback_directory, db_url and course_id set in nbgrader_config.py decide
+    where grading, feedback, exports, the report and the summary look and write; nothing lands in the defaults"""
+    root = tiny_source(tmp_path)
+    with (root / "nbgrader_config.py").open("a") as config:
+        config.write(LAYOUT)
+    (tmp_path / "course" / "records").mkdir(parents=True)
+    course = nbgrader_batch.make_course(tmp_path / "course", [ASSIGNMENT], source_root=root)
+    blank = nbformat.read(str(course / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"), as_version=4)
+    blank.cells[0].source = "def answer(x):\n    return x * x"
+    nbgrader_batch.submit(course, "ada", ASSIGNMENT, {f"{ASSIGNMENT}.ipynb": nbformat.writes(blank)})
+    assert cli.main(["grade", ASSIGNMENT, "--course", str(course), "--quiet"]) == 0
+    summary = capsys.readouterr().out
+    book = course / "records" / "book.db"
+    assert f"sqlite:///{book}" in summary and str(course / "pages-for-students") in summary
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{book}", "another-course") as gb:
+        grade = gb.find_grade("free_response", ASSIGNMENT, ASSIGNMENT, "ada")
+        grade.manual_score, grade.needs_manual_grade = 4, False
+        gb.find_comment("free_response", ASSIGNMENT, ASSIGNMENT, "ada").manual_comment = COMMENT
+        gb.db.commit()
+    for verb in ("feedback", "export", "report"):
+        assert cli.main([verb, ASSIGNMENT, "--course", str(course)]) == 0
+    assert "pages-for-students" in capsys.readouterr().out
+    page = (course / "pages-for-students" / "ada" / ASSIGNMENT / f"{ASSIGNMENT}.html").read_text()
+    assert COMMENT in page and "Score: 6.0 / 6.0" in page
+    assert (course / "graded-copies" / "ada" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").exists()
+    for default in ("gradebook.db", "autograded", "feedback"):
+        assert not (course / default).exists(), f"{default} written despite the course's config"
+    grades = {r["student"]: r for r in csv.DictReader((course / "exports" / ASSIGNMENT / "grades.csv").open())}
+    assert grades["ada"]["score"] == "6"
+    assert "ada" in (course / "reports" / f"{ASSIGNMENT}.html").read_text()
