@@ -16,7 +16,15 @@ from typing import Any, Callable
 
 
 class NotAttempted(AssertionError):
-    """The exercise has no answer yet. An AssertionError, so nbgrader and Validate count it as failing."""
+    """The exercise has no answer yet. An AssertionError, so nbgrader and Validate count it as failing.
+
+    In a notebook it shows as its message alone: IPython renders an exception that has
+    ``_render_traceback_`` with the lines it returns instead of the frames (its hook for exceptions
+    whose frames would only confuse, as ipyparallel's remote errors), so a learner reads the next
+    step, not a traceback through this file."""
+
+    def _render_traceback_(self) -> list[str]:
+        return [f"\x1b[1;33m{type(self).__name__}\x1b[0m: {self}"]
 
 
 def _name_of(fn: Callable[..., Any]) -> str:
@@ -26,6 +34,9 @@ def _name_of(fn: Callable[..., Any]) -> str:
 
 def attempted(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     """Call ``fn(*args, **kwargs)``; a stub or an unassigned answer becomes :class:`NotAttempted`."""
+    # IPython's tracebacks skip a frame that sets this (ultratb, "[... skipping hidden 1 frame]"): an error in
+    # the learner's function reads as the test cell's line, then the learner's own lines, not this file's.
+    __tracebackhide__ = True  # noqa: F841
     try:
         return fn(*args, **kwargs)
     except NotImplementedError:
