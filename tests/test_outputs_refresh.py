@@ -111,6 +111,29 @@ def test_hand_grading_reaches_feedback_and_both_csvs_without_regrading_or_hidden
     canvas = csv_rows(exports / "canvas.csv")
     assert {row[2]: row[-1] for row in canvas[2:]}["ada"] == "5"
     assert not list(exports.glob(".*"))  # no temporary file left behind
+    check_the_reteach_report(course)
+
+
+def check_the_reteach_report(course: Path) -> None:
+    """ben's blank is "not attempted", not wrong; cy's hidden-test failure is a cluster naming cy; the free
+    response is "1 graded, 1 pending" (ada graded, cy waiting; ben never answered); every figure has alt text;
+    grading operations live on their own page."""
+    import re
+
+    page = (course / "reports" / f"{ASSIGNMENT}.html").read_text()
+    text = " ".join(re.sub(r"<[^>]+>", " ", re.sub(r"<style>.*?</style>", "", page, flags=re.S)).split())
+    assert "correct_answer 67 % (2/3) 50 % (1/2)" in text  # attempted 2 of 3, passed 1 of the 2 attempts
+    assert "1 × AssertionError: answer(7) should be 49 (cy)" in text
+    assert "free_response 67 % (2/3) 1 graded, 1 pending" in text
+    assert re.search(r"ben 0 / 6 graded +correct_answer, free_response", text)  # not attempted, not failed
+    assert re.search(r"cy 0 / 6 \+ pending graded correct_answer", text)
+    images = re.findall(r"<img [^>]*>", page)
+    assert images and all(re.search(r'alt="[^"]{20,}"', img) for img in images)
+    assert "Slowest" not in page and "slowest" in (course / "reports" / f"{ASSIGNMENT}-operations.html").read_text()
+    per_exercise = {r["exercise"]: r for r in csv.DictReader(
+        (course / "reports" / f"{ASSIGNMENT}-exercises.csv").open())}
+    assert (per_exercise["correct_answer"]["attempted"], per_exercise["correct_answer"]["passed"]) == ("2", "1")
+    assert per_exercise["correct_answer"]["facility"] == "33.3"  # mean 2/3 of 2 points
 
 
 def test_stock_generate_feedback_in_this_course_hides_the_hidden_tests(graded_class):
