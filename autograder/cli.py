@@ -48,6 +48,12 @@ def build_parser() -> argparse.ArgumentParser:
         sub.add_argument("--course", type=Path, default=Path("."), help="course directory (default: .)")
         if verb == "feedback":
             sub.add_argument("--student", action="append", dest="students", help="only this student (repeatable)")
+    similar = verbs.add_parser("similarity", help="pairs of submissions (and the answer key) whose solution cells "
+                                                  "are unusually alike, as an HTML page with the matching lines")
+    similar.add_argument("assignment")
+    similar.add_argument("--course", type=Path, default=Path("."), help="course directory (default: .)")
+    similar.add_argument("--threshold", type=float, default=0.5,
+                         help="list a pair when this share of one submission's code is in the other (default: 0.5)")
     return parser
 
 
@@ -135,6 +141,21 @@ def refresh(args, console: Console) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     console = Console()
+    if args.verb == "similarity":
+        from autograder import coursedir
+        from autograder.outputs import similarity
+
+        try:
+            if not 0 < args.threshold <= 1:
+                raise ValueError("--threshold is a share of the code: between 0 and 1, e.g. 0.5")
+            course = args.course.resolve()
+            out = similarity.main(assignment=args.assignment, course=course, threshold=args.threshold,
+                                  config=coursedir.read_config(course))
+        except (GradingError, ValueError) as exc:
+            print(f"autograder: {exc}", file=sys.stderr)
+            return 2
+        print_outputs(console, {"similarity": out})
+        return 0
     if args.verb in REFRESH:
         try:
             return refresh(args, console)
