@@ -73,6 +73,21 @@ def grade_by_hand(course: Path, student: str, points: float, comment: str) -> No
         gb.db.commit()
 
 
+def check_a_page_a_learner_reads(page: str) -> None:
+    """Before hand grading: contents by exercise (here the grade_ids: "tiny" is not in the syllabus), the free
+    response awaiting grading rather than 0 / 4, messages wrapped, prompts numbered in notebook order."""
+    import re
+
+    toc = re.search(r'<div id="toc">(.*?)</div>', page, re.S).group(1)
+    assert "Test cell" not in toc and "Written response" not in toc
+    assert '<a href="#correct_answer">correct_answer</a> (Score: 2 / 2)' in toc
+    assert "(4 points, awaiting grading)" in toc
+    assert re.search(r'<a name="free_response"></a><div class="panel-heading">.{0,400}?Awaiting grading', page, re.S)
+    assert "white-space: pre-wrap" in page
+    prompts = [int(n) for n in re.findall(r"In(?:&nbsp;|\s)\[(\d+)\]", page)]
+    assert prompts and prompts == sorted(prompts) and len(prompts) == len(set(prompts))
+
+
 def feedback_page(course: Path, student: str) -> str:
     return (course / "feedback" / student / ASSIGNMENT / f"{ASSIGNMENT}.html").read_text()
 
@@ -92,6 +107,7 @@ def test_hand_grading_reaches_feedback_and_both_csvs_without_regrading_or_hidden
     assert grades["cy"]["correct_answer"] == "0" and grades["ada"]["reason"] == ""  # no column of "graded"
     before = feedback_page(course, "ada")
     assert "answer(7)" not in before and "BEGIN HIDDEN TESTS" not in before
+    check_a_page_a_learner_reads(before)
     ledger_before = {p.name: p.read_text() for p in (course / ".autograder" / ASSIGNMENT).glob("*.json")}
 
     grade_by_hand(course, "ada", 3, COMMENT)
@@ -101,6 +117,8 @@ def test_hand_grading_reaches_feedback_and_both_csvs_without_regrading_or_hidden
     assert {p.name: p.read_text() for p in (course / ".autograder" / ASSIGNMENT).glob("*.json")} == ledger_before
     page = feedback_page(course, "ada")
     assert COMMENT in page and "Score: 5.0 / 6.0" in page
+    assert '<a href="#free_response">free_response</a> (Score: 3 / 4)' in page and "grader's comment" in page
+    assert "Awaiting grading" not in page and "awaiting grading" not in page
     cy = feedback_page(course, "cy")
     assert "answer(7) should be 49" in cy  # the hidden check's message reaches the learner ...
     for text in (page, cy):  # ... its code never does

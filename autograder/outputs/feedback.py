@@ -20,7 +20,7 @@ import tempfile
 from pathlib import Path
 
 from autograder import coursedir, ledger
-from autograder.outputs import files
+from autograder.outputs import feedback_page, files
 from autograder.outputs.gradebook import submissions
 from autograder.preprocessors.hide_hidden_tests import HideHiddenTests
 
@@ -47,6 +47,7 @@ def main(*, assignment: str, course: Path, students: list[str] | None = None, co
     config = config if config is not None else coursedir.read_config(course)
     students = students_of(course, config, assignment) if students is None else list(students)
     outcomes = {o.student: o for o in ledger.read_outcomes(course, assignment)}
+    graded = {s.student: s for s in submissions(config, assignment)}
     staging_parent = course / ledger.LEDGER_DIR
     staging_parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix="feedback-", dir=staging_parent))
@@ -62,6 +63,11 @@ def main(*, assignment: str, course: Path, students: list[str] | None = None, co
                 result = api.generate_feedback(assignment, student, force=True)
                 pages = Path(coursedir.format_dir(staged, "feedback_directory", student, assignment))
                 if result["success"] and any(pages.glob("*.html")):
+                    if student in graded:
+                        for page in pages.glob("*.html"):
+                            cells = [c for c in graded[student].cells if c.notebook == page.stem]
+                            page.write_text(feedback_page.polish(page.read_text(encoding="utf-8"), assignment,
+                                                                 cells), encoding="utf-8")
                     _move_pages(pages, dest)
                     continue
                 last = ((result.get("error") or result.get("log") or "").strip().splitlines() or ["no message"])[-1]
