@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import copy
 import html
+import multiprocessing
 import os
 import shutil
 import tempfile
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from autograder import coursedir, ledger
@@ -40,9 +42,13 @@ def students_of(course: Path, config, assignment: str) -> list[str]:
     return sorted(known)
 
 
-def main(*, assignment: str, course: Path, students: list[str] | None = None, config=None) -> Path:
+def main(*, assignment: str, course: Path, students: list[str] | None = None, config=None,
+         workers: int | None = None) -> Path:
     """Write each student's feedback pages for ``assignment`` (default: everyone graded); returns the
-    feedback directory (the course's `CourseDirectory.feedback_directory`)."""
+    feedback directory (the course's `CourseDirectory.feedback_directory`).
+
+    Pages are made by ``workers`` processes at once (default: the number of cores), each forked from this one
+    with nbgrader already imported, each with its own share of the students."""
     course = Path(course).resolve()
     config = config if config is not None else coursedir.read_config(course)
     students = students_of(course, config, assignment) if students is None else list(students)
@@ -54,24 +60,18 @@ def main(*, assignment: str, course: Path, students: list[str] | None = None, co
     try:
         staged = copy.deepcopy(config)
         staged.CourseDirectory.feedback_directory = str(staging)
-        api = coursedir.nbgrader_api(course, staged)
-        api.config.GenerateFeedback.preprocessors = pipeline()
+        runnable = [s for s in students if any(
+            Path(coursedir.format_dir(config, "autograded_directory", s, assignment)).glob("*.ipynb"))]
+        cells = {s: graded[s].cells for s in runnable if s in graded}
+        failed = _generate_all(course, staged, assignment, runnable, cells, workers)
         for student in students:
-            autograded = Path(coursedir.format_dir(config, "autograded_directory", student, assignment))
             dest = Path(coursedir.format_dir(config, "feedback_directory", student, assignment))
-            if any(autograded.glob("*.ipynb")):
-                result = api.generate_feedback(assignment, student, force=True)
-                pages = Path(coursedir.format_dir(staged, "feedback_directory", student, assignment))
-                if result["success"] and any(pages.glob("*.html")):
-                    if student in graded:
-                        for page in pages.glob("*.html"):
-                            cells = [c for c in graded[student].cells if c.notebook == page.stem]
-                            page.write_text(feedback_page.polish(page.read_text(encoding="utf-8"), assignment,
-                                                                 cells), encoding="utf-8")
-                    _move_pages(pages, dest)
-                    continue
-                last = ((result.get("error") or result.get("log") or "").strip().splitlines() or ["no message"])[-1]
-                why = f"feedback could not be generated: {last}"
+            pages = Path(coursedir.format_dir(staged, "feedback_directory", student, assignment))
+            if student in runnable and student not in failed:
+                _move_pages(pages, dest)
+                continue
+            if student in failed:
+                why = f"feedback could not be generated: {failed[student]}"
             else:
                 outcome = outcomes.get(student)
                 why = outcome.reason if outcome else "no gradable notebook"
@@ -84,6 +84,41 @@ def main(*, assignment: str, course: Path, students: list[str] | None = None, co
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return Path(coursedir.coursedir(config).root) / coursedir.coursedir(config).feedback_directory
+
+
+def _generate_all(course: Path, staged, assignment: str, students: list[str], cells: dict,
+                  workers: int | None) -> dict[str, str]:
+    """Pages of ``students`` into the staging folder, in parallel where it pays; returns {student: why} of failures."""
+    workers = min(workers or os.cpu_count() or 1, len(students))
+    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return _generate(course, staged, assignment, students, cells)
+    shares = [students[i::workers] for i in range(workers)]
+    failed: dict[str, str] = {}
+    # fork: the children start with nbgrader and the course's config already loaded (seconds per process saved)
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        for result in pool.map(_generate, *zip(*[(course, staged, assignment, share,
+                                                   {s: cells[s] for s in share if s in cells}) for share in shares])):
+            failed.update(result)
+    return failed
+
+
+def _generate(course: Path, staged, assignment: str, students: list[str], cells: dict) -> dict[str, str]:
+    """nbgrader's generate_feedback for each student (the course's pipeline), then the page polished."""
+    api = coursedir.nbgrader_api(course, staged)
+    api.config.GenerateFeedback.preprocessors = pipeline()
+    failed = {}
+    for student in students:
+        result = api.generate_feedback(assignment, student, force=True)
+        pages = Path(coursedir.format_dir(staged, "feedback_directory", student, assignment))
+        if not (result["success"] and any(pages.glob("*.html"))):
+            failed[student] = ((result.get("error") or result.get("log") or "").strip().splitlines()
+                               or ["no message"])[-1]
+            continue
+        for page in pages.glob("*.html"):
+            mine = [c for c in cells.get(student, ()) if c.notebook == page.stem]
+            page.write_text(feedback_page.polish(page.read_text(encoding="utf-8"), assignment, mine),
+                            encoding="utf-8")
+    return failed
 
 
 def _move_pages(pages: Path, dest: Path) -> None:
