@@ -48,6 +48,8 @@ def build_parser() -> argparse.ArgumentParser:
         sub.add_argument("--course", type=Path, default=Path("."), help="course directory (default: .)")
         if verb == "feedback":
             sub.add_argument("--student", action="append", dest="students", help="only this student (repeatable)")
+            sub.add_argument("--force", action="store_true",
+                             help="make every page again (default: only those whose grades or notebook changed)")
     similar = verbs.add_parser("similarity", help="pairs of submissions (and the answer key) whose solution cells "
                                                   "are unusually alike, as an HTML page with the matching lines")
     similar.add_argument("assignment")
@@ -128,7 +130,8 @@ def refresh(args, console: Console) -> int:
         raise GradingError(f"no graded submission of {args.assignment} in {coursedir.coursedir(config).db_url}: "
                            f"run `autograder grade {args.assignment}` first")
     if args.verb == "feedback":
-        feedback.main(assignment=args.assignment, course=course, students=args.students, config=config)
+        feedback.main(assignment=args.assignment, course=course, students=args.students, config=config,
+                      force=args.force)
         written = {"feedback": coursedir.format_dir(config, "feedback_directory", "<student>", args.assignment) + "/"}
     elif args.verb == "export":
         written = exports.main(assignment=args.assignment, course=course, config=config)

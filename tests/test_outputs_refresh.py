@@ -110,9 +110,13 @@ def test_hand_grading_reaches_feedback_and_both_csvs_without_regrading_or_hidden
     check_a_page_a_learner_reads(before)
     ledger_before = {p.name: p.read_text() for p in (course / ".autograder" / ASSIGNMENT).glob("*.json")}
 
+    pages = {s: course / "feedback" / s / ASSIGNMENT / f"{ASSIGNMENT}.html" for s in ("ada", "ben", "cy")}
+    made = {s: p.stat().st_mtime_ns for s, p in pages.items()}
     grade_by_hand(course, "ada", 3, COMMENT)
     for verb in ("report", "export", "feedback"):  # any order: each reads the gradebook only
         assert cli.main([verb, ASSIGNMENT, "--course", str(course)]) == 0
+    remade = {s for s, p in pages.items() if p.stat().st_mtime_ns != made[s]}
+    assert remade == {"ada"}, "only the page whose grades changed is made again"
 
     assert {p.name: p.read_text() for p in (course / ".autograder" / ASSIGNMENT).glob("*.json")} == ledger_before
     page = feedback_page(course, "ada")

@@ -13,7 +13,9 @@ A submission that could not run (missing, empty, invalid) gets a one-page note w
 from __future__ import annotations
 
 import copy
+import hashlib
 import html
+import inspect
 import multiprocessing
 import os
 import shutil
@@ -43,12 +45,14 @@ def students_of(course: Path, config, assignment: str) -> list[str]:
 
 
 def main(*, assignment: str, course: Path, students: list[str] | None = None, config=None,
-         workers: int | None = None) -> Path:
+         workers: int | None = None, force: bool = False) -> Path:
     """Write each student's feedback pages for ``assignment`` (default: everyone graded); returns the
     feedback directory (the course's `CourseDirectory.feedback_directory`).
 
-    Pages are made by ``workers`` processes at once (default: the number of cores), each forked from this one
-    with nbgrader already imported, each with its own share of the students."""
+    Only pages whose inputs changed are made again (the autograded notebook, the gradebook's scores and
+    comments, this code: `_digest`), so a refresh after grading a few free responses by hand costs those few;
+    ``force`` makes every page. Pages are made by ``workers`` processes at once (default: the number of
+    cores), each forked from this one with nbgrader already imported, each with its own share."""
     course = Path(course).resolve()
     config = config if config is not None else coursedir.read_config(course)
     students = students_of(course, config, assignment) if students is None else list(students)
@@ -63,12 +67,23 @@ def main(*, assignment: str, course: Path, students: list[str] | None = None, co
         runnable = [s for s in students if any(
             Path(coursedir.format_dir(config, "autograded_directory", s, assignment)).glob("*.ipynb"))]
         cells = {s: graded[s].cells for s in runnable if s in graded}
-        failed = _generate_all(course, staged, assignment, runnable, cells, workers)
+        digests = {s: _digest(config, assignment, s, cells.get(s, ())) for s in runnable}
+        marks = course / ledger.LEDGER_DIR / f"{assignment}.feedback"
+        current = {s for s in runnable if not force and _current(config, assignment, s, marks / s, digests[s])}
+        failed = _generate_all(course, staged, assignment, [s for s in runnable if s not in current], cells, workers)
+        marks.mkdir(parents=True, exist_ok=True)
         for student in students:
             dest = Path(coursedir.format_dir(config, "feedback_directory", student, assignment))
             pages = Path(coursedir.format_dir(staged, "feedback_directory", student, assignment))
+            if student in current:
+                continue
+            (marks / student).unlink(missing_ok=True)
             if student in runnable and student not in failed:
+                made = {p.name for p in pages.glob("*.html")}
                 _move_pages(pages, dest)
+                if "feedback.html" not in made:
+                    (dest / "feedback.html").unlink(missing_ok=True)  # an earlier "no points" note is stale now
+                files.write_text(marks / student, digests[student])
                 continue
             if student in failed:
                 why = f"feedback could not be generated: {failed[student]}"
@@ -84,6 +99,26 @@ def main(*, assignment: str, course: Path, students: list[str] | None = None, co
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return Path(coursedir.coursedir(config).root) / coursedir.coursedir(config).feedback_directory
+
+
+def _digest(config, assignment: str, student: str, cells) -> str:
+    """What a student's page is made from: the autograded notebooks, the gradebook's cells, this code."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(coursedir.format_dir(config, "autograded_directory", student, assignment)).glob("*.ipynb")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    digest.update(repr([(c.notebook, c.name, c.score, c.max_score, c.pending, c.comment) for c in cells]).encode())
+    for module in (feedback_page, HideHiddenTests):
+        digest.update(Path(inspect.getfile(module)).read_bytes())
+    digest.update(Path(__file__).read_bytes())
+    return digest.hexdigest()
+
+
+def _current(config, assignment: str, student: str, mark: Path, digest: str) -> bool:
+    """The student's page was made here from these very inputs, and nothing (stock generate_feedback) wrote
+    over it since."""
+    pages = list(Path(coursedir.format_dir(config, "feedback_directory", student, assignment)).glob("*.html"))
+    return (bool(pages) and mark.is_file() and mark.read_text() == digest
+            and mark.stat().st_mtime_ns >= max(p.stat().st_mtime_ns for p in pages))
 
 
 def _generate_all(course: Path, staged, assignment: str, students: list[str], cells: dict,
