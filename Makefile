@@ -15,7 +15,7 @@ help:
 	@echo "make release  regenerate release/ from source/ with nbgrader generate_assignment"
 	@echo "make lab      start JupyterLab on your own copy of the notebooks (my-work/, made from release/ if absent)"
 	@echo "make lab-instructor  start JupyterLab on the whole course (source/, formgrader, rubrics/)"
-	@echo "make bench    time every answer key, and race autograder grade against nbgrader autograde"
+	@echo "make bench    time every answer key, then autograder grade (whole command) against stock autograde + generate_feedback and the floor"
 
 $(STAMP): requirements.txt pyproject.toml scripts/setup-env.sh
 	@bash scripts/setup-env.sh
