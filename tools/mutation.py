@@ -18,6 +18,10 @@ A module passes at ``--min-score`` (0.95) of non-equivalent mutants killed. Each
 ``--per-exercise`` mutants (a fixed, operator-stratified sample: the same mutants on every run), so that
 a module takes minutes, not hours; ``--per-exercise 0`` makes every mutant.
 
+Why not cosmic-ray or mutmut: both mutate files of a package and run a test command per mutant; here the
+"tests" are a notebook's hidden cells, and the catalog runner already runs a changed cell from a fork of the
+key's process in about a second. The operators are a few lines of `ast` each.
+
     python -m tools.mutation [MODULE ...] [--per-exercise N] [--min-score 0.95] [--jobs 2]
 """
 from __future__ import annotations
