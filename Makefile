@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 ASSIGNMENTS := $(notdir $(wildcard source/*))
 PYTEST_WORKERS ?= 2
 
-.PHONY: venv test test-fast demo release lab lab-instructor bench clean help
+.PHONY: venv test test-fast demo release lab lab-instructor bench mutation clean help
 
 help:
 	@echo "make demo     grade a simulated class of ~30 (hostile included) with autograder grade; print the summary and where the report, feedback and exports are"
@@ -16,6 +16,7 @@ help:
 	@echo "make lab      start JupyterLab on your own copy of the notebooks (my-work/, made from release/ if absent)"
 	@echo "make lab-instructor  start JupyterLab on the whole course (source/, formgrader, rubrics/)"
 	@echo "make bench    time every answer key, then autograder grade (whole command) against stock autograde + generate_feedback and the floor"
+	@echo "make mutation mutate every answer key and show which mutants the hidden tests miss (fails below 95 %)"
 
 $(STAMP): requirements.txt pyproject.toml scripts/setup-env.sh
 	@bash scripts/setup-env.sh
@@ -46,6 +47,10 @@ lab-instructor: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m tools.bench
+
+# The hidden tests' own test: every solution cell mutated, each mutant must lose points (tools/mutation.py).
+mutation: $(STAMP)
+	$(BIN)/python -m tools.mutation $(MODULES)
 
 clean:
 	rm -rf $(VENV) submitted autograded feedback gradebook.db demo .artifacts
