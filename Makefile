@@ -40,7 +40,7 @@ release: $(STAMP)
 # A learner sees only their own copy: source/ (solutions, hidden tests) and rubrics/ are not one click away.
 lab: $(STAMP)
 	$(BIN)/python -m course.notebooks my-work
-	$(BIN)/jupyter lab --ServerApp.root_dir=my-work --ip=127.0.0.1 $(if $(filter 0,$(shell id -u)),--allow-root)
+	COURSE_LEARNER=1 $(BIN)/jupyter lab --ServerApp.root_dir=my-work --ip=127.0.0.1 $(if $(filter 0,$(shell id -u)),--allow-root)
 
 lab-instructor: $(STAMP)
 	$(BIN)/jupyter lab --ServerApp.root_dir=. --ip=127.0.0.1 $(if $(filter 0,$(shell id -u)),--allow-root)

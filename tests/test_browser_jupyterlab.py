@@ -70,8 +70,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_lab(root_dir: Path, home: Path) -> Server:
-    """`jupyter lab` as `make lab` starts it, on 127.0.0.1, a free port and a random token; waits until it answers."""
+def start_lab(root_dir: Path, home: Path, learner: bool = False) -> Server:
+    """`jupyter lab` as `make lab` (``learner``: COURSE_LEARNER set, as `make lab` sets it) or `make lab-instructor`
+    starts it, on 127.0.0.1, a free port and a random token; waits until it answers."""
     (home / ".jupyter" / "labconfig").mkdir(parents=True, exist_ok=True)
     # No "would you like news?" pop-up over the notebook (it would fetch news from the internet).
     (home / ".jupyter" / "labconfig" / "page_config.json").write_text(
@@ -79,6 +80,9 @@ def start_lab(root_dir: Path, home: Path) -> Server:
     port, token = free_port(), secrets.token_hex(16)
     env = {k: v for k, v in os.environ.items() if not k.startswith("JUPYTER")}
     env.update(HOME=str(home), PATH=str(BIN) + os.pathsep + env.get("PATH", ""))
+    env.pop("COURSE_LEARNER", None)
+    if learner:
+        env["COURSE_LEARNER"] = "1"
     log = home / "jupyter-lab.log"
     argv = [str(BIN / "jupyter"), "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
             f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root_dir}",
@@ -136,7 +140,7 @@ def learner_lab(root: Path):
     work = root / "work"
     (work / ASSIGNMENT).mkdir(parents=True)
     shutil.copy(REPO / "release" / ASSIGNMENT / NOTEBOOK, work / ASSIGNMENT / NOTEBOOK)
-    server = start_lab(work, root / "home")
+    server = start_lab(work, root / "home", learner=True)
     try:
         yield server, work
     finally:
@@ -268,8 +272,9 @@ def test_not_attempted_reads_as_its_message_alone_and_a_failing_test_shows_no_co
     shown = learner_session["run_all_shown"].strip()
     assert shown.startswith("NotAttempted: Not attempted yet: write `missing_mask`"), shown
     assert "checks.py" not in shown and "Traceback" not in shown
-    wrong = learner_session["wrong_shown"]
-    assert "did you strip and lower-case strings" in wrong and "checks.py" not in wrong
+    wrong = learner_session["wrong_shown"].strip()
+    assert wrong.startswith("AssertionError: expected [[False, False, True]"), wrong  # the message first
+    assert "did you strip and lower-case strings" in wrong.splitlines()[0] and "checks.py" not in wrong
 
 
 def test_the_right_answer_passes_the_visible_test(learner_session):

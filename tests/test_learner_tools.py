@@ -171,13 +171,37 @@ def test_unknown_exercise_lists_the_known_ones(capsys):
     assert "dq-profile" in capsys.readouterr().out
 
 
-def error_output(source: str) -> dict:
-    """The error output a learner sees when a notebook cell runs ``source`` in a real IPython kernel."""
+def error_output(source: str, learner: bool = False) -> dict:
+    """The error output a notebook cell running ``source`` gets in a real IPython kernel (``learner``: as in
+    `make lab`, which sets COURSE_LEARNER)."""
+    import os
+
     from nbclient import NotebookClient
 
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source)])
-    NotebookClient(nb, timeout=60, allow_errors=True, kernel_name="python3").execute()
+    env = {**os.environ, "COURSE_LEARNER": "1"} if learner else {k: v for k, v in os.environ.items()
+                                                                   if k != "COURSE_LEARNER"}
+    NotebookClient(nb, timeout=60, allow_errors=True, kernel_name="python3").execute(env=env)
     return next(o for o in nb.cells[0].outputs if o["output_type"] == "error")
+
+
+FAILING_CHECK = ("from course.checks import attempted\n"
+                 "def height_to_cm(h):\n    return h\n"
+                 "got = attempted(height_to_cm, 1.72)\n"
+                 "assert got == 172.0, f'expected 172.0, got {got}: values below 3 are metres'")
+
+
+def test_in_a_learners_kernel_a_failing_check_shows_its_message_first():
+    """Check that under `make lab` (COURSE_LEARNER) a failing visible test's first line is its message, with the
+    frames after it, and that a grading kernel (no COURSE_LEARNER) keeps IPython's own traceback"""
+    plain = lambda output: [re.sub(r"\x1b\[[0-9;]*m", "", line) for line in output["traceback"]]  # noqa: E731
+    learner = error_output(FAILING_CHECK, learner=True)
+    assert learner["ename"] == "AssertionError"
+    lines = plain(learner)
+    assert lines[0] == "AssertionError: expected 172.0, got 1.72: values below 3 are metres"
+    assert any("assert got == 172.0" in line for line in lines[1:]), "the frames still follow"
+    grading = plain(error_output(FAILING_CHECK))
+    assert not grading[0].startswith("AssertionError: expected") and "values below 3" in grading[-1]
 
 
 def test_not_attempted_shows_its_message_alone_and_a_bug_hides_course_checks_frames():
