@@ -21,6 +21,7 @@ import nbformat
 from nbformat.notebooknode import NotebookNode
 
 from autograder import sandbox
+from autograder.judge.kernel import CALL_SECONDS_ENV, CALL_SHARE
 from autograder.kernels import glue, warm
 from autograder.limits import Limits
 from autograder.preprocessors.bounded_execute import BoundedExecute
@@ -136,8 +137,11 @@ def run_submission(job: dict) -> dict:
             # submission's files: nothing a student wrote can be imported or read there.
             judge_folder = server.new_job({})
             server.pair()
+            judge_env = _job_env(base, judge_folder)
+            if isinstance(config.get("timeout"), (int, float)) and config["timeout"] > 0:
+                judge_env[CALL_SECONDS_ENV] = str(config["timeout"] * CALL_SHARE)
             executor.judge = BoundedExecute(kernel_manager_class=glue.manager_class(
-                server, judge_folder, _job_env(base, judge_folder), limits, "judge"), **config)
+                server, judge_folder, judge_env, limits, "judge"), **config)
         status, reason = _execute(executor, nb, folder / "work", limits)
         return {
             "notebook": notebook_to_json(nb),
