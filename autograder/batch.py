@@ -43,6 +43,7 @@ from autograder.preprocessors.remote_execute import RemoteExecute, current
 from autograder.sandbox import check_available
 
 __all__ = ["GradingError", "Outcome", "main"]
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -138,10 +139,10 @@ def _main(*, assignment, course, submissions, workers, scheduler, force, unsafe,
     in_gradebook = coursedir.students_in_gradebook(config, assignment)
     for student in found:
         previous = ledger.read(records, student)
-        # Skipped only when this very submission was graded and its row is still in the gradebook (a
-        # gradebook made anew since forgets what the ledger remembers).
-        if not force and previous is not None and student in in_gradebook \
-                and previous.digest == coursedir.submission_digest(course, config, student, assignment):
+        # Skipped only when this very submission has its own outcome (not a grader error) and its row is still
+        # in the gradebook (a gradebook made anew since forgets what the ledger remembers).
+        if not force and student in in_gradebook \
+                and ledger.final(previous, coursedir.submission_digest(course, config, student, assignment)):
             previous.skipped = True
             done.append(previous)
         else:
@@ -258,13 +259,18 @@ def grade_one(ctx: _Context, student: str) -> Outcome:
         except canary.CanaryFailed:
             raise  # the batch stops: nobody is graded
         except Exception as exc:  # never stop the batch
+            # The grader's failure, not the student's: the gradebook keeps what it had (manual grades and the
+            # free responses waiting in formgrader's queue included) and the next plain run grades it again.
             outcome.status = "error"
-            outcome.reasons.append(f"grading failed: {type(exc).__name__}: {str(exc).splitlines()[0][:400]}")
-            try:
-                coursedir.zero_rows(ctx.config, ctx.assignment, student, None)
-            except Exception as inner:
-                outcome.reasons.append(f"could not write a zero row: {inner}")
-        outcome.score, outcome.max_score, outcome.needs_manual = coursedir.totals(ctx.config, ctx.assignment, student)
+            text = (str(exc).splitlines() or [""])[0][:400]
+            outcome.reasons.append(f"grading failed: {type(exc).__name__}: {text} (the next run grades it again)")
+            log.debug("grading %s failed", student, exc_info=True)
+        try:
+            outcome.score, outcome.max_score, outcome.needs_manual = coursedir.totals(
+                ctx.config, ctx.assignment, student)
+        except Exception as exc:  # the gradebook itself failing (locked): recorded as the grader's error
+            outcome.status = "error"
+            outcome.reasons.append(f"could not read the gradebook: {type(exc).__name__}: {str(exc)[:200]}")
     outcome.seconds = time.perf_counter() - start
     outcome.graded_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
     return outcome
