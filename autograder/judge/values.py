@@ -352,8 +352,6 @@ def _dtype_from(spec) -> np.dtype:
     if isinstance(spec, dict):
         return np.dtype({"names": [str(n) for n in spec["names"]], "formats": [_dtype_from(f) for f in spec["formats"]],
                          "offsets": [int(o) for o in spec["offsets"]], "itemsize": int(spec["itemsize"])})
-    if isinstance(spec, list):  # the older form: (name, format) pairs
-        return np.dtype([tuple(f) for f in spec])
     return np.dtype(str(spec))
 
 
