@@ -232,3 +232,24 @@ def test_a_call_that_never_returns_fails_its_own_test_and_the_next_one_runs():
         time.sleep(0.05)
     assert not any(t.name == "autograder-judged-call" for t in threading.enumerate())  # the loop was cancelled
     here.close()
+
+
+def test_the_judge_answers_only_callbacks_never_a_release_or_a_forbid_from_the_student(pair):
+    judge, forger = pair
+    spy = object()
+    ref = judge._refer(spy)
+    answers = []
+
+    def student():
+        request = json.loads(forger.conn.recv_bytes())
+        for op in ({"op": "release", "keep": []}, {"op": "forbid", "names": ["numpy.mean"]}, {"op": "get", "name": "x"}):
+            forger.conn.send_bytes(json.dumps({**op, "id": 99}).encode())
+            answers.append(json.loads(forger.conn.recv_bytes()))
+        forger.conn.send_bytes(json.dumps({"id": request["id"], "value": values.dumps(1)}).encode())
+
+    thread = threading.Thread(target=student)
+    thread.start()
+    assert judge.lookup("x") == (True, 1)
+    thread.join(5)
+    assert [a["error"][0] for a in answers] == ["ValueError"] * 3
+    assert judge._refs[ref] is spy and np.mean.__module__ == "numpy"  # nothing released, nothing patched

@@ -61,6 +61,9 @@ class _Abandoned(BaseException):
 # Requests answered on the student's reader thread itself: they run no student code and must be answered
 # even while every call thread is stuck.
 _QUICK = frozenset({"release", "abandon"})
+# What the student's code may ask of the judge: call back, read and copy what the test handed in; nothing else.
+_JUDGE_ANSWERS = frozenset({"call", "attr", "hook"})
+RELEASE_SECONDS = 5  # how long the end of a test cell waits for the student's kernel to let go of references
 
 
 class Endpoint:
@@ -133,7 +136,11 @@ class Endpoint:
         """After a test cell: each side lets go of the objects it handed out that the other side no longer holds
         a proxy of, and of the containers it kept for the other side (a dict of fitted forests handed in once
         must not be compared after every later call of the notebook)."""
-        reply = self._request({"op": "release", "keep": list(self._proxies.keys())}, whole=True)
+        self.deadline = time.monotonic() + RELEASE_SECONDS  # a kernel stuck in C code must not hang the judge
+        try:
+            reply = self._request({"op": "release", "keep": list(self._proxies.keys())}, whole=True)
+        finally:
+            self.deadline = None
         live = reply.get("live")
         if type(live) is list:
             self._release({ref for ref in live if isinstance(ref, str)})
@@ -288,6 +295,8 @@ class Endpoint:
 
     def _reply(self, message: dict) -> dict:
         op = message.get("op")
+        if self.judge and op not in _JUDGE_ANSWERS:
+            raise ValueError(f"the judge does not answer {values._said(op)} requests")
         if op == "get":
             name = message.get("name")
             if self.namespace is None or not isinstance(name, str) or name not in self.namespace:
