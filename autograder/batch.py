@@ -39,7 +39,7 @@ from autograder.limits import Limits
 from autograder.lock import course_lock
 from autograder.outputs import exports as exports_module, feedback as feedback_module, report as report_module
 from autograder.preprocessors import realign
-from autograder.preprocessors.remote_execute import RemoteExecute, current
+from autograder.preprocessors.remote_execute import BatchRun, RemoteExecute
 from autograder.sandbox import check_available
 
 __all__ = ["GradingError", "Outcome", "main"]
@@ -247,9 +247,6 @@ def _grade_all(ctx: _Context, students: list[str], records: Path, progress: bool
 
 def grade_one(ctx: _Context, student: str) -> Outcome:
     """Grade one student; never raises (a failure becomes a zero row and its reason)."""
-    current.batch = ctx
-    current.result = None
-    current.worker_error = None
     start = time.perf_counter()
     outcome = Outcome(student=student, status="graded",
                       digest=coursedir.submission_digest(ctx.course, ctx.config, student, ctx.assignment))
@@ -306,23 +303,23 @@ def _grade_locked(ctx: _Context, student: str, outcome: Outcome) -> None:
         log = io.StringIO()
         directory = coursedir.coursedir(ctx.config)
         directory.assignment_id, directory.student_id, directory.notebook_id = ctx.assignment, student, notebook_id
-        app = _autograde_app(ctx, directory, log)
+        run = BatchRun(batch=ctx, result=None, worker_error=None, realigned=[])  # resources["autograder"]
+        app = _autograde_app(ctx, directory, log, run)
         try:
-            with realign.collect() as realigned:
-                try:
-                    app.start()
-                finally:
-                    outcome.reasons += realigned
+            try:
+                app.start()
+            finally:
+                outcome.reasons += run["realigned"]
         except Exception:
             if ctx.verdict.failed():
                 ctx.key_proven()  # raises the canary's own message, not nbgrader's
-            if current.worker_error:
-                raise RuntimeError(current.worker_error) from None
+            if run["worker_error"]:
+                raise RuntimeError(run["worker_error"]) from None
             lines = [line for line in log.getvalue().splitlines() if line.strip()]
             raise RuntimeError(_last_error(lines)) from None
         finally:
             os.chdir(ctx.course)
-        result = current.result or {}
+        result = run["result"] or {}
         if result:
             outcome.versions = result.get("versions", {})
             outcome.worker, outcome.sandbox = result.get("worker", ""), result.get("sandbox", "")
@@ -336,7 +333,7 @@ def _grade_locked(ctx: _Context, student: str, outcome: Outcome) -> None:
         coursedir.zero_rows(ctx.config, ctx.assignment, student, set(unusable))
 
 
-def _autograde_app(ctx: _Context, directory, log: io.StringIO):
+def _autograde_app(ctx: _Context, directory, log: io.StringIO, run: dict):
     logger = logging.getLogger(f"autograder.nbgrader.{threading.get_ident()}")
     logger.handlers[:] = [logging.StreamHandler(log)]
     logger.setLevel(logging.INFO)
@@ -344,6 +341,7 @@ def _autograde_app(ctx: _Context, directory, log: io.StringIO):
     app = glue.autograde_class()(coursedir=directory, config=ctx.config, log=logger)
     app.force = ctx.force
     app.create_student = True
+    app.batch_run = run
     return app
 
 

@@ -1,7 +1,30 @@
-"""An existing Dask cluster: each worker runs `autograder.worker.run_submission` with its own warm kernels."""
+"""An existing Dask cluster: each worker runs `autograder.worker.run_submission` with its own warm kernels.
+
+All of the grader's Dask code is here: a `WorkerPlugin` sets up every worker, those that join later included
+(its name for `grades.csv`, one warm server per worker thread), and each worker proves itself with the key
+canary (`submitters`) before it takes a submission.
+"""
 from __future__ import annotations
 
+import os
+
+from distributed import WorkerPlugin
+
 from autograder import worker
+
+
+class _SetUp(WorkerPlugin):
+    """Run on every worker of the cluster as it starts or joins: it grades as "host/worker-name", warm."""
+
+    name = "autograder-set-up"
+
+    def __init__(self, warm_job: dict | None):
+        self.warm_job = warm_job
+
+    def setup(self, worker_state) -> None:
+        worker.PLACE = f"{os.uname().nodename}/{worker_state.name}"
+        if self.warm_job is not None:
+            worker.warm_up_soon(self.warm_job, worker_state.state.nthreads)
 
 
 class DaskPool:
@@ -21,9 +44,7 @@ class DaskPool:
             raise RuntimeError(f"the Dask scheduler at {address} has no workers: start some with "
                                f"`dask worker {address}`")
         self.slots = sum(nthreads.values())
-        if warm_job is not None:
-            # every worker starts its warm servers now, in the background
-            self._client.run(worker.warm_up_soon, warm_job)
+        self._client.register_plugin(_SetUp(warm_job), name=_SetUp.name)
 
     def submit(self, job: dict):
         return self._client.submit(worker.run_submission, job, pure=False)
