@@ -1,8 +1,8 @@
 """A grader's own failure costs a student nothing: recorded as `error`, retried by the next plain run, and the
 gradebook (manual grades, free responses waiting in formgrader's queue) left as it was.
 
-Works on a copy of the hostile class graded once per session (tests/test_grader_hostile.py), regrading one
-student three times: a lost fork server, then a gradebook locked while its row is written, then nothing wrong.
+One student of the hostile class (tests/fixtures/submitted/) who answered the free response, graded, then
+regraded three times: a lost fork server, a gradebook locked while its row is written, then nothing wrong.
 """
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import pytest
 
 from autograder import batch, canary, ledger, worker
 from autograder.kernels.warm import ServerError
-from test_grader_hostile import ASSIGNMENT, LIMITS, hostile  # noqa: F401  (the class, graded once per session)
+from test_grader_hostile import ASSIGNMENT, FIXTURES, LIMITS
 from tools import nbgrader_batch
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("grader")]
@@ -37,15 +37,16 @@ def manual_grades(course: Path) -> dict[str, tuple]:
                 if g.auto_score is None or g.manual_score is not None}
 
 
-def test_a_grader_error_is_retried_and_never_touches_the_gradebook(hostile, tmp_path, monkeypatch):  # noqa: F811
-    course = Path(shutil.copytree(hostile["course"], tmp_path / "course", symlinks=True))
+def test_a_grader_error_is_retried_and_never_touches_the_gradebook(tmp_path, monkeypatch):
+    course = nbgrader_batch.make_course(tmp_path / "course", [ASSIGNMENT])
+    shutil.copytree(FIXTURES / "submitted" / STUDENT, course / "submitted" / STUDENT)
     submitted = course / "submitted" / STUDENT / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
     nb = nbformat.read(str(submitted), as_version=4)
     for cell in nb.cells:  # the student answers the free response: formgrader's queue gets it
         if cell.metadata.get("nbgrader", {}).get("grade_id") == "free_response":
             cell.source = "Profile first, then deduplicate before splitting, by patient."
     nbformat.write(nb, str(submitted))
-    [first] = grade(course)  # a new version of the file: graded again by a plain run
+    [first] = grade(course)
     assert first.status == "graded" and not first.skipped
     queued = [name for name, (_, waiting) in manual_grades(course).items() if waiting]
     assert queued == ["free_response"], "01's free response waits in formgrader's queue"
@@ -61,7 +62,7 @@ def test_a_grader_error_is_retried_and_never_touches_the_gradebook(hostile, tmp_
 
     monkeypatch.setattr(worker, "run_submission", server_lost)
     [lost] = grade(course, force=True)
-    assert lost.status == "error" and "fork server exited" in lost.reason and "graded again" in lost.reason
+    assert lost.status == "error" and "fork server exited" in lost.reason and "grades it again" in lost.reason
     assert manual_grades(course) == before_manual  # nothing zeroed, the free response still in the queue
     assert nbgrader_batch.scores(course, ASSIGNMENT)[STUDENT] == before_scores
 
@@ -72,7 +73,7 @@ def test_a_grader_error_is_retried_and_never_touches_the_gradebook(hostile, tmp_
         cell.manual_score, cell.needs_manual_grade = 3.0, False
         gb.db.commit()
     before_manual = manual_grades(course)
-    lock = sqlite3.connect(course / "gradebook.db", timeout=0, isolation_level=None)
+    lock = sqlite3.connect(course / "gradebook.db", timeout=0, isolation_level=None, check_same_thread=False)
 
     def locked_while_written(job):
         result = real_run(job)
@@ -93,7 +94,8 @@ def test_a_grader_error_is_retried_and_never_touches_the_gradebook(hostile, tmp_
     monkeypatch.setattr(worker, "run_submission", real_run)
     [graded] = grade(course)
     assert not graded.skipped and graded.status == "graded"
-    assert manual_grades(course) == before_manual  # regraded as nbgrader regrades: the manual grade stays
+    # regraded as nbgrader regrades a submission: the manual score stays, and nbgrader asks for a second look
+    assert manual_grades(course)["free_response"][0] == before_manual["free_response"][0] == 3.0
     after = nbgrader_batch.scores(course, ASSIGNMENT)[STUDENT]
     assert {n: c for n, c in after.items() if not c.needs_manual_grade and n not in before_manual} == \
         {n: c for n, c in before_scores.items() if not c.needs_manual_grade and n not in before_manual}
