@@ -96,6 +96,8 @@ class Endpoint:
         self._waiting: dict[int, queue.SimpleQueue] = {}
         self._running: dict[Any, int] = {}  # the student: request id -> the thread answering it
         self._recordings: dict[str, tuple[Any, list]] = {}  # the student: forbidden routines being recorded
+        self._idle: list[queue.SimpleQueue] = []  # the student: inboxes of call threads waiting for work
+        self._idle_lock = threading.Lock()
 
     # -- what a test (or the student's side) calls -------------------------------------------------
     def lookup(self, name: str) -> tuple[bool, Any]:
@@ -202,11 +204,14 @@ class Endpoint:
                 elif message["op"] in _QUICK:
                     self._answer(message)
                 else:
-                    threading.Thread(target=self._answer_abandonable, args=(message,), daemon=True,
-                                     name="autograder-judged-call").start()
+                    self._dispatch(message)
         finally:
             for waiter in list(self._waiting.values()):
                 waiter.put(None)
+            with self._idle_lock:
+                for inbox in self._idle:
+                    inbox.put(None)
+                self._idle.clear()
 
     # -- the protocol -----------------------------------------------------------------------------
     def _send(self, message: dict) -> None:
@@ -261,6 +266,30 @@ class Endpoint:
         # What the student's kernel says about its own exception is data the student controls: the judge
         # shows the type and the line, never the message (it may spell out the hidden inputs).
         return _student_exception(reply["error"], reply.get("where"))
+
+    def _dispatch(self, message: dict) -> None:
+        """Hand ``message`` to an idle call thread, or start one: a thread stuck in an abandoned call is never
+        idle again, so it costs only itself; the others are reused (starting a thread per call costs more
+        than a short call)."""
+        with self._idle_lock:
+            if self._idle:
+                self._idle.pop().put(message)
+                return
+        inbox = queue.SimpleQueue()
+        inbox.put(message)
+        threading.Thread(target=self._call_thread, args=(inbox,), daemon=True, name="autograder-judged-call").start()
+
+    def _call_thread(self, inbox: queue.SimpleQueue) -> None:
+        while True:
+            try:
+                message = inbox.get()
+                if message is None:
+                    return
+                self._answer_abandonable(message)
+            except _Abandoned:  # arrived after the call had returned: this thread is idle all the same
+                pass
+            with self._idle_lock:
+                self._idle.append(inbox)
 
     def _answer_abandonable(self, message: dict) -> None:
         ask = message.get("id")
