@@ -3,13 +3,18 @@
 Each side is an `Endpoint` on its end of a pipe that carries only bytes (JSON text made by
 `autograder.judge.values`; the pipe's own pickling is never used, so nothing the student sends is
 unpickled). A request names a global of the other side (``get``), calls a referenced function
-(``call``) or reads an attribute of a referenced object (``attr``); while a side waits for its reply it
-serves the other side's requests, so a student function that calls back a judge spy, which calls the
-student again, works to any depth in one thread per side.
+(``call``) or reads an attribute of a referenced object (``attr``). The judge is one thread: while it waits
+for a reply it serves the student's callbacks, up to the test cell's deadline. The student's side reads
+the pipe on one thread and answers each request on a call thread of its own, so a call that never returns
+blocks neither the pipe nor the next test; a student function that calls back a judge spy, which calls the
+student again, works to any depth. Whatever arrives is checked where it is received: a malformed frame or
+value fails the one request it answers.
 
 Direction decides how things cross:
-- student -> judge: by value through the allowlist (`values`); a student function becomes a reference,
-  so it runs in the student's kernel; anything else arrives as `Refused`, raised in the test.
+- student -> judge: by value through the allowlist (`values`, strictly: names only canonical, library
+  callables nested in a value as proxies); a student function becomes a reference, so it runs in the
+  student's kernel; anything else arrives as `Refused`, raised in the test. An exception of the student's
+  code arrives as its built-in type with the learner's line, never its message.
 - judge -> student: admitted values by value; everything else the test hands in (a spy, a scripted
   model, a function) by reference: it stays in the judge, so what it records cannot be edited by the
   student's code. Mutable arguments passed by value are sent back after the call and written into the
