@@ -10,7 +10,11 @@ student wrote. Admitted, by exact type (a subclass of float or dict is the class
 - pandas Series, DataFrame and Index whose values are admitted (object columns of admitted scalars,
   e.g. strings, included), categoricals with their categories and order;
 - scikit-learn and imbalanced-learn estimators (their class defined in those packages) whose attributes
-  are themselves admitted, `numpy.random.RandomState` and `Generator` objects by their state;
+  are themselves admitted and are constructor parameters or fitted attributes, never a name the class
+  defines (`_check_state`); the library's helper objects only of an allowed type (`PLAIN_TYPES`,
+  `REBUILT_TYPES`, after skops' trusted types); `numpy.random.RandomState` and `Generator` by their state;
+- a trusted package's function, class or module by its canonical name (`_resolve`): the receiver's own copy,
+  for a global the test reads directly; nested in a value, a library callable stays the sender's (a proxy);
 - callables, only when the caller provides ``callables``: each becomes a reference the receiver turns into
   a proxy (`autograder.judge.proxies`), so a function runs where it was defined.
 
