@@ -10,7 +10,7 @@ import os
 
 from distributed import WorkerPlugin
 
-from autograder import worker
+from autograder import worker as grading
 
 
 class _SetUp(WorkerPlugin):
@@ -21,10 +21,11 @@ class _SetUp(WorkerPlugin):
     def __init__(self, warm_job: dict | None):
         self.warm_job = warm_job
 
-    def setup(self, worker_state) -> None:
-        worker.PLACE = f"{os.uname().nodename}/{worker_state.name}"
+    def setup(self, worker) -> None:  # distributed passes it by this name
+        dask_worker = worker
+        grading.PLACE = f"{os.uname().nodename}/{dask_worker.name}"
         if self.warm_job is not None:
-            worker.warm_up_soon(self.warm_job, worker_state.state.nthreads)
+            grading.warm_up_soon(self.warm_job, dask_worker.state.nthreads)
 
 
 class DaskPool:
@@ -47,12 +48,12 @@ class DaskPool:
         self._client.register_plugin(_SetUp(warm_job), name=_SetUp.name)
 
     def submit(self, job: dict):
-        return self._client.submit(worker.run_submission, job, pure=False)
+        return self._client.submit(grading.run_submission, job, pure=False)
 
     def submitters(self) -> list[tuple[str, object]]:
         """One submit per worker, bound to it, so that each worker proves itself with the key canary."""
         def bound(address):
-            return lambda job: self._client.submit(worker.run_submission, job, pure=False, workers=[address],
+            return lambda job: self._client.submit(grading.run_submission, job, pure=False, workers=[address],
                                                    allow_other_workers=False)
 
         return [(f"on the Dask worker {address}", bound(address)) for address in sorted(self._client.nthreads())]
