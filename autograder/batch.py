@@ -39,10 +39,11 @@ from autograder.limits import Limits
 from autograder.lock import course_lock
 from autograder.outputs import exports as exports_module, feedback as feedback_module, report as report_module
 from autograder.preprocessors import realign
-from autograder.preprocessors.remote_execute import RemoteExecute, current
+from autograder.preprocessors.remote_execute import BatchRun, RemoteExecute
 from autograder.sandbox import check_available
 
 __all__ = ["GradingError", "Outcome", "main"]
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -138,10 +139,10 @@ def _main(*, assignment, course, submissions, workers, scheduler, force, unsafe,
     in_gradebook = coursedir.students_in_gradebook(config, assignment)
     for student in found:
         previous = ledger.read(records, student)
-        # Skipped only when this very submission was graded and its row is still in the gradebook (a
-        # gradebook made anew since forgets what the ledger remembers).
-        if not force and previous is not None and student in in_gradebook \
-                and previous.digest == coursedir.submission_digest(course, config, student, assignment):
+        # Skipped only when this very submission has its own outcome (not a grader error) and its row is still
+        # in the gradebook (a gradebook made anew since forgets what the ledger remembers).
+        if not force and student in in_gradebook \
+                and ledger.final(previous, coursedir.submission_digest(course, config, student, assignment)):
             previous.skipped = True
             done.append(previous)
         else:
@@ -247,9 +248,6 @@ def _grade_all(ctx: _Context, students: list[str], records: Path, progress: bool
 
 def grade_one(ctx: _Context, student: str) -> Outcome:
     """Grade one student; never raises (a failure becomes a zero row and its reason)."""
-    current.batch = ctx
-    current.result = None
-    current.worker_error = None
     start = time.perf_counter()
     outcome = Outcome(student=student, status="graded",
                       digest=coursedir.submission_digest(ctx.course, ctx.config, student, ctx.assignment))
@@ -259,13 +257,18 @@ def grade_one(ctx: _Context, student: str) -> Outcome:
         except canary.CanaryFailed:
             raise  # the batch stops: nobody is graded
         except Exception as exc:  # never stop the batch
+            # The grader's failure, not the student's: the gradebook keeps what it had (manual grades and the
+            # free responses waiting in formgrader's queue included) and the next plain run grades it again.
             outcome.status = "error"
-            outcome.reasons.append(f"grading failed: {type(exc).__name__}: {str(exc).splitlines()[0][:400]}")
-            try:
-                coursedir.zero_rows(ctx.config, ctx.assignment, student, None)
-            except Exception as inner:
-                outcome.reasons.append(f"could not write a zero row: {inner}")
-        outcome.score, outcome.max_score, outcome.needs_manual = coursedir.totals(ctx.config, ctx.assignment, student)
+            text = (str(exc).splitlines() or [""])[0][:400]
+            outcome.reasons.append(f"grading failed: {type(exc).__name__}: {text} (the next run grades it again)")
+            log.debug("grading %s failed", student, exc_info=True)
+        try:
+            outcome.score, outcome.max_score, outcome.needs_manual = coursedir.totals(
+                ctx.config, ctx.assignment, student)
+        except Exception as exc:  # the gradebook itself failing (locked): recorded as the grader's error
+            outcome.status = "error"
+            outcome.reasons.append(f"could not read the gradebook: {type(exc).__name__}: {str(exc)[:200]}")
     outcome.seconds = time.perf_counter() - start
     outcome.graded_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
     return outcome
@@ -301,23 +304,23 @@ def _grade_locked(ctx: _Context, student: str, outcome: Outcome) -> None:
         log = io.StringIO()
         directory = coursedir.coursedir(ctx.config)
         directory.assignment_id, directory.student_id, directory.notebook_id = ctx.assignment, student, notebook_id
-        app = _autograde_app(ctx, directory, log)
+        run = BatchRun(batch=ctx, result=None, worker_error=None, realigned=[])  # resources["autograder"]
+        app = _autograde_app(ctx, directory, log, run)
         try:
-            with realign.collect() as realigned:
-                try:
-                    app.start()
-                finally:
-                    outcome.reasons += realigned
+            try:
+                app.start()
+            finally:
+                outcome.reasons += run["realigned"]
         except Exception:
             if ctx.verdict.failed():
                 ctx.key_proven()  # raises the canary's own message, not nbgrader's
-            if current.worker_error:
-                raise RuntimeError(current.worker_error) from None
+            if run["worker_error"]:
+                raise RuntimeError(run["worker_error"]) from None
             lines = [line for line in log.getvalue().splitlines() if line.strip()]
             raise RuntimeError(_last_error(lines)) from None
         finally:
             os.chdir(ctx.course)
-        result = current.result or {}
+        result = run["result"] or {}
         if result:
             outcome.versions = result.get("versions", {})
             outcome.worker, outcome.sandbox = result.get("worker", ""), result.get("sandbox", "")
@@ -331,7 +334,7 @@ def _grade_locked(ctx: _Context, student: str, outcome: Outcome) -> None:
         coursedir.zero_rows(ctx.config, ctx.assignment, student, set(unusable))
 
 
-def _autograde_app(ctx: _Context, directory, log: io.StringIO):
+def _autograde_app(ctx: _Context, directory, log: io.StringIO, run: dict):
     logger = logging.getLogger(f"autograder.nbgrader.{threading.get_ident()}")
     logger.handlers[:] = [logging.StreamHandler(log)]
     logger.setLevel(logging.INFO)
@@ -339,6 +342,7 @@ def _autograde_app(ctx: _Context, directory, log: io.StringIO):
     app = glue.autograde_class()(coursedir=directory, config=ctx.config, log=logger)
     app.force = ctx.force
     app.create_student = True
+    app.batch_run = run
     return app
 
 

@@ -127,8 +127,3 @@ def start(submitters: list[tuple[str, object]], jobs: dict[str, dict], assignmen
     futures = [(where, name, submit(job)) for where, submit in submitters for name, job in jobs.items()]
     where = submitters[0][0] if len(submitters) == 1 else "on every worker"
     return Verdict(futures, assignment, len(submitters), where)
-
-
-def prove(submitters: list[tuple[str, object]], jobs: dict[str, dict], assignment: str) -> None:
-    """``start`` and wait: raise CanaryFailed naming every failing cell, and where, if any."""
-    start(submitters, jobs, assignment).wait()

@@ -11,6 +11,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 LEDGER_DIR = ".autograder"
+# What a submission did (its own outcome): final for that submission's digest, a plain rerun keeps it.
+STUDENT_OUTCOMES = frozenset({"graded", "timeout", "crashed", "missing", "empty", "invalid"})
+# What the grader failed to do (a lost fork server or Dask worker, a locked gradebook): the next plain run
+# grades that submission again; until then its gradebook row and manual grades stay as they were.
+GRADER_OUTCOMES = frozenset({"error"})
 
 
 @dataclass
@@ -18,7 +23,7 @@ class Outcome:
     """What happened to one submission: the gradebook row's totals and the reason behind them."""
 
     student: str
-    status: str  # graded, timeout, crashed, missing, empty, invalid, error
+    status: str  # one of STUDENT_OUTCOMES or GRADER_OUTCOMES
     reasons: list[str] = field(default_factory=list)
     score: float = 0.0
     max_score: float = 0.0
@@ -34,6 +39,12 @@ class Outcome:
     @property
     def reason(self) -> str:
         return "; ".join(self.reasons) if self.reasons else "graded"
+
+
+def final(previous: Outcome | None, digest: str) -> bool:
+    """Whether ``previous`` stands for the submission whose digest is ``digest``: the submission's own outcome,
+    recorded for that very file. A grader error never stands, and neither does a record of another version."""
+    return previous is not None and previous.status in STUDENT_OUTCOMES and previous.digest == digest
 
 
 def folder(course: Path, assignment: str) -> Path:

@@ -9,6 +9,7 @@ cell it did not finish is marked with an error (so a test cell that never ran ea
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sys
 import threading
@@ -21,9 +22,12 @@ import nbformat
 from nbformat.notebooknode import NotebookNode
 
 from autograder import sandbox
+from autograder.judge.kernel import CALL_SECONDS_ENV, CALL_SHARE
 from autograder.kernels import glue, warm
 from autograder.limits import Limits
 from autograder.preprocessors.bounded_execute import BoundedExecute
+
+log = logging.getLogger(__name__)
 
 VERSIONED = ("nbgrader", "nbclient", "ipykernel", "numpy", "pandas", "scikit-learn", "scipy", "matplotlib",
              "shap", "imbalanced-learn", "opendp")
@@ -73,35 +77,24 @@ def warm_up(job: dict, count: int = 1) -> None:
     warm.prestart(server_key(job), count)
 
 
-def warm_up_soon(job: dict) -> None:
-    """On a Dask worker: start one warm server per worker thread in the background, and return at once."""
-    try:
-        from distributed import get_worker
-
-        count = get_worker().state.nthreads
-    except Exception:
-        count = 1
-
+def warm_up_soon(job: dict, count: int = 1) -> None:
+    """Start ``count`` warm servers in the background, and return at once (a Dask worker's set-up)."""
     def start():
         try:
             warm_up(job, count)
         except Exception:  # the first job starts a server again and reports why it fails
-            pass
+            log.debug("warming up failed", exc_info=True)
 
     threading.Thread(target=start, name="autograder-warm-up", daemon=True).start()
 
 
+# Where this process grades: set on a Dask worker by `autograder.pools.dask` ("host/worker-name").
+PLACE: str | None = None
+
+
 def worker_name() -> str:
     """Where a submission ran: the host, and the Dask worker's name when it ran on a cluster."""
-    host = os.uname().nodename
-    if "distributed" not in sys.modules:  # a local slot: do not pay Dask's import to find that out
-        return host
-    from distributed import get_worker
-
-    try:
-        return f"{host}/{get_worker().name}"
-    except ValueError:  # not inside a Dask task
-        return host
+    return PLACE or os.uname().nodename
 
 
 def run_submission(job: dict) -> dict:
@@ -136,8 +129,11 @@ def run_submission(job: dict) -> dict:
             # submission's files: nothing a student wrote can be imported or read there.
             judge_folder = server.new_job({})
             server.pair()
+            judge_env = _job_env(base, judge_folder)
+            if isinstance(config.get("timeout"), (int, float)) and config["timeout"] > 0:
+                judge_env[CALL_SECONDS_ENV] = str(config["timeout"] * CALL_SHARE)
             executor.judge = BoundedExecute(kernel_manager_class=glue.manager_class(
-                server, judge_folder, _job_env(base, judge_folder), limits, "judge"), **config)
+                server, judge_folder, judge_env, limits, "judge"), **config)
         status, reason = _execute(executor, nb, folder / "work", limits)
         return {
             "notebook": notebook_to_json(nb),

@@ -52,16 +52,16 @@ def done(value=None, error=None) -> Future:
     return future
 
 
-def test_prove_passes_silently_and_stops_with_one_error_naming_the_worker():
+def test_the_verdict_passes_silently_and_stops_with_one_error_naming_the_worker():
     good = result(graded("a"))
     bad = result(graded("a", outputs=[ERROR]))
     jobs = {"hw": {"notebook": "{}"}}
-    canary.prove([("in this environment", lambda job: done(good))], jobs, "01")
+    canary.start([("in this environment", lambda job: done(good))], jobs, "01").wait()
     with pytest.raises(canary.CanaryFailed) as failed:
-        canary.prove([("on the Dask worker tcp://a", lambda job: done(good)),
+        canary.start([("on the Dask worker tcp://a", lambda job: done(good)),
                       ("on the Dask worker tcp://b", lambda job: done(bad)),
                       ("on the Dask worker tcp://c", lambda job: done(error=RuntimeError("bwrap missing\nx")))],
-                     jobs, "01")
+                     jobs, "01").wait()
     text = str(failed.value)
     assert "\n" not in text and "the answer key of 01 does not score full marks on every worker" in text
     assert "on the Dask worker tcp://b: hw: a: ModuleNotFoundError: No module named 'course'" in text

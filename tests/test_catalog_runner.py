@@ -96,6 +96,32 @@ def test_a_later_cell_that_reaches_globals_dynamically_rules_the_early_stop_out(
     assert what_keeps_the_rest_apart({}, {}, {}, ["print(globals()['x'])"]) == {"<dynamic access: globals>"}
 
 
+def test_a_cell_that_writes_to_a_module_rules_the_early_stop_out():
+    import pandas as pd
+
+    namespace = {"np": np, "pd": pd, "frame": pd.DataFrame({"a": [1]})}
+    cells = ["np.mean = lambda x: 0", "pd.options.display.precision = 3", "pd.set_option('display.width', 10)",
+             "setattr(np, 'median', len)", "del np.nanmean", "np.random.seed(0)", "frame.b = 1", "x = np.mean",
+             "def patch():\n    np.std = len"]
+    assert notebook_state.module_writes(cells, namespace) == {
+        "np.mean", "pd.options.display.precision", "set_option(...)", "setattr(...)", "np.nanmean", "np.std"}
+    assert notebook_state.module_writes(["frame.b = 1", "x = np.mean(frame)"], namespace) == set()
+
+
+def test_the_libraries_settings_are_compared_like_globals():
+    import sklearn  # noqa: F401  (its config is compared once it is imported)
+
+    theirs = reached({}, set(), {})
+    assert theirs.keys() >= set(notebook_state.SETTINGS) - {"<matplotlib.rcParams>"}
+    assert None not in theirs.values()
+    old = np.seterr(all="ignore")
+    try:
+        assert what_keeps_the_rest_apart({}, {}, theirs, ["1 + 1"]) == {"<numpy.seterr>"}
+    finally:
+        np.seterr(**old)
+    assert what_keeps_the_rest_apart({}, {}, theirs, ["1 + 1"]) == set()
+
+
 # The module whose notebook runs fastest, so its mistakes run to the end cheaply.
 CHEAPEST = "06-reliable-training"
 

@@ -153,3 +153,24 @@ def test_a_warm_kernel_is_ready_in_under_a_second():
     finally:
         warm.release(server, None)
     assert statistics.median(times) < 1.0, f"warm kernel start-up took {times} s"
+
+
+# -- CPython and IPython, as the judge kernel relies on them ---------------------------------------
+def test_a_dict_subclass_as_exec_globals_still_calls_missing():
+    """Check that a test cell's free names reach `StudentNames.__missing__` (judge/kernel.py), at the top of a
+    cell and inside a function it defines, and that Python's builtins still come after it: CPython does this
+    for a dict subclass passed to exec as globals, which the language does not promise."""
+    from autograder.judge.kernel import StudentNames
+
+    class Student:
+        def lookup(self, name):
+            return (True, 42) if name == "learner" else (False, None)
+
+        def forbid(self, names):
+            raise AssertionError("not called here")
+
+    names = StudentNames(Student())
+    exec("top = learner\ndef f():\n    return learner\ninside = f()\nsize = len([1, 2])\n"
+         "try:\n    nowhere\nexcept NameError:\n    refused = True", names, names)
+    assert (names["top"], names["inside"], names["size"], names["refused"]) == (42, 42, 2, True)
+    assert "__judge_forbid__" in dict.keys(names)  # the hook course.properties.forbidden looks up

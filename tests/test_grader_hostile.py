@@ -1,4 +1,4 @@
-"""A hostile and broken class of 01-data-quality graded end to end by `autograder grade` (issue 7).
+"""A hostile and broken class of 01-data-quality graded end to end by `autograder grade` (issues 7, 28).
 
 The class lives in tests/fixtures/submitted/ (regenerate with tests/fixtures/make_fixtures.py), its
 expected outcomes in tests/fixtures/expected.json. One batch is graded once per test session, by the
@@ -119,6 +119,19 @@ def test_expected_outcome(hostile, student):
         assert expected["reason"] in outcome.reason
     if "prints" in expected:
         assert expected["prints"] in printed(autograded(hostile["course"], student))
+    if "raises" in expected:  # the attacked test fails saying why, and only that one
+        assert expected["raises"] in raised(autograded(hostile["course"], student))
+    for words in expected.get("never_shows", []):  # hidden inputs leave neither in the notebook nor the feedback
+        nb = autograded(hostile["course"], student)
+        assert words not in json.dumps([c.get("outputs", []) for c in nb.cells if c.cell_type == "code"])
+        page = hostile["course"] / "feedback" / student / ASSIGNMENT / f"{ASSIGNMENT}.html"
+        assert words not in page.read_text(encoding="utf-8")
+
+
+def raised(nb) -> list[str]:
+    """The exception names of the notebook's failed cells."""
+    return [o.get("ename") for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
+            if o.get("output_type") == "error"]
 
 
 def test_no_child_process_outlives_grading(hostile):

@@ -6,6 +6,7 @@ runs in the student's own kernel (the stock nbgrader way).
 """
 from __future__ import annotations
 
+import json
 from dataclasses import asdict
 
 import nbformat
@@ -32,15 +33,20 @@ def graded_test(source: str, grade_id: str = "correct_double"):
 
 def run(*cells, judge: bool = True) -> list:
     """Execute the cells (strings are student cells) as one submission; returns each cell's error names."""
+    return [[o.get("ename") for o in c.outputs if o.output_type == "error"] for c in executed(*cells, judge=judge)]
+
+
+def executed(*cells, judge: bool = True, cell_timeout: int = 20) -> list:
+    """The cells as the worker left them (with their outputs)."""
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) if isinstance(c, str) else c for c in cells])
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    job = {"notebook": nbformat.writes(nb), "files": {}, "limits": asdict(Limits(cell_timeout=20, notebook_timeout=90)),
-           "mode": check_available(), "execute_config": {"timeout": 20}, "env": {}, "preload": ["numpy"],
+    job = {"notebook": nbformat.writes(nb), "files": {},
+           "limits": asdict(Limits(cell_timeout=cell_timeout, notebook_timeout=90)),
+           "mode": check_available(), "execute_config": {"timeout": cell_timeout}, "env": {}, "preload": ["numpy"],
            "judge": judge}
     result = worker.run_submission(job)
     assert result["status"] == "graded", result["reason"]
-    out = nbformat.reads(result["notebook"], as_version=4).cells
-    return [[o.get("ename") for o in c.outputs if o.output_type == "error"] for c in out]
+    return nbformat.reads(result["notebook"], as_version=4).cells
 
 
 def test_an_honest_answer_passes_in_the_judge():
@@ -84,3 +90,63 @@ def test_spies_stay_in_the_judge_and_the_global_generator_is_shared():
             "assert draw() == expected, 'the student drew from the state the test seeded'")
     assert run(student, graded_test(test))[-1] == []
     assert run(student, graded_test(test), judge=False)[-1] == []
+
+
+def test_a_forbidden_routine_called_by_the_learner_is_caught_in_the_judge_as_in_one_kernel():
+    test = ("from course.properties import forbidden\n"
+            "with forbidden('sklearn.metrics.roc_auc_score'):\n"
+            "    got = auc([0, 1, 1], [0.1, 0.7, 0.9])\n"
+            "assert got == 1.0")
+    library = "from sklearn.metrics import roc_auc_score\ndef auc(y, s):\n    return roc_auc_score(y, s)"
+    by_module = "import sklearn.metrics\ndef auc(y, s):\n    return float(sklearn.metrics.roc_auc_score(y, s))"
+    own = ("def auc(y, s):\n    pos = [b for a, b in zip(y, s) if a]\n    neg = [b for a, b in zip(y, s) if not a]\n"
+           "    return sum(p > n for p in pos for n in neg) / (len(pos) * len(neg))")
+    for judge in (True, False):
+        for cheat in (library, by_module):
+            cells = executed(cheat, graded_test(test), judge=judge)
+            error = [o for o in cells[-1].outputs if o.output_type == "error"]
+            assert [o.ename for o in error] == ["AssertionError"], (judge, cheat)
+            assert "your function called sklearn.metrics.roc_auc_score" in error[0].evalue
+        assert run(own, graded_test(test), judge=judge)[-1] == []
+    # a name outside the trusted packages is refused where the learner's code runs, as a failure of that test
+    bad = graded_test("from course.properties import forbidden\nwith forbidden('os.system'):\n    auc([0, 1], [0, 1])")
+    assert run(own, bad)[-1] == ["Refused"]
+
+
+def test_a_pipeline_over_a_notebook_function_is_cloned_as_in_one_kernel():
+    student = ("import numpy as np\nfrom sklearn.pipeline import make_pipeline\n"
+               "from sklearn.preprocessing import FunctionTransformer\nfrom sklearn.linear_model import LogisticRegression\n"
+               "def square(X):\n    return np.asarray(X) ** 2\n"
+               "def build():\n    return make_pipeline(FunctionTransformer(square), FunctionTransformer(np.log1p),\n"
+               "                         LogisticRegression())")
+    test = ("import numpy as np\nfrom sklearn.base import clone\nfrom sklearn.model_selection import cross_val_score\n"
+            "rng = np.random.default_rng(0)\nX = rng.normal(size=(60, 2))\ny = (X[:, 0] ** 2 > 0.5).astype(int)\n"
+            "model = build()\nclone(model).fit(X, y)\n"
+            "assert cross_val_score(model, X, y, cv=3).mean() > 0.8, 'the squared feature separates the classes'")
+    assert run(student, graded_test(test))[-1] == []
+    assert run(student, graded_test(test), judge=False)[-1] == []
+
+
+def test_a_call_that_never_returns_fails_its_own_test_and_the_later_tests_run():
+    student = "def double(x):\n    while x == 7:\n        pass\n    return 2 * x"
+    cells = executed(student, graded_test("assert double(7) == 14"), graded_test("assert double(21) == 42", "b"),
+                     cell_timeout=5)
+    hung = [o for o in cells[1].outputs if o.output_type == "error"]
+    assert [o.ename for o in hung] == ["CallTimeout"]
+    assert "your function did not return within 4 s on one of the hidden inputs" in hung[0].evalue
+    assert [o for o in cells[2].outputs if o.output_type == "error"] == []
+
+
+def test_what_the_learners_code_prints_or_raises_on_hidden_inputs_stays_out_of_the_feedback():
+    student = ("def leak(x):\n    print('SECRET', x)\n    import sys\n    print('SECRET', x, file=sys.stderr)\n"
+               "    from IPython.display import display\n    display('SECRET')\n"
+               "    if x > 100:\n        raise ValueError(f'SECRET input {x}')\n    return x")
+    tests = (graded_test("assert leak(5) == 5, 'leak(5) should be 5'\nassert leak(6) == 7, 'the test says: 6 -> 7'"),
+             graded_test("leak(31330 + 7)", "b"))
+    cells = executed(student, *tests)
+    text = json.dumps([c.outputs for c in cells[1:]])
+    assert "SECRET" not in text and "31337" not in text
+    failed = [o for o in cells[1].outputs if o.output_type == "error"]
+    assert [o.ename for o in failed] == ["AssertionError"] and failed[0].evalue == "the test says: 6 -> 7"
+    raised = [o for o in cells[2].outputs if o.output_type == "error"]
+    assert [o.ename for o in raised] == ["ValueError"] and "in leak, line 8 of its cell" in raised[0].evalue

@@ -90,3 +90,47 @@ def test_readme_layout_table_names_every_module():
             assert path.name in rows, f"README's layout table lacks autograder/{path.name}"
         else:
             assert f"`{path.stem}`" in rows[f"{folder}/"], f"README's row for {folder}/ lacks {path.stem}"
+
+
+# Lower layers never import higher ones: the judge runs inside kernels and imports only itself; the kernels
+# know nothing of how a batch is run; the worker (one submission) nothing of pools, the ledger or outputs.
+LAYERS = {
+    "autograder": 0, "autograder.errors": 0, "autograder.limits": 0, "autograder.intake": 0, "autograder.ledger": 0,
+    "autograder.sandbox": 0, "autograder.judge": 0,
+    "autograder.kernels": 1, "autograder.preprocessors.bounded_execute": 1,
+    "autograder.worker": 2,
+    "autograder.preprocessors": 3, "autograder.pools": 3, "autograder.canary": 3, "autograder.coursedir": 3,
+    "autograder.precheck": 3, "autograder.lock": 3, "autograder.outputs": 3,
+    "autograder.batch": 4,
+    "autograder.cli": 5,
+}
+
+
+def layer(name: str) -> int:
+    prefixes = [p for p in LAYERS if name == p or name.startswith(p + ".")]
+    return LAYERS[max(prefixes, key=len)]
+
+
+def test_imports_point_down_the_layers():
+    """Check that no grader module imports one of a higher layer (and that the judge imports only itself)"""
+    known = modules()
+    upward = []
+    for name, path in known.items():
+        for target in imports(path, set(known)) - {name}:
+            if layer(target) > layer(name):
+                upward.append(f"{name} (layer {layer(name)}) imports {target} (layer {layer(target)})")
+            if name.startswith("autograder.judge") and target != "autograder" and not target.startswith("autograder.judge"):
+                upward.append(f"{name} imports {target}: the judge runs inside kernels and imports only itself")
+    assert not upward, upward
+
+
+def test_dask_is_imported_only_by_its_pool():
+    """Check that `distributed` and `dask` appear in autograder/pools/dask.py only"""
+    found = []
+    for name, path in modules().items():
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
+                [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            if any(n.split(".")[0] in ("distributed", "dask") for n in names) and name != "autograder.pools.dask":
+                found.append(name)
+    assert not found, found

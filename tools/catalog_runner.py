@@ -190,7 +190,7 @@ def _run(shell, nb, start: int, out: Path, name: str, checks: list[int]) -> None
     stopped, apart = None, {}
     for index in range(start, len(nb.cells)):
         if index in checks:
-            blockers = sorted(_what_keeps_the_rest_apart(shell, nb, index, out))
+            blockers = sorted(_what_keeps_the_rest_apart(shell, nb, index, out, start))
             if not blockers:
                 stopped = index
                 break
@@ -294,7 +294,13 @@ def _publish(path: Path, state: dict) -> None:
     path.with_suffix(".tmp").rename(path)
 
 
-def _what_keeps_the_rest_apart(shell, nb, index: int, out: Path) -> set[str]:
+def _what_keeps_the_rest_apart(shell, nb, index: int, out: Path, start: int) -> set[str]:
+    """Empty when the rest of the notebook provably runs as the key's from ``index`` (tools/notebook_state.py
+    says what that proves); else what stands in the way. ``start``: the first cell this mistake ran."""
+    ran = [shell.transform_cell(c.source) for c in nb.cells[start:index] if c.cell_type == "code"]
+    writes = notebook_state.module_writes(ran, shell.user_ns)
+    if writes:
+        return {f"<a cell writes to a module: {w}>" for w in writes}
     theirs = _key_state(out, f"state-{index}.pickle")
     if theirs is None:
         return {"<the key's state at this boundary>"}

@@ -10,9 +10,19 @@ holds a value equal to the key's at the same boundary. Three pieces make that a 
   a helper that calls a changed function is followed to it;
 - `reads` lists every name the remaining cells' code mentions; `reach` closes it over those recorded names.
 
-The global RNG streams (numpy's legacy `np.random`, `random`) count as globals every later cell reads.
-Anything that cannot be hashed, or a later cell that reaches globals dynamically (`globals()`, `eval`, a magic
-through `get_ipython`), rules the early stop out.
+The global RNG streams (numpy's legacy `np.random`, `random`) count as globals every later cell reads, and so
+do the libraries' process-wide settings a cell can change without binding a name (`SETTINGS`: numpy's error
+and print options, scikit-learn's config, the warnings filters, matplotlib's rcParams). Module attributes are
+not digested (a module is compared by name): `module_writes` finds, in the cells a mistake ran, every
+assignment to an attribute or item of a module (`np.mean = ...`, `pd.options.display.x = ...`), every
+`setattr`/`delattr` and every `set_option`, and any one of them rules the early stop out. Anything that
+cannot be hashed, or a later cell that reaches globals dynamically (`globals()`, `eval`, a magic through
+`get_ipython`), rules it out too.
+
+What an early stop proves, then: at that boundary every global the remaining cells can name, every notebook
+function those reach, the RNG streams and the settings above hold what they held in the key's run, and no
+cell the mistake ran wrote to a library module by a statement this module can see (a write through
+`sys.modules[...]` or `vars(module)` is not seen; the catalog's mistakes are learners' answers, not attacks).
 """
 from __future__ import annotations
 
@@ -26,6 +36,8 @@ from joblib.hashing import NumpyHasher
 DYNAMIC = frozenset({"globals", "locals", "vars", "eval", "exec", "get_ipython", "__import__", "Out", "In", "_oh",
                      "_ih"})
 RNG_STREAMS = ("<numpy.random>", "<random>")
+SETTINGS = ("<numpy.seterr>", "<numpy.printoptions>", "<sklearn.config>", "<warnings.filters>", "<matplotlib.rcParams>")
+MODULE_SETTERS = frozenset({"setattr", "delattr", "set_option", "reset_option"})
 
 
 class _Hasher(NumpyHasher):
@@ -104,7 +116,60 @@ def reached(namespace: dict, mentioned: set[str], injected: dict) -> dict[str, s
             continue
         table[name], names_read = digest(namespace[name])
         todo.extend(names_read - table.keys())
-    return {**table, **streams()}
+    return {**table, **streams(), **settings()}
+
+
+def settings() -> dict[str, str | None]:
+    """The digests of the libraries' process-wide settings (`SETTINGS`), for the libraries imported."""
+    import warnings
+
+    table = {SETTINGS[3]: digest([(action, _pattern(message), getattr(kind, "__qualname__", str(kind)),
+                                   _pattern(module), line)
+                                  for action, message, kind, module, line in warnings.filters])[0]}
+    if "numpy" in sys.modules:
+        np = sys.modules["numpy"]
+        table[SETTINGS[0]] = digest(np.geterr())[0]
+        table[SETTINGS[1]] = digest(np.get_printoptions())[0]
+    if "sklearn" in sys.modules:
+        table[SETTINGS[2]] = digest(sys.modules["sklearn"].get_config())[0]
+    if "matplotlib" in sys.modules:
+        table[SETTINGS[4]] = digest(dict(sys.modules["matplotlib"].rcParams))[0]
+    return table
+
+
+def _pattern(regex) -> str:
+    return str(getattr(regex, "pattern", regex))
+
+
+def module_writes(sources: list[str], namespace: dict) -> set[str]:
+    """What the code of ``sources`` writes to a library module: ``np.mean`` for `np.mean = ...` (or `+=`, `del`,
+    an item of a module's attribute), the function's name for a `setattr`, `delattr` or `set_option` call;
+    "<a cell that does not parse>" if one does not. A superset is safe: each rules an early stop out."""
+    found: set[str] = set()
+    for source in sources:
+        try:
+            tree = ast.parse(source)
+        except SyntaxError:
+            return {"<a cell that does not parse>"}
+        for node in ast.walk(tree):
+            targets = []
+            if isinstance(node, (ast.Assign, ast.Delete)):
+                targets = node.targets
+            elif isinstance(node, (ast.AugAssign, ast.AnnAssign)):
+                targets = [node.target]
+            for target in targets:
+                for part in ast.walk(target):
+                    if isinstance(part, (ast.Attribute, ast.Subscript)) and isinstance(part.ctx, (ast.Store, ast.Del)):
+                        root = part.value
+                        while isinstance(root, (ast.Attribute, ast.Subscript)):
+                            root = root.value
+                        if isinstance(root, ast.Name) and isinstance(namespace.get(root.id), types.ModuleType):
+                            found.add(ast.unparse(part))
+            if isinstance(node, ast.Call):
+                name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", None)
+                if name in MODULE_SETTERS:
+                    found.add(f"{name}(...)")
+    return found
 
 
 def streams() -> dict[str, str | None]:

@@ -14,21 +14,40 @@ process no student code ever ran in, which the student's kernel can neither trac
 from __future__ import annotations
 
 import builtins
+import logging
+import os
 import threading
+import time
 from multiprocessing.connection import Connection
 
 from autograder.judge.proxies import Endpoint
 
 ROLES = ("student", "judge")
+FORBID_HOOK = "__judge_forbid__"
+CALL_SECONDS_ENV = "AUTOGRADER_JUDGE_CALL_SECONDS"  # set by the worker: the share of a cell's limit a call may use
+CALL_SHARE = 0.8
+log = logging.getLogger(__name__)
+
+
+def call_seconds(text) -> float | None:
+    try:
+        seconds = float(text)
+    except (TypeError, ValueError):
+        return None
+    return seconds if seconds > 0 else None
 
 
 class StudentNames(dict):
     """The judge's globals: what the test cells defined, plus the student's names on demand."""
 
-    def __init__(self, endpoint: Endpoint):
+    def __init__(self, endpoint: Endpoint, call_seconds: float | None = None):
         super().__init__()
         self._endpoint = endpoint
         self._fetched: dict[str, object] = {}
+        self._call_seconds = call_seconds
+        # `course.properties.forbidden` looks this up (dict.get: never the student's names): the routines a
+        # test forbids are recorded where the learner's code runs.
+        dict.__setitem__(self, FORBID_HOOK, endpoint.forbid)
 
     def __missing__(self, name: str):
         if name.startswith("_") or name in vars(builtins):
@@ -40,14 +59,24 @@ class StudentNames(dict):
         self._fetched[name] = value
         return value
 
-    def forget_fetched(self, *_) -> None:
+    def before_cell(self, *_) -> None:
+        """Each test cell waits for the student's kernel until this much of the cell's time limit is spent: a
+        call that never returns fails its own test, and the cell still ends before the limit interrupts it."""
+        if self._call_seconds:
+            self._endpoint.deadline = time.monotonic() + self._call_seconds
+
+    def after_cell(self, *_) -> None:
         """After each cell: what was read from the student is read again next time; what a test rebound stays;
-        the containers a test handed in are let go of."""
+        the references and containers nothing holds any more are let go of on both sides."""
+        self._endpoint.deadline = None
         for name, value in self._fetched.items():
             if dict.get(self, name, self) is value:
                 dict.__delitem__(self, name)
         self._fetched.clear()
-        self._endpoint.forget_kept()
+        try:
+            self._endpoint.after_cell()
+        except Exception:  # a student's kernel that no longer answers: the next test says so
+            log.debug("the student's kernel did not release its references", exc_info=True)
 
 
 def launch(argv: list[str], fd: int, role: str) -> None:
@@ -59,11 +88,13 @@ def launch(argv: list[str], fd: int, role: str) -> None:
     channel = Connection(fd)  # bytes only (send_bytes/recv_bytes): nothing is ever unpickled
     app = IPKernelApp.instance()
     if role == "judge":
-        names = StudentNames(Endpoint(channel, judge=True))
+        names = StudentNames(Endpoint(channel, judge=True), call_seconds(os.environ.get(CALL_SECONDS_ENV)))
         app.user_ns = names
         app.ignore_cwd = True  # the judge imports nothing from a folder a student could write to
         app.initialize(argv)
-        app.shell.events.register("post_run_cell", names.forget_fetched)
+        dict.__setitem__(app.shell.user_ns, FORBID_HOOK, names._endpoint.forbid)
+        app.shell.events.register("pre_run_cell", names.before_cell)
+        app.shell.events.register("post_run_cell", names.after_cell)
     else:
         app.initialize(argv)
         student = Endpoint(channel, app.shell.user_ns)

@@ -3,13 +3,18 @@
 Each side is an `Endpoint` on its end of a pipe that carries only bytes (JSON text made by
 `autograder.judge.values`; the pipe's own pickling is never used, so nothing the student sends is
 unpickled). A request names a global of the other side (``get``), calls a referenced function
-(``call``) or reads an attribute of a referenced object (``attr``); while a side waits for its reply it
-serves the other side's requests, so a student function that calls back a judge spy, which calls the
-student again, works to any depth in one thread per side.
+(``call``) or reads an attribute of a referenced object (``attr``). The judge is one thread: while it waits
+for a reply it serves the student's callbacks, up to the test cell's deadline. The student's side reads
+the pipe on one thread and answers each request on a call thread of its own, so a call that never returns
+blocks neither the pipe nor the next test; a student function that calls back a judge spy, which calls the
+student again, works to any depth. Whatever arrives is checked where it is received: a malformed frame or
+value fails the one request it answers.
 
 Direction decides how things cross:
-- student -> judge: by value through the allowlist (`values`); a student function becomes a reference,
-  so it runs in the student's kernel; anything else arrives as `Refused`, raised in the test.
+- student -> judge: by value through the allowlist (`values`, strictly: names only canonical, library
+  callables nested in a value as proxies); a student function becomes a reference, so it runs in the
+  student's kernel; anything else arrives as `Refused`, raised in the test. An exception of the student's
+  code arrives as its built-in type with the learner's line, never its message.
 - judge -> student: admitted values by value; everything else the test hands in (a spy, a scripted
   model, a function) by reference: it stays in the judge, so what it records cannot be edited by the
   student's code. Mutable arguments passed by value are sent back after the call and written into the
@@ -19,11 +24,21 @@ from __future__ import annotations
 
 import base64
 import builtins
+import contextlib
 import copy
+import ctypes
+import importlib
 import itertools
 import json
+import logging
+import queue
 import random
+import re
+import threading
+import time
 import traceback
+import types
+import weakref
 from typing import Any
 
 import numpy as np
@@ -32,12 +47,38 @@ from autograder.judge import values
 from autograder.judge.values import Refused
 
 
+log = logging.getLogger(__name__)
+
+
 class RemoteError(Exception):
     """The other side raised something that is not a built-in exception: its type name and first line."""
 
 
+class CallTimeout(TimeoutError):
+    """A judged call that did not return within its time limit: that test fails, the later ones still run."""
+
+
+class _Abandoned(BaseException):
+    """Raised (asynchronously) into a student's call the judge stopped waiting for; BaseException, so that
+    the student's own ``except Exception`` does not keep it running."""
+
+
+# Requests answered on the student's reader thread itself: they run no student code and must be answered
+# even while every call thread is stuck.
+_QUICK = frozenset({"release", "abandon"})
+# What the student's code may ask of the judge: call back, read and copy what the test handed in; nothing else.
+_JUDGE_ANSWERS = frozenset({"call", "attr", "hook"})
+RELEASE_SECONDS = 5  # how long the end of a test cell waits for the student's kernel to let go of references
+
+
 class Endpoint:
-    """One side of the pipe. ``namespace``: the globals the other side may look up (the student's only)."""
+    """One side of the pipe. ``namespace``: the globals the other side may look up (the student's only).
+
+    The judge's side is one thread: while a test waits for a reply it answers the student's callbacks
+    itself, up to the test cell's deadline (``deadline``, set by the judge kernel before each cell). The
+    student's side (`serve`) reads the pipe on one thread and runs every request in a thread of its own, so
+    a call that never returns blocks neither the pipe nor the next test: the judge gives up on it, says so
+    (``abandon``), and it is cancelled where Python can cancel it."""
 
     def __init__(self, conn, namespace: dict | None = None, judge: bool = False):
         self.conn = conn
@@ -45,64 +86,96 @@ class Endpoint:
         self.judge = judge  # the judge refers everything it cannot send by value; the student refers functions only
         self._refs: dict[str, Any] = {}
         self._ref_of: dict[int, str] = {}  # one reference per object, so the other side sees one proxy per object
-        self._proxies: dict[str, Remote] = {}
+        self._ref_ids = itertools.count()
+        self._proxies: weakref.WeakValueDictionary[str, Remote] = weakref.WeakValueDictionary()
         self._kinds: dict[str, str] = {}  # what the other side says a reference is, for messages only
         self._kept: dict[str, Any] = {}  # token -> this side's copy of a container the other side handed in
         self._kept_sent: dict[str, str] = {}  # token -> its encoding as the other side last saw it
-        self._handed_kept = False  # whether the other side may be keeping a container of this side's
         self._ids = itertools.count()
         # The global generators' state as of the last message either way: a message carries it only when it
         # changed (it is ~10 kB of JSON; a gradient check calls back thousands of times without drawing once).
         self._rng_synced = None
+        self.deadline: float | None = None  # the judge: when the current test cell stops waiting for the student
+        self._send_lock = threading.Lock()
+        self._serving = False  # the student: replies reach waiting threads through `serve`
+        self._waiting: dict[int, queue.SimpleQueue] = {}
+        self._running: dict[Any, int] = {}  # the student: request id -> the thread answering it
+        self._recordings: dict[str, tuple[Any, list]] = {}  # the student: forbidden routines being recorded
+        self._idle: list[queue.SimpleQueue] = []  # the student: inboxes of call threads waiting for work
+        self._idle_lock = threading.Lock()
 
     # -- what a test (or the student's side) calls -------------------------------------------------
     def lookup(self, name: str) -> tuple[bool, Any]:
-        """(True, value) of the other side's global ``name``, or (False, None) when it has none."""
+        """(True, value) of the other side's global ``name``, or (False, None) when it has none. A library
+        function or class named at the top is this side's own copy (a reference the test computes with the
+        student's ``roc_auc_score`` is never the student's)."""
+        __tracebackhide__ = True
         reply = self._request({"op": "get", "name": name}, whole=True)
         if reply.get("absent"):
             return False, None
-        return True, self._load(reply["value"])
-
-    def get(self, name: str) -> Any:
-        found, value = self.lookup(name)
-        if not found:
-            raise NameError(f"name {name!r} is not defined in the student's notebook")
-        return value
+        return True, self._load(reply["value"], names=True)
 
     def call(self, ref: str, args: tuple, kwargs: dict) -> Any:
+        __tracebackhide__ = True
         sent, sent_kw = list(args), dict(kwargs)
         # A small container the test hands in (a cache's store, a log) keeps one identity on the other side
         # across calls, as in one kernel: the other side keeps its copy and sends it back after every call.
         tokens = [self._refer(a) if _kept(a) else None for a in sent]
         kw_tokens = {k: self._refer(v) if _kept(v) else None for k, v in sent_kw.items()}
-        self._handed_kept = self._handed_kept or any(tokens) or any(kw_tokens.values())
         reply = self._request({"op": "call", "ref": ref, "args": self._dump(sent), "kwargs": self._dump(sent_kw),
                                "tokens": tokens, "kw_tokens": kw_tokens, "rng": self._rng_out()}, whole=True)
         self._rng_in(reply.get("rng"))
-        for original, after in zip(sent + list(sent_kw.values()), self._load(reply["after"])):
-            write_back(original, after)
-        for token, state in self._load(reply.get("kept", '{"dict":[]}')).items():
+        passed = sent + list(sent_kw.values())
+        after = self._load(reply.get("after", '{"list":[]}'))
+        if type(after) is list:
+            for original, changed in zip(passed, after):
+                write_back(original, changed)
+        kept = self._load(reply.get("kept", '{"dict":[]}'))
+        for token, state in (kept.items() if type(kept) is dict else ()):
             if isinstance(token, str) and token in self._refs:
                 write_back(self._refs[token], state)
-        passed = sent + list(sent_kw.values())
         same = reply.get("same_as")
         if type(same) is int and 0 <= same < len(passed):
             return passed[same]
         return self._load(reply["value"])
 
-    def forget_kept(self) -> None:
-        """After a test cell: the other side lets go of the containers it kept for this one (a dict of fitted
-        forests handed in once must not be compared after every later call of the notebook)."""
-        if self._handed_kept:
-            self._handed_kept = False
-            self._request({"op": "forget"})
+    def after_cell(self) -> None:
+        """After a test cell: each side lets go of the objects it handed out that the other side no longer holds
+        a proxy of, and of the containers it kept for the other side (a dict of fitted forests handed in once
+        must not be compared after every later call of the notebook)."""
+        self.deadline = time.monotonic() + RELEASE_SECONDS  # a kernel stuck in C code must not hang the judge
+        try:
+            reply = self._request({"op": "release", "keep": list(self._proxies.keys())}, whole=True)
+        finally:
+            self.deadline = None
+        live = reply.get("live")
+        if type(live) is list:
+            self._release({ref for ref in live if isinstance(ref, str)})
 
     def attr(self, ref: str, name: str) -> Any:
+        __tracebackhide__ = True
         return self._request({"op": "attr", "ref": ref, "name": name})
 
     def method(self, ref: str, name: str, *args) -> Any:
         """One of the few hooks Python or a library calls on an object it is handed (`HOOKS`)."""
+        __tracebackhide__ = True
         return self._request({"op": "hook", "ref": ref, "name": name, "args": self._dump(list(args))})
+
+    @contextlib.contextmanager
+    def forbid(self, names: tuple[str, ...]):
+        """`course.properties.forbidden` in the judge: the learner's code runs in the student's kernel, so the
+        routines are recorded there (`course.properties.record_calls`); yields the list of those called,
+        filled when the block ends."""
+        names = tuple(names)
+        if not all(isinstance(n, str) for n in names):
+            raise TypeError("forbidden() takes dotted names such as 'sklearn.metrics.roc_auc_score'")
+        token = self._request({"op": "forbid", "names": list(names)})
+        called: list[str] = []
+        try:
+            yield called
+        finally:
+            got = self._request({"op": "allow", "token": token})
+            called.extend(n for n in (got if type(got) is list else ()) if n in names)
 
     def __copy__(self):  # a student's copy.deepcopy(proxy) must never duplicate (and later close) the pipe
         return self
@@ -114,86 +187,238 @@ class Endpoint:
         raise TypeError("the judge's channel cannot be pickled")
 
     def serve(self) -> None:
-        """Answer requests until the other side closes the pipe (the student's side does this)."""
-        while True:
-            try:
-                message = json.loads(self.conn.recv_bytes())
-            except (EOFError, OSError):
-                return
-            if "op" in message:
-                self._answer(message)
+        """The student's side: read the pipe until the judge closes it; each request runs in a thread of its
+        own (a quick one on this thread), each reply goes to the thread waiting for it. A frame that is not a
+        message is dropped: nothing the other side sends stops this loop."""
+        self._serving = True
+        try:
+            while True:
+                try:
+                    message = json.loads(self.conn.recv_bytes())
+                except (EOFError, OSError):
+                    return
+                except (ValueError, RecursionError):
+                    log.debug("a malformed frame from the judge was dropped")
+                    continue
+                if type(message) is not dict:
+                    continue
+                if not isinstance(message.get("op"), str):
+                    waiter = self._waiting.pop(message.get("id"), None) if _hashable(message.get("id")) else None
+                    if waiter is not None:
+                        waiter.put(message)
+                elif message["op"] in _QUICK:
+                    self._answer(message)
+                else:
+                    self._dispatch(message)
+        finally:
+            for waiter in list(self._waiting.values()):
+                waiter.put(None)
+            with self._idle_lock:
+                for inbox in self._idle:
+                    inbox.put(None)
+                self._idle.clear()
 
     # -- the protocol -----------------------------------------------------------------------------
+    def _send(self, message: dict) -> None:
+        data = json.dumps(message).encode()
+        with self._send_lock:
+            self.conn.send_bytes(data)
+
     def _request(self, message: dict, whole: bool = False):
+        __tracebackhide__ = True
         message["id"] = ask = next(self._ids)
-        self.conn.send_bytes(json.dumps(message).encode())
+        if self._serving:  # a student's thread: `serve` hands it the reply
+            waiter = self._waiting[ask] = queue.SimpleQueue()
+            self._send(message)
+            reply = waiter.get()
+            if reply is None:
+                raise RemoteError("the judge closed the channel")
+        else:
+            self._send(message)
+            reply = self._wait(ask)
+        if "error" in reply:
+            raise self._error(reply)
+        return reply if whole else self._load(reply["value"])
+
+    def _wait(self, ask: int) -> dict:
+        """The reply to request ``ask``, answering the other side's requests meanwhile; past the deadline
+        the request is abandoned and CallTimeout raised."""
+        __tracebackhide__ = True
+        started = time.monotonic()
         while True:
-            reply = json.loads(self.conn.recv_bytes())
-            if "op" in reply:  # the other side calls back while we wait: serve it, then keep waiting
+            if self.deadline is not None:
+                left = self.deadline - time.monotonic()
+                if left <= 0 or not self.conn.poll(left):
+                    self._send({"op": "abandon", "ask": ask})
+                    waited = max(1, round(time.monotonic() - started))
+                    raise CallTimeout(f"your function did not return within {waited} s on one of the hidden inputs")
+            try:
+                reply = json.loads(self.conn.recv_bytes())
+            except (ValueError, RecursionError):
+                raise RemoteError("a malformed message from the student's kernel") from None
+            if type(reply) is not dict:
+                raise RemoteError("a malformed message from the student's kernel")
+            if isinstance(reply.get("op"), str):  # the other side calls back while we wait: serve it, then wait
                 self._answer(reply)
                 continue
             if reply.get("id") != ask:
                 continue  # the late answer to a request this side gave up on (an interrupted test)
-            if "error" in reply:
-                error = _exception(reply["error"])
-                if isinstance(reply.get("trace"), str):
-                    error.add_note("raised in the student's kernel:\n" + reply["trace"][-TRACE_CHARS:])
-                raise error
-            return reply if whole else self._load(reply["value"])
+            return reply
+
+    def _error(self, reply: dict) -> Exception:
+        if not self.judge:
+            return _exception(reply["error"])
+        # What the student's kernel says about its own exception is data the student controls: the judge
+        # shows the type and the line, never the message (it may spell out the hidden inputs).
+        return _student_exception(reply["error"], reply.get("where"))
+
+    def _dispatch(self, message: dict) -> None:
+        """Hand ``message`` to an idle call thread, or start one: a thread stuck in an abandoned call is never
+        idle again, so it costs only itself; the others are reused (starting a thread per call costs more
+        than a short call)."""
+        with self._idle_lock:
+            if self._idle:
+                self._idle.pop().put(message)
+                return
+        inbox = queue.SimpleQueue()
+        inbox.put(message)
+        threading.Thread(target=self._call_thread, args=(inbox,), daemon=True, name="autograder-judged-call").start()
+
+    def _call_thread(self, inbox: queue.SimpleQueue) -> None:
+        while True:
+            try:
+                message = inbox.get()
+                if message is None:
+                    return
+                self._answer_abandonable(message)
+            except _Abandoned:  # arrived after the call had returned: this thread is idle all the same
+                pass
+            with self._idle_lock:
+                self._idle.append(inbox)
+
+    def _answer_abandonable(self, message: dict) -> None:
+        ask = message.get("id")
+        key = ask if _hashable(ask) else None
+        self._running[key] = threading.get_ident()
+        try:
+            self._answer(message)
+        except _Abandoned:
+            pass  # the judge has given up on this call and answered its test already
+        finally:
+            if self._running.get(key) == threading.get_ident():
+                del self._running[key]
 
     def _answer(self, message: dict) -> None:
         try:
-            op = message["op"]
-            if op == "get":
-                name = message["name"]
-                if self.namespace is None or not isinstance(name, str) or name not in self.namespace:
-                    reply = {"absent": True}
-                else:
-                    reply = {"value": self._dump(self.namespace[name], name)}
-            elif op == "attr":
-                name = message["name"]
-                if not isinstance(name, str) or name.startswith("_"):
-                    raise AttributeError(f"{name!r}: only public attributes are read across kernels")
-                reply = {"value": self._dump(getattr(self._refs[message["ref"]], name), name)}
-            elif op == "hook":
-                args = self._load(message["args"]) if "args" in message else []
-                reply = {"value": self._dump(_hook(self._refs[message["ref"]], message["name"], args),
-                                             message["name"])}
-            elif op == "forget":
-                self._kept.clear()
-                self._kept_sent.clear()
-                reply = {"value": self._dump(None)}
-            elif op == "call":
-                args, kwargs = self._load(message["args"]), self._load(message["kwargs"])
-                tokens, kw_tokens = message.get("tokens") or [], message.get("kw_tokens") or {}
-                args = [self._keep(token, a) for token, a in zip(tokens + [None] * len(args), args)]
-                kwargs = {k: self._keep(kw_tokens.get(k), v) for k, v in kwargs.items()}
-                self._rng_in(message.get("rng"))
-                # Only what the call changed goes back: a class's data handed to every function would
-                # otherwise cross twice per call (its state before the call is its encoding now).
-                passed = [*args, *kwargs.values()]
-                before = [self._dump(a) if _mutable(a) and not _kept(a) else None for a in passed]
-                try:
-                    result = self._refs[message["ref"]](*args, **kwargs)
-                finally:
-                    state = self._rng_out()
-                after = [a if was is not None and self._dump(a) != was else None for a, was in zip(passed, before)]
-                # A function that returns what it was given (`return model` after fitting it) returns the
-                # caller's own object, as in one kernel: `result is model` holds in the test too.
-                same = next((i for i, a in enumerate(passed) if result is a and _mutable(a)), None)
-                reply = {"value": self._dump(None if same is not None else result, "the result"),
-                         "after": self._dump(after, "an argument"),
-                         "kept": self._dump(self._changed_kept(), "a kept argument"), "rng": state}
-                if same is not None:
-                    reply["same_as"] = same
-            else:
-                raise ValueError(f"unknown request {op!r}")
+            reply = self._reply(message)
+        except _Abandoned:
+            raise
         except Exception as exc:
             reply = {"error": _describe_exception(exc)}
             if not self.judge:  # where the student's code failed, for the feedback (never the test's code)
-                reply["trace"] = "".join(traceback.format_exception(exc, limit=-TRACE_FRAMES))[-TRACE_CHARS:]
-        reply["id"] = message.get("id")
-        self.conn.send_bytes(json.dumps(reply).encode())
+                reply["where"] = _learner_line(exc)
+        except BaseException as exc:  # SystemExit, KeyboardInterrupt from the student's code: a failure too
+            reply = {"error": [type(exc).__name__, "Exception", ""]}
+            if not self.judge:
+                reply["where"] = _learner_line(exc)
+        reply["id"] = message.get("id") if _hashable(message.get("id")) else None
+        try:
+            self._send(reply)
+        except (OSError, ValueError, TypeError):
+            log.debug("a reply could not be sent", exc_info=True)
+
+    def _reply(self, message: dict) -> dict:
+        op = message.get("op")
+        if self.judge and op not in _JUDGE_ANSWERS:
+            raise ValueError(f"the judge does not answer {values._said(op)} requests")
+        if op == "get":
+            name = message.get("name")
+            if self.namespace is None or not isinstance(name, str) or name not in self.namespace:
+                return {"absent": True}
+            return {"value": self._dump(self.namespace[name], name)}
+        if op == "attr":
+            name = message.get("name")
+            if not isinstance(name, str) or name.startswith("_"):
+                raise AttributeError(f"{values._said(name)}: only public attributes are read across kernels")
+            return {"value": self._dump(getattr(self._home(message.get("ref")), name), name)}
+        if op == "hook":
+            args = self._load(message["args"]) if "args" in message else []
+            if type(args) is not list:
+                raise Refused("malformed hook arguments")
+            name = message.get("name")
+            return {"value": self._dump(_hook(self._home(message.get("ref")), name, args), str(name))}
+        if op == "release":
+            keep = message.get("keep")
+            self._release({ref for ref in (keep if type(keep) is list else ()) if isinstance(ref, str)})
+            self._kept.clear()
+            self._kept_sent.clear()
+            return {"value": self._dump(None), "live": list(self._proxies.keys())}
+        if op == "abandon":
+            _cancel(self._running.get(message.get("ask")) if _hashable(message.get("ask")) else None)
+            return {"value": self._dump(None)}
+        if op == "forbid":
+            return {"value": self._dump(self._forbid(message.get("names")))}
+        if op == "allow":
+            return {"value": self._dump(self._allow(message.get("token")))}
+        if op == "call":
+            return self._call(message)
+        raise ValueError(f"unknown request {values._said(op)}")
+
+    def _call(self, message: dict) -> dict:
+        args, kwargs = self._load(message["args"]), self._load(message["kwargs"])
+        if type(args) is not list or type(kwargs) is not dict or not all(isinstance(k, str) for k in kwargs):
+            raise Refused("malformed call arguments")
+        tokens, kw_tokens = message.get("tokens") or [], message.get("kw_tokens") or {}
+        if type(tokens) is not list or type(kw_tokens) is not dict:
+            raise Refused("malformed call arguments")
+        args = [self._keep(token, a) for token, a in zip(tokens + [None] * len(args), args)]
+        kwargs = {k: self._keep(kw_tokens.get(k), v) for k, v in kwargs.items()}
+        self._rng_in(message.get("rng"))
+        # Only what the call changed goes back: a class's data handed to every function would
+        # otherwise cross twice per call (its state before the call is its encoding now).
+        passed = [*args, *kwargs.values()]
+        before = [self._dump(a) if _mutable(a) and not _kept(a) else None for a in passed]
+        try:
+            result = self._home(message.get("ref"))(*args, **kwargs)
+        finally:
+            state = self._rng_out()
+        after = [a if was is not None and self._dump(a) != was else None for a, was in zip(passed, before)]
+        # A function that returns what it was given (`return model` after fitting it) returns the
+        # caller's own object, as in one kernel: `result is model` holds in the test too.
+        same = next((i for i, a in enumerate(passed) if result is a and _mutable(a)), None)
+        reply = {"value": self._dump(None if same is not None else result, "the result"),
+                 "after": self._dump(after, "an argument"),
+                 "kept": self._dump(self._changed_kept(), "a kept argument"), "rng": state}
+        if same is not None:
+            reply["same_as"] = same
+        return reply
+
+    def _forbid(self, names) -> str:
+        """The student's side of `forbid`: record calls of ``names`` here, where the learner's code runs."""
+        if type(names) is not list or not names or not all(_forbiddable(n) for n in names):
+            raise Refused("forbidden() takes dotted names of functions of the course's trusted packages")
+        from course.properties import record_calls
+
+        context = record_calls(tuple(names))
+        called = context.__enter__()
+        token = f"f{next(self._ref_ids)}"
+        self._recordings[token] = (context, called)
+        return token
+
+    def _allow(self, token) -> list[str]:
+        if not isinstance(token, str) or token not in self._recordings:
+            raise Refused("no such recording of forbidden calls")
+        context, called = self._recordings.pop(token)
+        context.__exit__(None, None, None)
+        return [str(n) for n in called]
+
+    def _release(self, keep: set[str]) -> None:
+        for ref in [r for r in self._refs if r not in keep]:
+            obj = self._refs.pop(ref)
+            if self._ref_of.get(id(obj)) == ref:
+                del self._ref_of[id(obj)]
+        for ref in [r for r in self._kinds if r not in self._proxies]:
+            del self._kinds[ref]
 
     def _rng_out(self) -> dict | None:
         state = rng_state()
@@ -235,8 +460,9 @@ class Endpoint:
         # (calling its methods runs them there) that refuses to be compared as if it were a value.
         return values.dumps(value, _Codec(self._refer, self._back), path=path, by_reference=True)
 
-    def _load(self, text: str):
-        return values.loads(text, _Codec(self._proxy, self._home))
+    def _load(self, text: str, names: bool = False):
+        # The judge receives strictly: a library callable nested in a value is the student's, run there.
+        return values.loads(text, _Codec(self._proxy, self._home), strict=self.judge, names=names)
 
     def _back(self, obj) -> str | None:
         """The other side's reference, when ``obj`` is a proxy of one of its objects (it gets it back)."""
@@ -245,14 +471,14 @@ class Endpoint:
         return None
 
     def _home(self, ref) -> Any:
-        if not isinstance(ref, str) or ref not in self._refs:
+        if not _hashable(ref) or ref not in self._refs:
             raise Refused("a reference to an object this side never handed out")
         return self._refs[ref]
 
     def _refer(self, obj) -> str:
         ref = self._ref_of.get(id(obj))
         if ref is None or self._refs.get(ref) is not obj:
-            ref = f"{'j' if self.judge else 's'}{len(self._refs)}"
+            ref = f"{'j' if self.judge else 's'}{next(self._ref_ids)}"
             self._refs[ref] = obj  # kept alive, so its id is never reused by another object
             self._ref_of[id(obj)] = ref
         return ref
@@ -261,10 +487,11 @@ class Endpoint:
         ref, kind = ref if isinstance(ref, list) and len(ref) == 2 else (ref, "an object")
         if not isinstance(ref, str):
             raise Refused("a malformed reference")
-        if ref not in self._proxies:
-            self._proxies[ref] = Remote(self, ref)
+        proxy = self._proxies.get(ref)
+        if proxy is None:
+            proxy = self._proxies[ref] = Remote(self, ref)
             self._kinds[ref] = str(kind)[:120]
-        return self._proxies[ref]
+        return proxy
 
     def kind_of(self, ref: str) -> str:
         return self._kinds.get(ref, "an object")
@@ -284,9 +511,12 @@ class _Codec:
 
 
 def _clone(target):
+    """scikit-learn's clone of an object handed across, made where it lives (what the clone records stays
+    there too), by scikit-learn's own rule: an estimator by its parameters, anything else (a function in a
+    FunctionTransformer) as a nested ``clone(..., safe=False)`` does: a deep copy, for a function itself."""
     from sklearn.base import clone
 
-    return clone(target)  # on this side: what the clone records stays here too
+    return clone(target, safe=False)
 
 
 HOOKS = {
@@ -306,6 +536,66 @@ def _hook(target, name: str, args: list):
     if name not in HOOKS:
         raise AttributeError(f"{name!r} is not read across kernels")
     return HOOKS[name](target, *args)
+
+
+def _hashable(value) -> bool:
+    return type(value) in (int, str, type(None))
+
+
+def _cancel(ident: int | None) -> None:
+    """Raise `_Abandoned` in the thread ``ident`` at its next Python instruction (a loop in Python stops; a
+    call blocked in C stops when it returns, or never, and only that thread is lost)."""
+    if ident is not None:
+        ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(ident), ctypes.py_object(_Abandoned))
+
+
+def _learner_line(exc: BaseException) -> list | None:
+    """[function, line] of the innermost frame of the notebook's own code in ``exc``'s traceback."""
+    found = None
+    for frame, line in traceback.walk_tb(exc.__traceback__):
+        filename = frame.f_code.co_filename
+        if "ipykernel_" in filename or filename.startswith("<ipython-input"):
+            found = [frame.f_code.co_name, line]
+    return found
+
+
+def _student_exception(error, where) -> Exception:
+    """The exception the test sees for one the learner's code raised: the same built-in type, with the
+    learner's function and line, and without its message (what the student's kernel sends is the
+    student's to choose, and a message may spell out the hidden inputs for the next term)."""
+    try:
+        kind, base, _ = (str(part) for part in error)
+    except (TypeError, ValueError):
+        return RemoteError("a malformed error from the student's kernel")
+    if base == "Refused":
+        return Refused(f"your code gave the test a value it cannot receive: only {values.ADMITTED} are passed "
+                       "by value")
+    shown = kind if re.fullmatch(r"[A-Za-z_]\w{0,39}", kind) else "an exception"
+    place = ""
+    if type(where) is list and len(where) == 2 and isinstance(where[0], str) and type(where[1]) is int \
+            and 0 < where[1] < 100_000 and (where[0] == "<module>" or re.fullmatch(r"[A-Za-z_]\w{0,59}", where[0])):
+        place = f" at line {where[1]} of a cell" if where[0] == "<module>" else \
+            f" in {where[0]}, line {where[1]} of its cell"
+    text = f"raised by your code{place} on one of the hidden inputs (its message is not shown: it may contain them)"
+    cls = getattr(builtins, base, None)
+    if not (isinstance(cls, type) and issubclass(cls, Exception)) or base == "Exception":
+        return RemoteError(f"{shown} {text}")
+    return cls(text if kind == base else f"{shown} {text}")
+
+
+def _forbiddable(name) -> bool:
+    """A dotted public name of a routine of a trusted package (what `forbid` may patch in the student's kernel)."""
+    if not isinstance(name, str) or not values._trusted(name):
+        return False
+    parts = name.split(".")
+    if len(parts) < 2 or any(p.startswith("_") or not p.isidentifier() for p in parts):
+        return False
+    module, _, attribute = name.rpartition(".")
+    try:
+        found = getattr(importlib.import_module(module), attribute)
+    except Exception:
+        return False
+    return callable(found) and not isinstance(found, types.ModuleType)
 
 
 def _describe_exception(exc: BaseException) -> list[str]:
@@ -361,13 +651,14 @@ def set_rng_state(state) -> None:
 class Remote:
     """Something that lives on the other side: calling it, or reading its attributes, asks over the pipe."""
 
-    __slots__ = ("_endpoint", "_ref")
+    __slots__ = ("_endpoint", "_ref", "__weakref__")
 
     def __init__(self, endpoint: Endpoint, ref: str):
         object.__setattr__(self, "_endpoint", endpoint)
         object.__setattr__(self, "_ref", ref)
 
     def __call__(self, *args, **kwargs):
+        __tracebackhide__ = True  # the test's feedback shows the test's line, not the judge's plumbing
         return self._endpoint.call(self._ref, args, kwargs)
 
     def __getattr__(self, name: str):
@@ -438,7 +729,6 @@ class Remote:
 
 
 KEPT_SIZE = 10_000
-TRACE_FRAMES, TRACE_CHARS = 4, 2000
 
 
 def _kept(value) -> bool:

@@ -10,7 +10,11 @@ student wrote. Admitted, by exact type (a subclass of float or dict is the class
 - pandas Series, DataFrame and Index whose values are admitted (object columns of admitted scalars,
   e.g. strings, included), categoricals with their categories and order;
 - scikit-learn and imbalanced-learn estimators (their class defined in those packages) whose attributes
-  are themselves admitted, `numpy.random.RandomState` and `Generator` objects by their state;
+  are themselves admitted and are constructor parameters or fitted attributes, never a name the class
+  defines (`_check_state`); the library's helper objects only of an allowed type (`PLAIN_TYPES`,
+  `REBUILT_TYPES`, after skops' trusted types); `numpy.random.RandomState` and `Generator` by their state;
+- a trusted package's function, class or module by its canonical name (`_resolve`): the receiver's own copy,
+  for a global the test reads directly; nested in a value, a library callable stays the sender's (a proxy);
 - callables, only when the caller provides ``callables``: each becomes a reference the receiver turns into
   a proxy (`autograder.judge.proxies`), so a function runs where it was defined.
 
@@ -20,9 +24,12 @@ admitted: it reaches the test as a failure with that message, never as a value.
 from __future__ import annotations
 
 import base64
+import builtins
 import copyreg
 import importlib
+import inspect
 import json
+import re
 import sys
 import types
 from typing import Any, Callable
@@ -44,6 +51,10 @@ TRUSTED_PACKAGES = frozenset({
     "warnings", "dataclasses", "typing", "copy", "textwrap", "unicodedata", "codecs"})
 
 
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*")
+_BIT_GENERATORS = ("MT19937", "PCG64", "PCG64DXSM", "Philox", "SFC64")
+
+
 class Refused(TypeError):
     """A value the judge does not accept from the student's kernel; the message says which and why."""
 
@@ -57,9 +68,17 @@ def dumps(value: Any, callables: Callable[[Any], str] | None = None, path: str =
     return json.dumps(encode(value, callables, path), separators=(",", ":"))
 
 
-def loads(text: str, proxy: Callable[[str], Any] | None = None) -> Any:
-    """The value `dumps` encoded; ``proxy`` turns a reference back into something callable."""
-    return decode(json.loads(text), proxy)
+def loads(text: str, proxy: Callable[[str], Any] | None = None, strict: bool = False, names: bool = True) -> Any:
+    """The value `dumps` encoded; ``proxy`` turns a reference back into something callable. Whatever is wrong
+    with ``text`` (a forged or malformed message) raises Refused, with a message that names no value."""
+    try:
+        return decode(json.loads(text), proxy, strict, names)
+    except Refused:
+        raise
+    except RecursionError:
+        raise Refused(f"a value nested more than {MAX_DEPTH} levels deep") from None
+    except Exception as exc:
+        raise Refused(f"a malformed value ({type(exc).__name__} while rebuilding it)") from None
 
 
 def encode(value: Any, callables: Callable[[Any], str] | None = None, path: str = "value", depth: int = 0):
@@ -106,7 +125,8 @@ def encode(value: Any, callables: Callable[[Any], str] | None = None, path: str 
     named = _library_name(value)
     if named is not None:
         return {"named": [*named, callables(value) if callables is not None and callable(value) else None]}
-    if _is_estimator_class(kind):
+    if _is_estimator_class(kind) and not (callable(value) and callables is not None and not _is_estimator(kind)
+                                          and not _listed(kind, PLAIN_TYPES)):
         if plain_estimator(value):
             state = encode(dict(vars(value)), callables, f"{path}.__dict__", depth + 1)
             return {"est": [kind.__module__, kind.__qualname__, state]}
@@ -132,79 +152,123 @@ class _ReferAll:
         return self.refer(obj)
 
 
-def decode(tree, proxy: Callable[[str], Any] | None = None):
-    (tag, data), = tree.items()
-    if tag == "s":
-        return data
-    if tag == "f":
-        return float(data)
-    if tag == "c":
-        return complex(float(data[0]), float(data[1]))
-    if tag == "b":
-        return base64.b64decode(data)
-    if tag in ("list", "tuple", "set", "frozenset"):
-        return {"list": list, "tuple": tuple, "set": set, "frozenset": frozenset}[tag](decode(v, proxy) for v in data)
-    if tag == "dict":
-        return {decode(k, proxy): decode(v, proxy) for k, v in data}
-    if tag == "nd":
-        return _unarray(data)
-    if tag == "np":
-        return _unarray(data)[()]
-    if tag in ("series", "frame", "index", "cat"):
-        return _unpandas(tag, data, proxy)
-    if tag == "rs":
-        state = np.random.RandomState()
-        state.set_state(decode(data))
-        return state
-    if tag == "gen":
-        name, state = data
-        bit = getattr(np.random, name)()
-        bit.state = decode(state)
-        return np.random.Generator(bit)
-    if tag == "ndo":
-        shape, items = data
-        array = np.empty(len(items), dtype=object)
-        array[:] = [decode(v, proxy) for v in items]  # slice assignment: nested sequences stay elements
-        return array.reshape(shape)
-    if tag == "red":
-        module, qualname, args, state = data
-        rebuild = _estimator_class(module, qualname, rebuilders=True)
-        args = decode(args, proxy)
-        if qualname == "newObj" and not (len(args) == 1 and _is_estimator_class(args[0])):
-            raise Refused(f"{module}.newObj rebuilds a class of the library only")
-        obj = rebuild(*args)
-        state = decode(state, proxy)
-        if state is not None:
-            obj.__setstate__(state) if hasattr(obj, "__setstate__") else obj.__dict__.update(state)
-        return obj
-    if tag == "est":
-        module, qualname, state = data
-        cls = _estimator_class(module, qualname)
-        obj = cls.__new__(cls)  # no __init__, no __setstate__: the attributes, and nothing the sender chose to run
-        obj.__dict__.update(decode(state, proxy))
-        return obj
-    if tag == "mod":
-        return _module(data)
-    if tag == "named":
-        module, qualname, ref = data
-        found = _resolve(module, qualname)
-        if found is not None:
-            return found
-        if ref is not None and proxy is not None:
-            return proxy(ref)
-        raise Refused(f"{module}.{qualname} is not available where the test runs")
-    if tag in _TIME_TAGS:
-        return _untime(tag, data)
-    if tag == "back":
-        home = getattr(proxy, "home", None)
-        if home is None:
-            raise Refused("a reference to an object of this side, where none was handed out")
-        return home(data)
-    if tag == "ref":
-        if proxy is None:
-            raise Refused("a function cannot be passed here")
-        return proxy(data)
-    raise Refused(f"unknown value tag {tag!r}")
+def decode(tree, proxy: Callable[[str], Any] | None = None, strict: bool = False, names: bool = True):
+    """The value ``tree`` encodes. ``strict`` (the judge receiving from the student): a library function or
+    class nested in the value arrives as a proxy of the sender's own (it runs there), except the classes
+    of `_TYPES_BY_NAME`; with ``names``, a function named at the top (a global the test reads directly)
+    is the receiver's own copy."""
+    return _Decoder(proxy, strict, names)(tree, 0)
+
+
+class _Decoder:
+    __slots__ = ("proxy", "strict", "names")
+
+    def __init__(self, proxy, strict: bool, names: bool):
+        self.proxy, self.strict, self.names = proxy, strict, names
+
+    def __call__(self, tree, depth: int):
+        if depth > MAX_DEPTH:
+            raise Refused(f"a value nested more than {MAX_DEPTH} levels deep")
+        if type(tree) is not dict or len(tree) != 1:
+            raise Refused("a malformed value")
+        (tag, data), = tree.items()
+        inner = depth + 1
+        if tag == "s":
+            if type(data) not in (type(None), bool, int, str):
+                raise Refused("a malformed scalar")
+            return data
+        if tag == "f":
+            return float(str(data))
+        if tag == "c":
+            return complex(float(str(data[0])), float(str(data[1])))
+        if tag == "b":
+            return base64.b64decode(str(data))
+        if tag in ("list", "tuple", "set", "frozenset"):
+            return {"list": list, "tuple": tuple, "set": set, "frozenset": frozenset}[tag](
+                self(v, inner) for v in _items(data))
+        if tag == "dict":
+            return {self(k, inner): self(v, inner) for k, v in _items(data)}
+        if tag == "nd":
+            return _unarray(data)
+        if tag == "np":
+            return _unarray(data)[()]
+        if tag in ("series", "frame", "index", "cat"):
+            return _unpandas(tag, data, self, inner)
+        if tag == "rs":
+            state = np.random.RandomState()
+            state.set_state(self(data, inner))
+            return state
+        if tag == "gen":
+            name, state = data
+            if name not in _BIT_GENERATORS:
+                raise Refused(f"{_said(name)} is not one of numpy's bit generators")
+            bit = getattr(np.random, name)()
+            bit.state = self(state, inner)
+            return np.random.Generator(bit)
+        if tag == "ndo":
+            shape, items = data
+            items = _items(items)
+            array = np.empty(len(items), dtype=object)
+            array[:] = [self(v, inner) for v in items]  # slice assignment: nested sequences stay elements
+            return array.reshape([int(n) for n in shape])
+        if tag == "red":
+            module, qualname, args, state = data
+            rebuild = _rebuilder(module, qualname)
+            args = self(args, inner)
+            if not isinstance(args, tuple):
+                raise Refused("a malformed rebuild")
+            if qualname == "newObj" and not (len(args) == 1 and _rebuilt_type(args[0])):
+                raise Refused(f"{_said(module)}.newObj rebuilds an allowed class of the library only")
+            obj = rebuild(*args)
+            state = self(state, inner)
+            if state is not None:
+                if not isinstance(state, (dict, tuple)):
+                    raise Refused(f"the state of a {type(obj).__qualname__} must be a dict or a tuple")
+                obj.__setstate__(state)
+            return obj
+        if tag == "est":
+            module, qualname, state = data
+            cls = _estimator_class(module, qualname)
+            state = self(state, inner)
+            _check_state(cls, state)
+            obj = cls.__new__(cls)  # no __init__, no __setstate__: the attributes, and nothing the sender chose to run
+            obj.__dict__.update(state)
+            return obj
+        if tag == "mod":
+            return _module(data)
+        if tag == "named":
+            module, qualname, ref = data
+            found = _resolve(module, qualname)
+            if found is not None and (not self.strict or (depth == 0 and self.names) or _by_name(found)):
+                return found
+            if ref is not None and self.proxy is not None:
+                return self.proxy(ref)
+            raise Refused(f"{_said(module)}.{_said(qualname)} is not a function or class the test can use by name")
+        if tag in _TIME_TAGS:
+            return _untime(tag, data)
+        if tag == "back":
+            home = getattr(self.proxy, "home", None)
+            if home is None:
+                raise Refused("a reference to an object of this side, where none was handed out")
+            return home(data)
+        if tag == "ref":
+            if self.proxy is None:
+                raise Refused("a function cannot be passed here")
+            return self.proxy(data)
+        raise Refused(f"unknown value tag {_said(tag)}")
+
+
+def _items(data) -> list:
+    if type(data) is not list:
+        raise Refused("a malformed container")
+    return data
+
+
+def _said(text) -> str:
+    """A name the other side sent, as a message may repeat it: short, and only if it looks like a name (a
+    message the student's kernel can fill is a channel out of the judge: it must not carry hidden inputs)."""
+    text = str(text) if isinstance(text, str) else repr(type(text).__name__)
+    return text if _NAME.fullmatch(text) and len(text) <= 80 else "(a name that is not one)"
 
 
 def _pandas_scalars() -> dict:
@@ -292,8 +356,6 @@ def _dtype_from(spec) -> np.dtype:
     if isinstance(spec, dict):
         return np.dtype({"names": [str(n) for n in spec["names"]], "formats": [_dtype_from(f) for f in spec["formats"]],
                          "offsets": [int(o) for o in spec["offsets"]], "itemsize": int(spec["itemsize"])})
-    if isinstance(spec, list):  # the older form: (name, format) pairs
-        return np.dtype([tuple(f) for f in spec])
     return np.dtype(str(spec))
 
 
@@ -340,39 +402,43 @@ def _column(series, callables, path: str, depth: int) -> dict:
     return {"items": [items, str(dtype)]}
 
 
-def _uncolumn(data: dict, proxy):
+def _uncolumn(data: dict, dec: "_Decoder", depth: int):
     import pandas as pd
 
+    if type(data) is not dict or len(data) != 1:
+        raise Refused("a malformed column")
     (tag, body), = data.items()
     if tag == "nd":
         return pd.Series(_unarray(body))
     if tag == "cat":
         codes, categories, ordered = body
-        return pd.Series(pd.Categorical.from_codes(_unarray(codes), _unpandas("index", categories["index"], proxy),
+        return pd.Series(pd.Categorical.from_codes(_unarray(codes), _unpandas("index", categories["index"], dec, depth),
                                                    ordered=ordered))
+    if tag != "items":
+        raise Refused(f"unknown column tag {_said(tag)}")
     items, dtype = body
-    return pd.Series([decode(v, proxy) for v in items], dtype=dtype)
+    return pd.Series([dec(v, depth + 1) for v in _items(items)], dtype=pd.api.types.pandas_dtype(str(dtype)))
 
 
-def _unpandas(tag: str, data, proxy):
+def _unpandas(tag: str, data, dec: "_Decoder", depth: int):
     import pandas as pd
 
     if tag == "series":
         values, name, index = data
-        series = _uncolumn(values, proxy)
-        series.index = _unpandas("index", index["index"], proxy)
-        series.name = decode(name)
+        series = _uncolumn(values, dec, depth)
+        series.index = _unpandas("index", index["index"], dec, depth + 1)
+        series.name = dec(name, depth + 1)
         return series
     if tag == "frame":
         columns, index, names = data
-        index = _unpandas("index", index["index"], proxy)
-        frame = pd.DataFrame({i: _uncolumn(col, proxy).set_axis(index) for i, (_, col) in enumerate(columns)},
+        index = _unpandas("index", index["index"], dec, depth + 1)
+        frame = pd.DataFrame({i: _uncolumn(col, dec, depth).set_axis(index) for i, (_, col) in enumerate(_items(columns))},
                              index=index)
-        frame.columns = _unpandas("index", names["index"], proxy)
+        frame.columns = _unpandas("index", names["index"], dec, depth + 1)
         return frame
     if tag == "index":
         values, name = data
-        return pd.Index(_uncolumn(values, proxy), name=decode(name))
+        return pd.Index(_uncolumn(values, dec, depth), name=dec(name, depth + 1))
     raise Refused(f"unknown pandas tag {tag!r}")
 
 
@@ -382,11 +448,117 @@ def _is_estimator_class(kind: type) -> bool:
     return isinstance(kind, type) and str(getattr(kind, "__module__", "")).split(".")[0] in ESTIMATOR_PACKAGES
 
 
+# The library's classes that are not estimators but are rebuilt from their attributes (``est``) or by their
+# own pickling recipe (``red``) where a value is received: skops' idea of a list of trusted types, by module
+# (every class defined there) or by exact name. Anything else of the library crosses as a proxy.
+PLAIN_TYPES = {
+    "modules": ("sklearn._loss.link", "sklearn._loss.loss", "sklearn.neural_network._stochastic_optimizers",
+                "sklearn.model_selection._split", "sklearn.ensemble._hist_gradient_boosting.predictor"),
+    "names": ("sklearn.calibration._CalibratedClassifier",),
+}
+REBUILT_TYPES = {
+    "modules": ("sklearn._loss._loss", "sklearn.linear_model._sgd_fast", "sklearn.metrics._dist_metrics"),
+    "names": ("sklearn.tree._tree.Tree", "sklearn.neighbors._kd_tree.KDTree", "sklearn.neighbors._ball_tree.BallTree"),
+}
+
+
+def _listed(kind, allowed: dict) -> bool:
+    module = getattr(kind, "__module__", None)
+    return isinstance(kind, type) and (module in allowed["modules"]
+                                       or f"{module}.{kind.__qualname__}" in allowed["names"])
+
+
+def _rebuilt_type(kind) -> bool:
+    return _listed(kind, REBUILT_TYPES)
+
+
+def _rebuilder(module, qualname):
+    """The function that rebuilds a ``red`` value: an allowed class itself, or the unpickling function Cython
+    writes in an allowed class's module (whose own check refuses state of another class)."""
+    refused = Refused(f"{_said(module)}.{_said(qualname)} is not a class of the library the judge rebuilds")
+    if module not in REBUILT_TYPES["modules"] and not any(
+            n.rpartition(".")[0] == module for n in REBUILT_TYPES["names"]):
+        raise refused
+    if not isinstance(qualname, str) or not (qualname == "newObj" or qualname.startswith("__pyx_unpickle_")
+                                             or qualname.isidentifier()):
+        raise refused
+    found = getattr(importlib.import_module(module), qualname, None)
+    if isinstance(found, type) and _rebuilt_type(found) and found.__qualname__ == qualname:
+        return found
+    if not isinstance(found, type) and callable(found) and getattr(found, "__module__", None) == module:
+        return found  # newObj / __pyx_unpickle_*: Cython's own, of this module
+    raise refused
+
+
+def _estimator_class(module: str, qualname: str):
+    """The class of an ``est`` value: an estimator of the two libraries, or one of `PLAIN_TYPES`; only by its
+    canonical name (the class found must say it is that name)."""
+    refused = Refused(f"{_said(module)}.{_said(qualname)} is not a scikit-learn or imbalanced-learn estimator")
+    if not isinstance(module, str) or not isinstance(qualname, str) or module.split(".")[0] not in ESTIMATOR_PACKAGES \
+            or not _NAME.fullmatch(module) or not qualname.isidentifier():
+        raise refused
+    try:
+        obj = getattr(importlib.import_module(module), qualname)
+    except (ImportError, AttributeError):
+        raise refused from None
+    from sklearn.base import BaseEstimator
+
+    if not isinstance(obj, type) or obj.__module__ != module or obj.__qualname__ != qualname:
+        raise refused
+    if not (issubclass(obj, BaseEstimator) or _listed(obj, PLAIN_TYPES)):
+        raise refused
+    return obj
+
+
+def _check_state(cls: type, state) -> None:
+    """An estimator's attributes: its constructor's parameters and what fitting sets, never a name the class
+    itself defines (an instance attribute ``predict`` would replace the library's method for the test)."""
+    if type(state) is not dict:
+        raise Refused(f"the attributes of a {cls.__qualname__} must be a dict")
+    params = _init_parameters(cls) if _is_estimator(cls) else None  # a plain type's attributes: any public name
+    for key in state:
+        if not isinstance(key, str) or not key.isidentifier() or key.startswith("__"):
+            raise Refused(f"a {cls.__qualname__} with an attribute {_said(key)}: not a parameter or fitted attribute")
+        if hasattr(cls, key):
+            raise Refused(f"a {cls.__qualname__} whose attribute {_said(key)} would hide the class's own")
+        if params is not None and key not in params and not (key.endswith("_") or key.startswith("_")):
+            raise Refused(f"a {cls.__qualname__} with an attribute {_said(key)}: not a parameter or fitted attribute")
+
+
+def _init_parameters(cls: type) -> set[str]:
+    """The parameters of every ``__init__`` along the class's MRO (a base class keeps some of them: an
+    ensemble's ``estimator_params``, a tree's ``class_weight``)."""
+    names = set()
+    for klass in cls.__mro__:
+        init = vars(klass).get("__init__")
+        if init is None:
+            continue
+        try:
+            names.update(p for p in inspect.signature(init).parameters if p != "self")
+        except (TypeError, ValueError):
+            continue
+    return names
+
+
+def _by_name(found) -> bool:
+    """A class a value nested in another may name and get the receiver's own copy of: numpy's scalar types
+    (a dtype parameter) and the library's classes the judge rebuilds itself. Calling anything else runs the
+    sender's copy, in the sender's kernel."""
+    return isinstance(found, type) and (issubclass(found, np.generic) or _rebuilt_type(found))
+
+
+def _is_estimator(kind: type) -> bool:
+    from sklearn.base import BaseEstimator
+
+    return issubclass(kind, BaseEstimator)
+
+
 def plain_estimator(value) -> bool:
     """A scikit-learn or imbalanced-learn object that crosses as its attributes (an estimator a function may fit,
     so `proxies.write_back` gives the caller its fitted attributes)."""
     kind = type(value)
-    return _is_estimator_class(kind) and _plain_state(kind) and hasattr(value, "__dict__")
+    return _is_estimator_class(kind) and (_is_estimator(kind) or _listed(kind, PLAIN_TYPES)) \
+        and _plain_state(kind) and hasattr(value, "__dict__")
 
 
 def _plain_state(kind: type) -> bool:
@@ -413,37 +585,16 @@ def _reduced(value, callables, path: str, depth: int):
         return None  # list or dict items to append: not a shape the library's objects use
     module, qualname = getattr(rebuild, "__module__", ""), getattr(rebuild, "__qualname__", "")
     if rebuild is copyreg.__newobj__:  # a Python class of the library with its own __getstate__
-        if not (args and _is_estimator_class(args[0])):
+        if not (args and _rebuilt_type(args[0])):
             return None
         module, qualname, args = args[0].__module__, args[0].__qualname__, args[1:]
-    elif not _rebuilder_allowed(rebuild, module, qualname):
-        return None
+    else:
+        try:
+            _rebuilder(module, qualname)
+        except Refused:
+            return None
     return {"red": [module, qualname, encode(tuple(args), callables, f"{path} arguments", depth + 1),
                     encode(state, callables, f"{path} state", depth + 1)]}
-
-
-def _rebuilder_allowed(obj, module: str, qualname: str) -> bool:
-    """The library's class itself, or the unpickling function Cython writes for one of its classes."""
-    if str(module).split(".")[0] not in ESTIMATOR_PACKAGES:
-        return False
-    return isinstance(obj, type) or str(qualname).startswith("__pyx_unpickle_") or qualname == "newObj"
-
-
-def _estimator_class(module: str, qualname: str, rebuilders: bool = False):
-    refused = Refused(f"{module}.{qualname} is not a scikit-learn or imbalanced-learn estimator")
-    if not isinstance(module, str) or not isinstance(qualname, str) or module.split(".")[0] not in ESTIMATOR_PACKAGES:
-        raise refused
-    try:
-        obj = importlib.import_module(module)
-        for part in qualname.split("."):
-            obj = getattr(obj, part)
-    except (ImportError, AttributeError):
-        raise refused from None
-    if rebuilders and _rebuilder_allowed(obj, getattr(obj, "__module__", ""), getattr(obj, "__qualname__", "")):
-        return obj
-    if not isinstance(obj, type) or not _is_estimator_class(obj):
-        raise refused
-    return obj
 
 
 def _describe_value(value) -> str:
@@ -476,31 +627,46 @@ def _library_name(value) -> tuple[str, str] | None:
     return module, qualname
 
 
+def _trusted(name) -> bool:
+    return isinstance(name, str) and bool(_NAME.fullmatch(name)) and name.split(".")[0] in TRUSTED_PACKAGES
+
+
 def _module(name: str):
-    """The receiver's own module ``name``: already imported, a part of a package that is, or a trusted
-    package's (imported here from the receiver's own sys.path, which has no student folder on it)."""
-    if not isinstance(name, str):
-        raise Refused("a module without a name")
-    found = sys.modules.get(name)
-    top = name.split(".")[0]
-    if found is None and (top in sys.modules or top in TRUSTED_PACKAGES):
-        try:
-            found = importlib.import_module(name)
-        except Exception:
-            found = None
-    if found is None:
-        raise Refused(f"the module {name!r} is not imported where the test runs: the test must import it itself")
+    """The receiver's own module ``name``, of a trusted package only, by its own name (imported here from the
+    receiver's own sys.path, which has no student folder on it)."""
+    if not _trusted(name) or any(part.startswith("_") for part in name.split(".")):
+        raise Refused(f"the module {_said(name)} is not one the test can use from the notebook: "
+                      "the test must import it itself")
+    try:
+        found = importlib.import_module(name)
+    except Exception:
+        found = None
+    if not isinstance(found, types.ModuleType) or found.__name__ != name:
+        raise Refused(f"the module {_said(name)} is not available where the test runs")
     return found
 
 
 def _resolve(module: str, qualname: str):
-    """The receiver's own ``module.qualname`` when it is a trusted package's function or class, else None."""
-    if not isinstance(module, str) or not isinstance(qualname, str) or module.split(".")[0] not in TRUSTED_PACKAGES:
+    """The receiver's own ``module.qualname`` when it is canonical: a trusted package's function or class that
+    carries exactly that ``__module__`` and ``__qualname__``, reached by public attributes of that module
+    alone (no hop through another module), never one of Python's builtins. Else None."""
+    if not _trusted(module) or not isinstance(qualname, str):
+        return None
+    parts = qualname.split(".")
+    if not all(p.isidentifier() and not p.startswith("_") for p in parts):
         return None
     try:
-        obj = _module(module)
-        for part in qualname.split("."):
-            obj = getattr(obj, part)
-    except (Refused, AttributeError):
+        obj = importlib.import_module(module)
+    except Exception:
         return None
-    return obj if callable(obj) else None
+    if obj.__name__ != module:
+        return None
+    for part in parts:
+        obj = getattr(obj, part, None)
+        if obj is None or isinstance(obj, types.ModuleType):
+            return None
+    if any(obj is b for b in vars(builtins).values()) or getattr(obj, "__module__", None) != module:
+        return None
+    if (getattr(obj, "__qualname__", None) or getattr(obj, "__name__", None)) != qualname or not callable(obj):
+        return None
+    return obj

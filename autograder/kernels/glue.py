@@ -59,6 +59,17 @@ def autograde_class() -> type:
     from nbgrader.converters import Autograde
 
     class ThreadSafeAutograde(Autograde):
+        # What autograder.batch hands this run's preprocessors (the pool, the job's fields) and what they leave
+        # for it (the worker's result or error, Realign's reasons): in nbgrader's `resources`, as
+        # resources["autograder"], one dict per run, so that nothing travels in a thread-local side channel.
+        batch_run: dict | None = None
+
+        def init_single_notebook_resources(self, notebook_filename: str) -> dict:
+            resources = super().init_single_notebook_resources(notebook_filename)
+            if self.batch_run is not None:
+                resources["autograder"] = self.batch_run
+            return resources
+
         def init_assignment(self, assignment_id: str, student_id: str) -> None:
             """nbgrader's, copying only the submission's regular files (`autograder.intake` says why): what is
             not is added to this student's `CourseDirectory.ignore`, which nbgrader's copy walk honours."""

@@ -2,27 +2,35 @@
 
 Order constraint: it sits exactly where Execute sat (after the sanitizing pass, before SaveAutoGrades),
 and it is the only step that releases the batch's gradebook lock, so N notebooks execute at once while
-everything that writes the gradebook stays serial. What it needs (the pool, the lock, the job's fields)
-and what it leaves (the worker's result, or its error) travel in `current`, one per grading thread:
-nbgrader builds its preprocessors itself, so they cannot be handed in.
+everything that writes the gradebook stays serial. What it needs (the batch: pool, lock, the job's fields)
+and what it leaves (the worker's result, or its error) travel in nbgrader's resources, as
+``resources["autograder"]`` (set by `glue.autograde_class` from the run `autograder.batch` hands the app).
 """
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 from nbgrader.preprocessors import NbGraderPreprocessor
 
 from autograder import intake, worker
 
-current = threading.local()  # .batch (the batch's context), .result, .worker_error
+class BatchRun(dict):
+    """resources["autograder"]: batch, result, worker_error, realigned. nbconvert deep-copies resources between
+    steps; the run is one object shared by the batch and its preprocessors, so a copy of it is itself."""
+
+    def __copy__(self):
+        return self
+
+    def __deepcopy__(self, memo):
+        return self
 
 
 class RemoteExecute(NbGraderPreprocessor):
     """Ships the sanitized notebook and its folder's other files to a worker, and waits without the lock."""
 
     def preprocess(self, nb, resources):
-        batch = current.batch
+        run = resources["autograder"]
+        batch = run["batch"]
         work = Path(resources["metadata"]["path"])
         files = {str(p.relative_to(work)): p.read_bytes() for p in sorted(work.rglob("*"))
                  if intake.kind(p) is None and p.is_file() and p.suffix != ".ipynb"}
@@ -35,11 +43,11 @@ class RemoteExecute(NbGraderPreprocessor):
             try:
                 result = future.result()
             except Exception as exc:  # the worker's own words reach the reason, not nbgrader's traceback
-                current.worker_error = f"{type(exc).__name__}: {(str(exc).splitlines() or [''])[0][:300]}"
+                run["worker_error"] = f"{type(exc).__name__}: {(str(exc).splitlines() or [''])[0][:300]}"
                 raise
             finally:
                 batch.key_proven()  # a student graded beside the key canary saves nothing before it passes
         finally:
             batch.lock.acquire()
-        current.result = result
+        run["result"] = result
         return worker.notebook_from_json(result["notebook"]), resources
