@@ -100,7 +100,7 @@ LAYERS = {
     "autograder.kernels": 1, "autograder.preprocessors.bounded_execute": 1,
     "autograder.worker": 2,
     "autograder.preprocessors": 3, "autograder.pools": 3, "autograder.canary": 3, "autograder.coursedir": 3,
-    "autograder.precheck": 3, "autograder.lock": 3, "autograder.outputs": 3,
+    "autograder.precheck": 3, "autograder.lock": 3, "autograder.outputs": 3, "autograder.assignments": 3,
     "autograder.batch": 4,
     "autograder.cli": 5,
 }
