@@ -11,6 +11,7 @@ The last three never grade: run them after hand grading in formgrader, in any or
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from collections import Counter
 from pathlib import Path
@@ -25,6 +26,8 @@ from autograder.sandbox import SandboxUnavailable
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="autograder", description="Grade a class of nbgrader submissions.")
+    parser.add_argument("--debug", action="store_true",
+                        help="log what the grader catches and goes past (e.g. a kernel that would not stop) to stderr")
     verbs = parser.add_subparsers(dest="verb", required=True)
     grade = verbs.add_parser("grade", help="grade every submission of an assignment into the nbgrader gradebook")
     grade.add_argument("assignment")
@@ -141,8 +144,19 @@ def refresh(args, console: Console) -> int:
     return 0
 
 
+def debug_logging() -> None:
+    """The grader's module loggers (``autograder.*``) at DEBUG on stderr; other libraries stay quiet."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s: %(message)s"))
+    logger = logging.getLogger("autograder")
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.debug:
+        debug_logging()
     console = Console()
     if args.verb == "similarity":
         from autograder import coursedir

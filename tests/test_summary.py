@@ -63,3 +63,22 @@ def test_exercises_carry_the_syllabus_titles_and_objectives():
     assert [e.key for e in found] == ["dq-profile", "dq-duplicates"]
     assert (found[0].title, found[0].objective, found[0].cells) == \
         (profile.title, profile.objective, ("correct_missing_mask", "correct_quality_profile"))
+
+
+def test_debug_turns_on_the_graders_module_loggers(tmp_path, capsys):
+    """Check that `autograder --debug ...` logs the grader's own DEBUG records (and stays a one-line error)"""
+    import logging
+
+    from autograder import cli
+
+    logger = logging.getLogger("autograder")
+    before = (logger.level, list(logger.handlers))
+    try:
+        code = cli.main(["--debug", "report", "01-data-quality", "--course", str(tmp_path)])
+        assert code == 2, "a course directory with nothing graded is an error"
+        assert logger.level == logging.DEBUG
+        logging.getLogger("autograder.batch").debug("a record the grader went past")
+        assert "autograder.batch DEBUG: a record the grader went past" in capsys.readouterr().err
+    finally:
+        logger.setLevel(before[0])
+        logger.handlers[:] = before[1]
