@@ -138,7 +138,8 @@ def _lasso_coordinate_descent(X, y, alpha, n_sweeps=200):
     for _ in range(n_sweeps):
         for j in range(X.shape[1]):
             r = yc - Xc @ w + Xc[:, j] * w[j]
-            w[j] = _soft_threshold(np.array([Xc[:, j] @ r / n]), alpha)[0] / (Xc[:, j] @ Xc[:, j] / n)
+            norm = Xc[:, j] @ Xc[:, j] / n
+            w[j] = _soft_threshold(np.array([Xc[:, j] @ r / n]), alpha)[0] / norm if norm else 0.0
     return w, float(y.mean() - X.mean(axis=0) @ w)
 
 
@@ -168,6 +169,7 @@ def _lasso_survivors(X, y, alphas, feature_names):
 
 def _early_stopping_fit(model, X_train, y_train, X_val, y_val, max_epochs, patience, classes=None):
     errors, best, waited = [], None, 0
+    model = copy.deepcopy(model)
     known = np.unique(y_train) if classes is None else np.array(classes)
     for epoch in range(1, max_epochs + 1):
         model.partial_fit(X_train, y_train, classes=known)

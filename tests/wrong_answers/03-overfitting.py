@@ -80,6 +80,7 @@ def early_stopping_fit(model, X_train, y_train, X_val, y_val, max_epochs: int,
                        patience: int, classes=None) -> tuple[object, int, list[float]]:
     """Train epoch by epoch, stop after `patience` epochs without improvement, return the best model."""
     classes = np.unique(y_train) if classes is None else np.asarray(classes)
+    model = copy.deepcopy(model)
     best_error, best_epoch, best_model = np.inf, 0, None
     val_errors = []
     bad_epochs = 0
@@ -156,6 +157,7 @@ def soft_threshold(z: np.ndarray, gamma: float) -> np.ndarray:
 def lasso_coordinate_descent(X: np.ndarray, y: np.ndarray, alpha: float,
                              n_sweeps: int = 200) -> tuple[np.ndarray, float]:
     """Cyclic coordinate descent on scikit-learn's Lasso objective; returns (coefficients, intercept)."""
+    X, y = np.asarray(X, dtype=float), np.asarray(y, dtype=float)
     x_mean, y_mean = X.mean(axis=0), y.mean()
     X_c, y_c = X - x_mean, y - y_mean
     n, p = X_c.shape
@@ -165,7 +167,7 @@ def lasso_coordinate_descent(X: np.ndarray, y: np.ndarray, alpha: float,
     for _ in range(n_sweeps):
         for j in range(p):
             residual += X_c[:, j] * w[j]
-            w[j] = soft_threshold(X_c[:, j] @ residual / n, alpha) / col_sq[j]
+            w[j] = soft_threshold(X_c[:, j] @ residual / n, alpha) / col_sq[j] if col_sq[j] > 0 else 0.0
             residual -= X_c[:, j] * w[j]
     return w, float(y_mean - x_mean @ w)
 '''
@@ -175,7 +177,8 @@ _GCV_HEAD = '''
 def group_kfold_indices(groups, k: int) -> list[tuple[np.ndarray, np.ndarray]]:
     """k folds of whole groups, balanced greedily by size; (train, validation) index pairs."""'''
 
-_GCV = _GCV_HEAD + '''
+# The key's greedy balancing with ids grouped through np.unique: a string array merges 7 and "7", None breaks it
+_GCV_NP_UNIQUE = _GCV_HEAD + '''
     labels, row_group, sizes = np.unique(np.asarray(groups), return_inverse=True, return_counts=True)
     if len(labels) < k:
         raise ValueError(f"{len(labels)} groups cannot fill {k} folds")
@@ -388,15 +391,30 @@ def manual_cv_scores(model, X, y, k: int) -> np.ndarray:
         cell="gcv_solution",
         loses=["correct_group_kfold"],
         why="'cleans' the ids (case, whitespace) before grouping, so distinct patients such as 'B' and 'b' are merged",
-        code=_GCV.replace("np.unique(np.asarray(groups),",
+        code=_GCV_NP_UNIQUE.replace("np.unique(np.asarray(groups),",
                           "np.unique(np.array([' '.join(str(g).split()).lower() for g in groups]),"),
+    ),
+    dict(
+        name="group_ids_through_np_unique",
+        cell="gcv_solution",
+        loses=["correct_group_kfold"],
+        why="groups the ids with np.unique(np.asarray(groups)): the int 7 and the string '7' become one patient, and "
+            "None among strings cannot be sorted (TypeError), though the task allows any hashable id",
+        code=_GCV_NP_UNIQUE,
+    ),
+    dict(
+        name="group_ids_compared_as_strings",
+        cell="gcv_solution",
+        loses=["correct_group_kfold"],
+        why="keys the groups by str(id), which survives None but still merges the int 7 with the string '7'",
+        code=_GCV_NP_UNIQUE.replace("np.unique(np.asarray(groups),", "np.unique(np.array([str(g) for g in groups]),"),
     ),
     dict(
         name="group_folds_without_guard",
         cell="gcv_solution",
         loses=["correct_group_kfold"],
         why="returns empty folds instead of raising when there are fewer groups than folds",
-        code=_GCV.replace('''    if len(labels) < k:
+        code=_GCV_NP_UNIQUE.replace('''    if len(labels) < k:
         raise ValueError(f"{len(labels)} groups cannot fill {k} folds")
 ''', ""),
     ),
@@ -497,6 +515,20 @@ def ridge_closed_form(X: np.ndarray, y: np.ndarray, alpha: float) -> tuple[np.nd
                          "x_mean, y_mean = np.zeros(X.shape[1]), 0.0"),
     ),
     dict(
+        name="lasso_cd_constant_column_nan",
+        cell="cd_solution",
+        loses=["correct_lasso_cd"],
+        why="applies the update formula to a constant column too: 0 / 0 gives NaN weights where scikit-learn gives 0",
+        code=_CD.replace("/ n, alpha) / col_sq[j] if col_sq[j] > 0 else 0.0", "/ n, alpha) / col_sq[j]"),
+    ),
+    dict(
+        name="lasso_cd_ignores_n_sweeps",
+        cell="cd_solution",
+        loses=["correct_lasso_cd"],
+        why="runs a fixed 500 sweeps whatever n_sweeps says: right at convergence, wrong for a short run",
+        code=_CD.replace("for _ in range(n_sweeps):", "for _ in range(500):"),
+    ),
+    dict(
         name="lasso_cd_centres_in_place",
         cell="cd_solution",
         loses=["correct_lasso_cd"],
@@ -592,6 +624,16 @@ elif epoch - best_epoch >= patience:
 '''),
     ),
     dict(
+        name="early_stopping_trains_the_callers_model",
+        cell="es_solution",
+        loses=["correct_early_stopping_restore"],
+        why="trains the model it was given instead of a copy: the best copy is right, the caller's model has moved on",
+        code=_es("""if error < best_error:
+    best_error, best_epoch, best_model = error, epoch, copy.deepcopy(model)
+elif epoch - best_epoch >= patience:
+    break""").replace("    model = copy.deepcopy(model)\n", ""),
+    ),
+    dict(
         name="early_stopping_ignores_patience",
         cell="es_solution",
         loses=["correct_early_stopping_epoch"],
@@ -660,6 +702,16 @@ elif epoch - best_epoch >= patience:
         code=_ENS.replace("scores = {name: train_val_scores(m, X_train, y_train, X_val, y_val) for name, m in affordable.items()}",
                           "scores = {name: (float(m.fit(X_train, y_train).score(X_train, y_train)), "
                           "float(m.score(X_val, y_val))) for name, m in affordable.items()}"),
+    ),
+    dict(
+        name="ensemble_removes_candidates_over_budget",
+        cell="ens_solution",
+        loses=["correct_ensemble_scores"],
+        why="deletes the candidates over budget from the caller's dict: the choice is right, the caller's dict shrank",
+        code=_ENS.replace("    affordable = {name: m for name, m in candidates.items() if tree_count(m) <= max_trees}\n",
+                          "    for name in [n for n, m in candidates.items() if tree_count(m) > max_trees]:\n"
+                          "        del candidates[name]\n"
+                          "    affordable = candidates\n"),
     ),
     dict(
         name="ensemble_ties_go_to_the_first_listed",
