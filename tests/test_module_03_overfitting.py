@@ -163,7 +163,8 @@ def _ridge_closed_form(X, y, alpha):
 
 def _lasso_survivors(X, y, alphas, feature_names):
     from sklearn.linear_model import Lasso
-    Z = (X - X.mean(axis=0)) / X.std(axis=0)
+    std = X.std(axis=0)
+    Z = (X - X.mean(axis=0)) / np.where(std == 0, 1.0, std)  # StandardScaler leaves a constant column at 0
     return {a: [n for n, c in zip(feature_names, Lasso(alpha=a).fit(Z, y).coef_) if c != 0] for a in alphas}
 
 
@@ -245,6 +246,7 @@ def test_the_stand_in_model_catches_a_shallow_copy_as_a_real_mlp_would():
 
     def shallow_fit(model, X_train, y_train, X_val, y_val, max_epochs, patience):
         best, errors = None, []
+        model = copy.deepcopy(model)  # the caller's model stays as given: only the snapshot is shallow
         for epoch in range(1, max_epochs + 1):
             model.partial_fit(X_train, y_train, classes=np.unique(y_train))
             errors.append(1 - model.score(X_val, y_val))

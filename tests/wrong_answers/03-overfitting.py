@@ -43,6 +43,8 @@ def shift_image(image: np.ndarray, dx: int, dy: int) -> np.ndarray:
     """Shift a 2-D image dx pixels right and dy pixels down, filling with zeros (no wrap-around)."""
     shifted = np.zeros_like(image)
     height, width = image.shape
+    if abs(dx) >= width or abs(dy) >= height:
+        return shifted
     dst_rows = slice(max(dy, 0), height + min(dy, 0))
     dst_cols = slice(max(dx, 0), width + min(dx, 0))
     src_rows = slice(max(-dy, 0), height + min(-dy, 0))
@@ -569,6 +571,24 @@ def lasso_survivors(X: np.ndarray, y: np.ndarray, alphas: list[float],
 ''',
     ),
     dict(
+        name="lasso_standardised_by_hand",
+        cell="lasso_solution",
+        loses=["correct_lasso_survivors"],
+        why="standardises by hand with (X - mean) / std: a constant column becomes 0 / 0 = NaN and Lasso refuses the "
+            "data, where StandardScaler leaves the column at 0",
+        code='''
+def lasso_survivors(X: np.ndarray, y: np.ndarray, alphas: list[float],
+                    feature_names: list[str]) -> dict[float, list[str]]:
+    """For each alpha, the features with a non-zero weight after standardising and fitting Lasso."""
+    Z = (X - X.mean(axis=0)) / X.std(axis=0)
+    survivors = {}
+    for alpha in alphas:
+        lasso = Lasso(alpha=alpha).fit(Z, y)
+        survivors[alpha] = [name for name, coef in zip(feature_names, lasso.coef_) if coef != 0]
+    return survivors
+''',
+    ),
+    dict(
         name="lasso_standardises_in_place",
         cell="lasso_solution",
         loses=["correct_lasso_survivors"],
@@ -804,6 +824,26 @@ def nested_cv(estimator, param_grid: dict, X, y, inner_cv, outer_cv) -> tuple[np
 ''',
     ),
     # ---------------------------------------------------------------- exercise 12: shift-augmentation
+    dict(
+        name="shift_slices_past_the_edge",
+        cell="aug_solution",
+        loses=["correct_shift_image"],
+        why="slices source and destination without clipping the shift: a shift as wide as the image raises instead "
+            "of leaving zeros",
+        code=_SHIFT_KEY.replace("""    if abs(dx) >= width or abs(dy) >= height:
+        return shifted
+""", "") + _AUGMENT_KEY + _SPLIT_KEY,
+    ),
+    dict(
+        name="soft_threshold_in_place",
+        cell="cd_solution",
+        loses=["correct_soft_threshold"],
+        why="shrinks the caller's float array in place and returns it: right values, but the caller's z has changed",
+        code=_CD.replace("""    z = np.asarray(z, dtype=float)
+    return np.sign(z) * np.maximum(np.abs(z) - gamma, 0.0)""", """    z = np.asarray(z, dtype=float)
+    z[...] = np.sign(z) * np.maximum(np.abs(z) - gamma, 0.0)
+    return z"""),
+    ),
     dict(
         name="shift_with_np_roll",
         cell="aug_solution",
