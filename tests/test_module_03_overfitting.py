@@ -89,9 +89,22 @@ def _learning_curve_by_hand(model, X, y, train_sizes, cv):
     return train, val
 
 
-def _diagnose_curve(train_scores, val_scores, target):
-    train_end, val_end = np.asarray(train_scores).mean(axis=1)[-1], np.asarray(val_scores).mean(axis=1)[-1]
-    return "ship" if not val_end < target else ("more capacity" if train_end < target else "more data")
+def _diagnose_curve(train_sizes, train_scores, val_scores, target):
+    from scipy import stats
+    val, train = np.asarray(val_scores), np.asarray(train_scores)
+    k = val.shape[1]
+    lower = val[-1].mean() - stats.t.ppf(0.975, k - 1) * val[-1].std(ddof=1) / np.sqrt(k)
+    if lower >= target:
+        return "ship"
+    if train[-1].mean() < target:
+        return "more capacity"
+    n = np.asarray(train_sizes, dtype=float)
+    fits = []
+    for c in np.arange(0.05, 2.0, 0.05):  # v = a - b n^-c, a and b by least squares
+        basis = np.column_stack([np.ones(len(n)), -(n / n[-1]) ** -c])
+        (a, b), *_ = np.linalg.lstsq(basis, val.mean(axis=1), rcond=None)
+        fits.append((np.sum((basis @ [a, b] - val.mean(axis=1)) ** 2), a - b * 4.0 ** -c))
+    return "more data" if min(min(fits)[1], train[-1].mean()) >= target else "more capacity"
 
 
 def _pick_model(candidates, X_train, y_train, X_val, y_val, max_trees):
