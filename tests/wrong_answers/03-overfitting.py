@@ -343,6 +343,17 @@ def kfold_indices(n_samples: int, k: int) -> list[tuple[np.ndarray, np.ndarray]]
 ''' + _CV_SCORES_KEY,
     ),
     dict(
+        name="kfold_from_sklearn",
+        cell="kfold_solution",
+        loses=["correct_kfold_indices"],
+        why="returns KFold's own folds, which the task asks to build by hand",
+        code='''
+def kfold_indices(n_samples: int, k: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Consecutive, unshuffled folds; the first n_samples % k folds have one extra row."""
+    return [(train, val) for train, val in KFold(k).split(np.zeros((n_samples, 1)))]
+''' + _CV_SCORES_KEY,
+    ),
+    dict(
         name="cv_model_fitted_on_all_rows",
         cell="kfold_solution",
         loses=["correct_manual_cv_scores"],
@@ -825,6 +836,19 @@ def nested_cv(estimator, param_grid: dict, X, y, inner_cv, outer_cv) -> tuple[np
         scores.append(best_score)
         chosen.append(best_params)
     return np.array(scores, dtype=float), chosen
+''',
+    ),
+    dict(
+        name="nested_calls_cross_validate",
+        cell="nested_solution",
+        loses=["correct_nested_scores"],
+        why="hands the search to cross_validate, which the task asks not to call: right numbers, the loop not written",
+        code='''
+def nested_cv(estimator, param_grid: dict, X, y, inner_cv, outer_cv) -> tuple[np.ndarray, list[dict]]:
+    """Outer-fold scores of a grid search tuned on each outer training part, and the chosen parameters."""
+    from sklearn.model_selection import cross_validate
+    result = cross_validate(GridSearchCV(estimator, param_grid, cv=inner_cv), X, y, cv=outer_cv, return_estimator=True)
+    return np.asarray(result["test_score"], dtype=float), [dict(s.best_params_) for s in result["estimator"]]
 ''',
     ),
     dict(
