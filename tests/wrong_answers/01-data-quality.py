@@ -215,7 +215,7 @@ from sklearn.base import clone
 from sklearn.metrics import accuracy_score
 
 
-def cleaning_helped(model, X_train, y_train, X_test, y_test, keep):
+def cleaning_helped(model, X_train, y_train, X_test, y_test, keep, seed=0):
     keep = np.asarray(keep, dtype=bool)
     {body}
 """
@@ -394,6 +394,15 @@ def _domain_wrong_answers():
         dict(name="rules_in_column_order", cell="validation_solution", loses=["correct_validation_rules"],
              why="walks the table's columns, so the rules of one row come in the table's column order, not the task's",
              code=_VALIDATE_BY_COLUMN),
+        dict(name="one_split_verdict", cell="verdict_solution", loses=["correct_verdict_decision"],
+             why="calls any gain on the one held-out split 'helped': a third of the cleanings that change nothing ship",
+             code=_VERDICT.replace("{body}", _VERDICT_OK)),
+        dict(name="two_point_margin", cell="verdict_solution", loses=["correct_verdict_decision"],
+             why="asks for two points more on the one split, a margin inside the split-to-split spread of 100 rows",
+             code=_VERDICT.replace("{body}", _VERDICT_OK.replace("after > before", "after - before > 0.02"))),
+        dict(name="bool_budget_accepted", cell="review_solution", loses=["correct_review_budget"],
+             why="checks the budget's value but not its type, so True is taken as a budget of one row",
+             code=_review(guard=_GUARD.replace("isinstance(budget, bool) or ", ""))),
     ]
 
 
