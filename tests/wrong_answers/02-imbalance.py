@@ -81,7 +81,7 @@ WRONG_ANSWERS = [
     dict(
         name="pairs_series_by_index",
         cell="metrics_solution",
-        loses=["correct_metrics_counts"],
+        loses=["correct_metrics_counts", "correct_metrics_f1_balanced"],
         why="wraps the inputs in pandas Series and combines them with &, which aligns two Series by index instead of pairing them by position",
         code='''def imbalance_metrics(y_true, y_pred) -> dict[str, float]:
     y_true, y_pred = pd.Series(y_true), pd.Series(y_pred)
@@ -93,6 +93,41 @@ WRONG_ANSWERS = [
     recall = ratio(tp, tp + fn)
     return {"accuracy": ratio(tp + tn, tp + fp + fn + tn), "precision": ratio(tp, tp + fp), "recall": recall,
             "f1": ratio(2 * tp, 2 * tp + fp + fn), "balanced_accuracy": (recall + ratio(tn, tn + fp)) / 2}
+''',
+    ),
+    dict(
+        name="balanced_accuracy_over_present_classes",
+        cell="metrics_solution",
+        loses=["correct_metrics_f1_balanced"],
+        why="averages the recall of the classes present in y_true only (as sklearn does), so a batch without negatives gets recall, not (recall + 0.0) / 2",
+        code='''def imbalance_metrics(y_true, y_pred) -> dict[str, float]:
+    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
+    tp = int(np.sum((y_true == 1) & (y_pred == 1)))
+    fp = int(np.sum((y_true == 0) & (y_pred == 1)))
+    fn = int(np.sum((y_true == 1) & (y_pred == 0)))
+    tn = int(np.sum((y_true == 0) & (y_pred == 0)))
+    ratio = lambda a, b: float(a / b) if b else 0.0
+    recall = ratio(tp, tp + fn)
+    per_class = [r for r, present in ((recall, tp + fn), (ratio(tn, tn + fp), tn + fp)) if present]
+    return {"accuracy": ratio(tp + tn, tp + fp + fn + tn), "precision": ratio(tp, tp + fp), "recall": recall,
+            "f1": ratio(2 * tp, 2 * tp + fp + fn), "balanced_accuracy": float(np.mean(per_class))}
+''',
+    ),
+    dict(
+        name="no_positive_means_perfect_recall",
+        cell="metrics_solution",
+        loses=["correct_metrics_counts"],
+        why="treats a batch without any actual positive as perfectly recalled (1.0), against the stated rule that a zero denominator gives 0.0",
+        code='''def imbalance_metrics(y_true, y_pred) -> dict[str, float]:
+    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
+    tp = int(np.sum((y_true == 1) & (y_pred == 1)))
+    fp = int(np.sum((y_true == 0) & (y_pred == 1)))
+    fn = int(np.sum((y_true == 1) & (y_pred == 0)))
+    tn = int(np.sum((y_true == 0) & (y_pred == 0)))
+    ratio = lambda a, b: float(a / b) if b else 0.0
+    recall = tp / (tp + fn) if tp + fn else 1.0
+    return {"accuracy": ratio(tp + tn, tp + fp + fn + tn), "precision": ratio(tp, tp + fp), "recall": float(recall),
+            "f1": ratio(2 * tp, 2 * tp + fp + fn), "balanced_accuracy": (ratio(tp, tp + fn) + ratio(tn, tn + fp)) / 2}
 ''',
     ),
     # ------------------------------------------------------------------ exercise 2: average-precision
