@@ -171,6 +171,30 @@ WRONG_ANSWERS = [
     return float(roc_auc_score(y_true, scores))
 ''',
     ),
+    dict(
+        name="frame_aligns_series_by_index",
+        cell="ap_solution",
+        loses=["correct_ap_distinct", "correct_ap_ties"],
+        why="puts labels and scores in one DataFrame and groups by score: two Series with their own indexes are aligned by label, not paired by position",
+        code='''def average_precision(y_true, scores) -> float:
+    frame = pd.DataFrame({"y": pd.Series(y_true), "s": pd.Series(scores)})
+    groups = frame.groupby("s", sort=True)["y"].agg(["sum", "count"]).iloc[::-1]  # one row per threshold, high to low
+    true_positives = groups["sum"].cumsum().to_numpy(dtype=float)
+    predicted_positives = groups["count"].cumsum().to_numpy(dtype=float)
+    recall = true_positives / true_positives[-1]
+    precision = true_positives / predicted_positives
+    return float(np.sum(np.diff(np.r_[0.0, recall]) * precision))
+''',
+    ),
+    dict(
+        name="calls_average_precision_score",
+        cell="ap_solution",
+        loses=["correct_ap_distinct", "correct_ap_ties"],
+        why="calls sklearn.metrics.average_precision_score, the routine the task asks to write by hand",
+        code='''def average_precision(y_true, scores) -> float:
+    return float(metrics.average_precision_score(np.asarray(y_true), np.asarray(scores, dtype=float)))
+''',
+    ),
     # ------------------------------------------------------------------ exercise 3: class-weights
     dict(
         name="n_over_count_without_n_classes",
