@@ -250,6 +250,17 @@ WRONG_ANSWERS = [
     return {label.item(): float(len(y) / (n_classes * count)) for label, count in zip(labels, counts)}
 ''',
     ),
+    dict(
+        name="calls_compute_class_weight",
+        cell="weights_solution",
+        loses=["correct_class_weight_binary", "correct_class_weight_multiclass"],
+        why="calls sklearn's compute_class_weight, the routine the task asks to write by hand",
+        code='''def balanced_class_weight(y) -> dict:
+    from sklearn.utils.class_weight import compute_class_weight
+    classes = np.unique(np.asarray(y))
+    return {c.item(): float(w) for c, w in zip(classes, compute_class_weight("balanced", classes=classes, y=np.asarray(y)))}
+''',
+    ),
     # ------------------------------------------------------------------ exercise 4: smote
     dict(
         name="neighbours_from_whole_dataset",
