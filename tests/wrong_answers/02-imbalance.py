@@ -267,10 +267,10 @@ WRONG_ANSWERS = [
         cell="smote_solution",
         loses=["correct_smote_segments", "correct_smote_neighbours"],
         why="looks for the k nearest neighbours among all rows, so synthetic 'minority' rows are drawn towards majority samples",
-        code='''def smote(X, y, n_new: int, k: int = 5, minority_label=1, random_state: int = 0) -> np.ndarray:
+        code='''def smote(X, y, n_new: int, k: int = 5, minority_label=1, rng=0) -> np.ndarray:
     X_all = np.asarray(X, dtype=float)
     minority = np.flatnonzero(np.asarray(y) == minority_label)
-    rng = np.random.default_rng(random_state)
+    rng = (np.random.default_rng(rng) if isinstance(rng, (int, np.integer)) else rng)
     distances = ((X_all[minority, None, :] - X_all[None, :, :]) ** 2).sum(axis=-1)
     distances[np.arange(len(minority)), minority] = np.inf
     neighbours = np.argsort(distances, axis=1)[:, :k]
@@ -285,10 +285,10 @@ WRONG_ANSWERS = [
         cell="smote_solution",
         loses=["correct_smote_segments"],
         why="queries NearestNeighbors on the points it was fitted on and keeps the first column, the sample itself: some 'synthetic' rows are copies",
-        code='''def smote(X, y, n_new: int, k: int = 5, minority_label=1, random_state: int = 0) -> np.ndarray:
+        code='''def smote(X, y, n_new: int, k: int = 5, minority_label=1, rng=0) -> np.ndarray:
     from sklearn.neighbors import NearestNeighbors
     X_min = np.asarray(X, dtype=float)[np.asarray(y) == minority_label]
-    rng = np.random.default_rng(random_state)
+    rng = (np.random.default_rng(rng) if isinstance(rng, (int, np.integer)) else rng)
     neighbours = NearestNeighbors(n_neighbors=k).fit(X_min).kneighbors(X_min, return_distance=False)
     base = rng.integers(0, len(X_min), size=n_new)
     partner = neighbours[base, rng.integers(0, k, size=n_new)]
@@ -301,9 +301,9 @@ WRONG_ANSWERS = [
         cell="smote_solution",
         loses=["correct_smote_neighbours"],
         why="interpolates towards any other minority sample, not one of the k nearest, so new rows cross regions the minority never occupies",
-        code='''def smote(X, y, n_new: int, k: int = 5, minority_label=1, random_state: int = 0) -> np.ndarray:
+        code='''def smote(X, y, n_new: int, k: int = 5, minority_label=1, rng=0) -> np.ndarray:
     X_min = np.asarray(X, dtype=float)[np.asarray(y) == minority_label]
-    rng = np.random.default_rng(random_state)
+    rng = (np.random.default_rng(rng) if isinstance(rng, (int, np.integer)) else rng)
     base = rng.integers(0, len(X_min), size=n_new)
     partner = (base + rng.integers(1, len(X_min), size=n_new)) % len(X_min)
     lam = rng.random((n_new, 1))
@@ -315,9 +315,9 @@ WRONG_ANSWERS = [
         cell="smote_solution",
         loses=["correct_smote_segments"],
         why="draws a single lambda (rng.random()) shared by every new row, so all synthetic rows sit at the same fraction of their segments",
-        code='''def smote(X, y, n_new: int, k: int = 5, minority_label=1, random_state: int = 0) -> np.ndarray:
+        code='''def smote(X, y, n_new: int, k: int = 5, minority_label=1, rng=0) -> np.ndarray:
     X_min = np.asarray(X, dtype=float)[np.asarray(y) == minority_label]
-    rng = np.random.default_rng(random_state)
+    rng = (np.random.default_rng(rng) if isinstance(rng, (int, np.integer)) else rng)
     distances = ((X_min[:, None, :] - X_min[None, :, :]) ** 2).sum(axis=-1)
     np.fill_diagonal(distances, np.inf)
     neighbours = np.argsort(distances, axis=1)[:, :k]
@@ -328,11 +328,11 @@ WRONG_ANSWERS = [
 ''',
     ),
     dict(
-        name="ignores_random_state",
+        name="ignores_rng",
         cell="smote_solution",
         loses=["correct_smote_shape"],
-        why="draws from an unseeded generator, so the same random_state gives different rows on every call",
-        code='''def smote(X, y, n_new: int, k: int = 5, minority_label=1, random_state: int = 0) -> np.ndarray:
+        why="draws from an unseeded generator, ignoring rng, so the same seed gives different rows on every call",
+        code='''def smote(X, y, n_new: int, k: int = 5, minority_label=1, rng=0) -> np.ndarray:
     X_min = np.asarray(X, dtype=float)[np.asarray(y) == minority_label]
     rng = np.random.default_rng()
     distances = ((X_min[:, None, :] - X_min[None, :, :]) ** 2).sum(axis=-1)
@@ -348,10 +348,10 @@ WRONG_ANSWERS = [
         name="seeds_global_rng",
         cell="smote_solution",
         loses=["correct_smote_shape"],
-        why="calls np.random.seed(random_state) and draws from NumPy's global generator: reproducible, but it resets the caller's global random state",
-        code='''def smote(X, y, n_new: int, k: int = 5, minority_label=1, random_state: int = 0) -> np.ndarray:
+        why="calls np.random.seed(rng if isinstance(rng, (int, np.integer)) else 0) and draws from NumPy's global generator: reproducible, but it resets the caller's global random state",
+        code='''def smote(X, y, n_new: int, k: int = 5, minority_label=1, rng=0) -> np.ndarray:
     X_min = np.asarray(X, dtype=float)[np.asarray(y) == minority_label]
-    np.random.seed(random_state)
+    np.random.seed(rng if isinstance(rng, (int, np.integer)) else 0)
     if n_new == 0:
         return np.empty((0, X_min.shape[1]))
     distances = ((X_min[:, None, :] - X_min[None, :, :]) ** 2).sum(axis=-1)
@@ -360,6 +360,60 @@ WRONG_ANSWERS = [
     base = np.random.randint(0, len(X_min), size=n_new)
     partner = neighbours[base, np.random.randint(0, k, size=n_new)]
     lam = np.random.random((n_new, 1))
+    return X_min[base] + lam * (X_min[partner] - X_min[base])
+''',
+    ),
+    dict(
+        name="lambda_in_lower_half",
+        cell="smote_solution",
+        loses=["correct_smote_segments"],
+        why="draws lambda uniformly in [0, 0.5] to keep new rows close to the real sample: every row is still on a segment, but lambda's location is off by a factor of two",
+        code='''def smote(X, y, n_new: int, k: int = 5, minority_label=1, rng=0) -> np.ndarray:
+    X_min = np.asarray(X, dtype=float)[np.asarray(y, dtype=object) == minority_label]
+    rng = np.random.default_rng(rng) if isinstance(rng, (int, np.integer)) else rng
+    distances = ((X_min[:, None, :] - X_min[None, :, :]) ** 2).sum(axis=-1)
+    np.fill_diagonal(distances, np.inf)
+    neighbours = np.argsort(distances, axis=1)[:, :k]
+    base = rng.integers(0, len(X_min), size=n_new)
+    partner = neighbours[base, rng.integers(0, k, size=n_new)]
+    lam = rng.uniform(0, 0.5, size=(n_new, 1))
+    return X_min[base] + lam * (X_min[partner] - X_min[base])
+''',
+    ),
+    dict(
+        name="lambda_on_a_percent_grid",
+        cell="smote_solution",
+        loses=["correct_smote_segments"],
+        why="draws lambda as a whole percentage (rng.integers(0, 101) / 100): every row is on its segment and lambda's mean and spread look uniform, but it is not a uniform draw in [0, 1]",
+        code='''def smote(X, y, n_new: int, k: int = 5, minority_label=1, rng=0) -> np.ndarray:
+    X_min = np.asarray(X, dtype=float)[np.asarray(y, dtype=object) == minority_label]
+    rng = np.random.default_rng(rng) if isinstance(rng, (int, np.integer)) else rng
+    distances = ((X_min[:, None, :] - X_min[None, :, :]) ** 2).sum(axis=-1)
+    np.fill_diagonal(distances, np.inf)
+    neighbours = np.argsort(distances, axis=1)[:, :k]
+    base = rng.integers(0, len(X_min), size=n_new)
+    partner = neighbours[base, rng.integers(0, k, size=n_new)]
+    lam = rng.integers(0, 101, size=(n_new, 1)) / 100
+    return X_min[base] + lam * (X_min[partner] - X_min[base])
+''',
+    ),
+    dict(
+        name="frame_selects_by_index",
+        cell="smote_solution",
+        loses=["correct_smote_segments", "correct_smote_neighbours"],
+        why="selects the minority rows with a boolean Series, which pandas aligns to X's index: when X and y carry different indexes, the wrong rows are taken",
+        code='''def smote(X, y, n_new: int, k: int = 5, minority_label=1, rng=0) -> np.ndarray:
+    X = pd.DataFrame(X)
+    X_min = X[pd.Series(y).eq(minority_label).reindex(X.index, fill_value=False)].to_numpy(dtype=float)
+    rng = np.random.default_rng(rng) if isinstance(rng, (int, np.integer)) else rng
+    if n_new == 0:
+        return np.empty((0, X.shape[1]))
+    distances = ((X_min[:, None, :] - X_min[None, :, :]) ** 2).sum(axis=-1)
+    np.fill_diagonal(distances, np.inf)
+    neighbours = np.argsort(distances, axis=1)[:, :k]
+    base = rng.integers(0, len(X_min), size=n_new)
+    partner = neighbours[base, rng.integers(0, k, size=n_new)]
+    lam = rng.random((n_new, 1))
     return X_min[base] + lam * (X_min[partner] - X_min[base])
 ''',
     ),
