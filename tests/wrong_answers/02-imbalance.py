@@ -492,6 +492,31 @@ WRONG_ANSWERS = [
     return np.asarray(scores, dtype=float)
 ''',
     ),
+    dict(
+        name="default_seed_none",
+        cell="cv_solution",
+        loses=["correct_cv_scores"],
+        why="declares seed=None as the default, so a call without a seed shuffles the folds differently every time instead of using seed 0",
+        code='''def honest_cv_scores(model, sampler, X, y, n_splits: int = 5, seed=None) -> np.ndarray:
+    pipeline = Pipeline([("sampler", clone(sampler)), ("model", clone(model))])
+    folds = StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=seed)
+    return np.asarray(cross_val_score(pipeline, X, y, cv=folds, scoring="average_precision"), dtype=float)
+''',
+    ),
+    dict(
+        name="fold_rows_by_label",
+        cell="cv_solution",
+        loses=["correct_cv_scores", "correct_cv_no_leak"],
+        why="writes the fold loop with X.loc[train]: the folds give positions, not labels, so it works only while the index is 0..n-1",
+        code='''def honest_cv_scores(model, sampler, X, y, n_splits: int = 5, seed: int = 0) -> np.ndarray:
+    scores = []
+    for train, test in StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=seed).split(X, y):
+        X_fit, y_fit = clone(sampler).fit_resample(X.loc[train], y.loc[train])
+        fitted = clone(model).fit(X_fit, y_fit)
+        scores.append(metrics.average_precision_score(y.loc[test], fitted.predict_proba(X.loc[test])[:, 1]))
+    return np.array(scores, dtype=float)
+''',
+    ),
     # ------------------------------------------------------------------ exercise 6: threshold-moving
     dict(
         name="strict_greater_than",
