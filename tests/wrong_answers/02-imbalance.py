@@ -687,6 +687,37 @@ def threshold_for_recall(y_true, proba, target_recall: float) -> float:
     return best_t
 ''',
     ),
+    dict(
+        name="compares_without_asarray",
+        cell="threshold_solution",
+        loses=["correct_best_f1_threshold", "correct_recall_threshold"],
+        why="compares proba >= t and combines it with y_true as given: fine on arrays, a TypeError on lists, and two Series with their own indexes are aligned by label instead of paired by position",
+        code='''def best_f1_threshold(y_true, proba) -> tuple[float, float]:
+    best_t, best_f1 = None, -1.0
+    for t in np.unique(proba):
+        predicted = proba >= t
+        tp = int((predicted & (y_true == 1)).sum())
+        fp = int((predicted & (y_true == 0)).sum())
+        fn = int((~predicted & (y_true == 1)).sum())
+        f1 = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+        if f1 >= best_f1:
+            best_t, best_f1 = float(t), float(f1)
+    return best_t, best_f1
+
+
+def threshold_for_recall(y_true, proba, target_recall: float) -> float:
+    n_pos = int((y_true == 1).sum())
+    best_t, best_precision = None, -1.0
+    for t in np.unique(proba):
+        predicted = proba >= t
+        tp = int((predicted & (y_true == 1)).sum())
+        if tp / n_pos >= target_recall:
+            precision = tp / int(predicted.sum())
+            if precision >= best_precision:
+                best_t, best_precision = float(t), precision
+    return best_t
+''',
+    ),
     # ------------------------------------------------------------------ exercise 7: cost-threshold
     dict(
         name='expected_cost_total_not_mean',
