@@ -864,6 +864,31 @@ def cost_flags(proba, c_fp: float, c_fn: float, sample_rate: float, true_rate: f
     return prior_shift(proba, sample_rate, true_rate) >= c_fp / (c_fp + c_fn)
 ''',
     ),
+    dict(
+        name='flags_the_expected_number_of_frauds',
+        cell='cost_solution',
+        loses=['correct_cost_flags'],
+        why='flags as many payments as there should be frauds (the true rate times n), the most probable first: a quota, blind to what each mistake costs',
+        code='''def expected_cost(y_true, flagged, c_fp: float, c_fn: float) -> float:
+    y_true = np.asarray(y_true) == 1
+    flagged = np.asarray(flagged).astype(bool)
+    return float((c_fp * np.sum(flagged & ~y_true) + c_fn * np.sum(~flagged & y_true)) / len(y_true))
+
+def prior_shift(proba, sample_rate: float, true_rate: float) -> np.ndarray:
+    proba = np.asarray(proba, dtype=float)
+    r = (true_rate / (1 - true_rate)) / (sample_rate / (1 - sample_rate))
+    return proba * r / (proba * r + 1 - proba)
+
+def cost_flags(proba, c_fp: float, c_fn: float, sample_rate: float, true_rate: float) -> np.ndarray:
+    if not (np.isfinite(c_fp) and np.isfinite(c_fn) and c_fp > 0 and c_fn > 0):
+        raise ValueError("costs must be positive and finite")
+    corrected = prior_shift(proba, sample_rate, true_rate)
+    quota = int(np.ceil(true_rate * corrected.size))
+    flags = np.zeros(corrected.size, dtype=bool)
+    flags[np.argsort(-corrected.ravel(), kind="stable")[:quota]] = True
+    return flags.reshape(corrected.shape)
+''',
+    ),
     # ------------------------------------------------------------------ exercise 8: ship-model
     dict(
         name='ship_the_most_accurate',
