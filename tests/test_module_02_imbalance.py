@@ -156,3 +156,50 @@ def test_smote_then_originals_first_holds_for_the_leak_demo():
     X_bal, y_bal = SMOTE(random_state=0).fit_resample(X, y)
     assert X_bal.iloc[: len(X)].equals(X) and y_bal.iloc[: len(y)].equals(y)
     assert (y_bal.iloc[len(y):] == 1).all()
+
+
+# ---------------------------------------------------------------- exercise 8: another sound decision rule passes
+
+def _bootstrap_choose_model(y_holdout, flags_by_model, c_fp, c_fn):
+    """A paired bootstrap of the payments: ship a challenger when its 95 % interval of the gap lies below 0."""
+    y = np.asarray(y_holdout) == 1
+    rows = {k: np.where(y, c_fn * ~np.asarray(f).astype(bool), c_fp * np.asarray(f).astype(bool))
+            for k, f in flags_by_model.items()}
+    costs = {k: float(v.mean()) for k, v in rows.items()}
+    production, *challengers = list(flags_by_model)
+    rng = np.random.default_rng(0)
+    picks = rng.integers(0, len(y), size=(400, len(y)))
+    shipped = production
+    for name in challengers:
+        gap = rows[name] - rows[production]
+        if np.quantile(gap[picks].mean(axis=1), 0.975) < 0 and costs[name] < costs[shipped]:
+            shipped = name
+    return shipped, costs
+
+
+def test_ship_decision_accepts_a_paired_bootstrap():
+    exec(hidden_tests("correct_ship_choice"), {"np": np, "choose_model": _bootstrap_choose_model})
+
+
+# ---------------------------------------------------------------- exercise 7: the budget rejects rules a practitioner would
+
+@pytest.mark.parametrize("rule", ["raw probabilities at the Bayes threshold", "corrected probabilities at 0.5",
+                                  "the cost ratio upside down"])
+def test_cost_decision_budget_rejects_unsound_rules(rule):
+    def prior(p, s, t):
+        r = (t / (1 - t)) / (s / (1 - s))
+        return p * r / (p * r + 1 - p)
+
+    def cost_flags(proba, c_fp, c_fn, sample_rate, true_rate):
+        if not (np.isfinite(c_fp) and np.isfinite(c_fn) and c_fp > 0 and c_fn > 0):
+            raise ValueError("costs")
+        p = np.asarray(proba, dtype=float)
+        if rule == "raw probabilities at the Bayes threshold":
+            return p >= c_fp / (c_fp + c_fn)
+        if rule == "corrected probabilities at 0.5":
+            return prior(p, sample_rate, true_rate) >= 0.5
+        return prior(p, sample_rate, true_rate) >= c_fn / (c_fp + c_fn)
+
+    hidden = hidden_tests("correct_cost_flags")
+    with pytest.raises(AssertionError, match="fresh scenarios"):
+        exec(hidden, {"np": np, "cost_flags": cost_flags})

@@ -928,4 +928,26 @@ def cost_flags(proba, c_fp: float, c_fn: float, sample_rate: float, true_rate: f
     return best_name, costs
 ''',
     ),
+    dict(
+        name='cheapest_on_one_holdout_set',
+        cell='ship_solution',
+        loses=['correct_ship_choice'],
+        why='ships whichever candidate is cheapest on this one hold-out set (production on ties), with no allowance for chance: on equal true costs it switches about half the time',
+        code='''def choose_model(y_holdout, flags_by_model: dict, c_fp: float, c_fn: float):
+    costs = {name: expected_cost(y_holdout, flags, c_fp, c_fn) for name, flags in flags_by_model.items()}
+    return min(costs, key=costs.get), costs
+''',
+    ),
+    dict(
+        name='fixed_five_percent_margin',
+        cell='ship_solution',
+        loses=['correct_ship_choice'],
+        why='ships a challenger whenever it is 5 % cheaper on the hold-out set, a margin picked by feel rather than from the spread of the per-payment costs',
+        code='''def choose_model(y_holdout, flags_by_model: dict, c_fp: float, c_fn: float):
+    costs = {name: expected_cost(y_holdout, flags, c_fp, c_fn) for name, flags in flags_by_model.items()}
+    production = next(iter(costs))
+    best = min(costs, key=costs.get)
+    return (best if costs[best] < 0.95 * costs[production] else production), costs
+''',
+    ),
 ]
