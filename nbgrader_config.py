@@ -21,3 +21,9 @@ c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 c.Execute.timeout = 120
 c.Execute.interrupt_on_timeout = True
 
+
+# Feedback never shows the hidden tests, also from stock `nbgrader generate_feedback` and formgrader's
+# "Generate Feedback" button: nbgrader's pipeline with the course's HideHiddenTests after GetGrades.
+from autograder.outputs.feedback import pipeline  # noqa: E402
+
+c.GenerateFeedback.preprocessors = pipeline()

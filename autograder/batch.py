@@ -179,9 +179,10 @@ def _main(*, assignment, course, submissions, workers, scheduler, force, unsafe,
     if exports:
         exports_module.main(assignment=assignment, course=course, outcomes=everyone, config=config)
     if feedback:
-        feedback_module.main(assignment=assignment, course=course, students=[o.student for o in outcomes])
+        feedback_module.main(assignment=assignment, course=course, students=[o.student for o in outcomes],
+                             config=config)
     if report:
-        report_module.main(assignment=assignment, course=course, outcomes=everyone)
+        report_module.main(assignment=assignment, course=course, outcomes=everyone, config=config)
     return outcomes
 
 

@@ -2,6 +2,11 @@
 
     autograder grade ASSIGNMENT [--course DIR] [--submissions DIR] [--workers N | --scheduler tcp://HOST:PORT]
                                 [--student ID] [--force] [--unsafe] [--memory 2G] [--cell-timeout S] ...
+    autograder feedback ASSIGNMENT [--course DIR] [--student ID]   # pages again, from the gradebook
+    autograder export ASSIGNMENT [--course DIR]                    # grades.csv and canvas.csv again
+    autograder report ASSIGNMENT [--course DIR]                    # the class report again
+
+The last three never grade: run them after hand grading in formgrader, in any order, as often as needed.
 """
 from __future__ import annotations
 
@@ -37,7 +42,25 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--no-feedback", action="store_true", help="skip the per-student HTML feedback")
     grade.add_argument("--no-report", action="store_true", help="skip the class report")
     grade.add_argument("--quiet", action="store_true", help="no progress bar")
+    for verb, what in REFRESH.items():
+        sub = verbs.add_parser(verb, help=f"write {what} again from the gradebook (after hand grading); never grades")
+        sub.add_argument("assignment")
+        sub.add_argument("--course", type=Path, default=Path("."), help="course directory (default: .)")
+        if verb == "feedback":
+            sub.add_argument("--student", action="append", dest="students", help="only this student (repeatable)")
+            sub.add_argument("--force", action="store_true",
+                             help="make every page again (default: only those whose grades or notebook changed)")
+    similar = verbs.add_parser("similarity", help="pairs of submissions (and the answer key) whose solution cells "
+                                                  "are unusually alike, as an HTML page with the matching lines")
+    similar.add_argument("assignment")
+    similar.add_argument("--course", type=Path, default=Path("."), help="course directory (default: .)")
+    similar.add_argument("--threshold", type=float, default=0.5,
+                         help="list a pair when this share of one submission's code is in the other (default: 0.5)")
     return parser
+
+
+REFRESH = {"feedback": "each student's feedback pages", "export": "grades.csv and canvas.csv",
+           "report": "the class report"}
 
 
 WIDE = 120  # below this many columns the reasons leave the table for a list under it
@@ -76,12 +99,79 @@ def print_summary(console: Console, outcomes, assignment: str) -> None:
                 console.print(f"[bold]{o.student}[/bold]: {_reason(o)}", highlight=False)
 
 
+def outputs_of(course: Path, assignment: str, config, *, feedback: bool = True, report: bool = True) -> dict:
+    """Where the gradebook and the outputs of ``assignment`` are, as the course's nbgrader config says."""
+    from autograder import coursedir
+    from autograder.outputs import exports, report as report_module
+
+    directory = coursedir.coursedir(config)
+    folder = exports.folder(course, assignment)
+    written = {"gradebook": directory.db_url, "grades": folder / "grades.csv", "canvas": folder / "canvas.csv"}
+    if feedback:
+        written["feedback"] = coursedir.format_dir(config, "feedback_directory", "<student>", assignment) + "/"
+    if report:
+        written["report"] = report_module.path(course, assignment)
+    return written
+
+
+def print_outputs(console: Console, written: dict) -> None:
+    for what, where in written.items():
+        console.print(f"{what:<10} {where}", soft_wrap=True)  # a path is copied whole, never wrapped
+
+
+def refresh(args, console: Console) -> int:
+    """`autograder feedback|export|report A`: rebuild one output from the gradebook, without grading."""
+    from autograder import coursedir
+    from autograder.outputs import exports, feedback, gradebook, report
+
+    course = args.course.resolve()
+    config = coursedir.read_config(course)
+    if not gradebook.submissions(config, args.assignment):
+        raise GradingError(f"no graded submission of {args.assignment} in {coursedir.coursedir(config).db_url}: "
+                           f"run `autograder grade {args.assignment}` first")
+    if args.verb == "feedback":
+        feedback.main(assignment=args.assignment, course=course, students=args.students, config=config,
+                      force=args.force)
+        written = {"feedback": coursedir.format_dir(config, "feedback_directory", "<student>", args.assignment) + "/"}
+    elif args.verb == "export":
+        written = exports.main(assignment=args.assignment, course=course, config=config)
+    else:
+        written = {"report": report.main(assignment=args.assignment, course=course, config=config)}
+    print_outputs(console, written)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     console = Console()
-    from autograder import batch  # imports nbgrader: after the options are read, so --help is quick
+    if args.verb == "similarity":
+        from autograder import coursedir
+        from autograder.outputs import similarity
+
+        try:
+            if not 0 < args.threshold <= 1:
+                raise ValueError("--threshold is a share of the code: between 0 and 1, e.g. 0.5")
+            course = args.course.resolve()
+            out = similarity.main(assignment=args.assignment, course=course, threshold=args.threshold,
+                                  config=coursedir.read_config(course))
+        except (GradingError, ValueError) as exc:
+            print(f"autograder: {exc}", file=sys.stderr)
+            return 2
+        print_outputs(console, {"similarity": out})
+        return 0
+    if args.verb in REFRESH:
+        try:
+            return refresh(args, console)
+        except (GradingError, ValueError, RuntimeError) as exc:
+            print(f"autograder: {exc}", file=sys.stderr)
+            return 2
+    from autograder import assignments, batch, coursedir  # imports nbgrader: after the options are read
 
     try:
+        coursedir.require_course(args.course)
+        if assignments.register(args.course, args.assignment):  # a course whose gradebook never saw it
+            print(f"autograder: registered {args.assignment} in the gradebook from its source notebooks",
+                  file=sys.stderr)
         limits = Limits.from_options(args)
         if args.workers is not None and args.workers < 1:
             raise ValueError("--workers must be at least 1")
@@ -94,14 +184,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     print_summary(console, outcomes, args.assignment)
     course = args.course.resolve()
-    exports = course / "exports" / args.assignment
-    written = {"gradebook": course / "gradebook.db", "grades": exports / "grades.csv", "canvas": exports / "canvas.csv"}
-    if not args.no_feedback:
-        written["feedback"] = f"{course / 'feedback'}/<student>/{args.assignment}/"
-    if not args.no_report:
-        written["report"] = course / "reports" / f"{args.assignment}.html"
-    for what, where in written.items():
-        console.print(f"{what:<10} {where}", soft_wrap=True)  # a path is copied whole, never wrapped
+    print_outputs(console, outputs_of(course, args.assignment, coursedir.read_config(course),
+                                      feedback=not args.no_feedback, report=not args.no_report))
     return 0
 
 

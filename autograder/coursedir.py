@@ -146,7 +146,8 @@ def check_assignment(config, assignment: str) -> None:
                 raise MissingEntry()
         except MissingEntry:
             raise GradingError(f"{assignment} is not in the gradebook {coursedir(config).db_url}: run "
-                               f"`nbgrader generate_assignment {assignment}` first") from None
+                               f"`make release` (or `nbgrader generate_assignment --force {assignment}`) "
+                               "first") from None
 
 
 def notebook_names(config, assignment: str) -> list[str]:

@@ -38,8 +38,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def expected_time(module) -> str:
+    low, high = module.expected_hours
+    return f"{low:g}–{high:g} h" if low != high else f"{low:g} h"
+
+
 def progress_table(result) -> Table:
-    title = f"{result.module.id}: {result.passed}/{result.autograded} exercises pass their visible tests"
+    title = (f"{result.module.id}: {result.passed}/{result.autograded} exercises pass their visible tests "
+             f"(expected time for the module: {expected_time(result.module)})")
     table = Table(title=title, title_justify="left", show_lines=False)
     for column in ("exercise", "points", "status", "what to check"):
         table.add_column(column, overflow="fold", no_wrap=column in ("exercise", "status"))
@@ -53,10 +59,12 @@ def run_progress(args, console: Console) -> int:
     from course import progress
 
     results = progress.main(folder=args.dir, modules=args.modules)
+    console.print(progress.first_failure_line(results), highlight=False, markup=False, soft_wrap=True)
     for result in results:
         if result.notebook is None:
             console.print(f"[bold]{result.module.id}[/bold]: not started (no {result.module.id}/{result.module.notebook} "
-                          f"under {args.dir})", highlight=False, soft_wrap=True)
+                          f"under {args.dir}; expected time {expected_time(result.module)})", highlight=False,
+                          soft_wrap=True)
             continue
         console.print(f"[bold]{result.module.title}[/bold]\n{result.notebook}", highlight=False)
         console.print(progress_table(result))

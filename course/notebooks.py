@@ -4,6 +4,8 @@ The learner tools (`course progress`, `course solution`) share these look-ups; n
 """
 from __future__ import annotations
 
+import shutil
+import sys
 from pathlib import Path
 
 import nbformat
@@ -62,3 +64,25 @@ def attempted(exercise: Exercise, learner: nbformat.NotebookNode, release: nbfor
         if cell_id in mine and cell_id in blank and mine[cell_id].source.strip() != blank[cell_id].source.strip():
             return True
     return False
+
+
+def my_work(root: Path | None = None, folder: str = "my-work") -> list[Path]:
+    """The learner's own copy of the student notebooks (`make lab` opens it): each module of release/ that is
+    not in ``folder`` yet is copied there; a module already there is never touched, so answers survive
+    `git pull` and a module released later still arrives. Returns the module folders copied."""
+    root = root or repo_root()
+    release, mine = root / "release", root / folder
+    if not release.is_dir():
+        raise FileNotFoundError(f"{release} is missing: run `make release` (or `git checkout release`) first")
+    mine.mkdir(exist_ok=True)
+    copied = []
+    for module in sorted(p for p in release.iterdir() if p.is_dir()):
+        if not (mine / module.name).exists():
+            shutil.copytree(module, mine / module.name)
+            copied.append(mine / module.name)
+    return copied
+
+
+if __name__ == "__main__":  # `make lab`: python -m course.notebooks my-work
+    for path in my_work(folder=sys.argv[1] if len(sys.argv) > 1 else "my-work"):
+        print(f"lab: copied {path.relative_to(repo_root())} from release/ (your copy from now on)")

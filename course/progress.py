@@ -28,6 +28,8 @@ class ExerciseProgress:
     exercise: Exercise
     status: str  # one of PASS, FAIL, NOT_ATTEMPTED, NOT_STARTED (autograded); TO_GRADE or ANSWERED (manual)
     message: str = ""  # the first failing visible assert's message: what was expected, what came
+    cell: str = ""  # the grade_id of the first failing test cell
+    position: int | None = None  # that cell's number in the notebook, counting from 1 (as a learner scrolls)
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,25 @@ class ModuleProgress:
     def autograded(self) -> int:
         return len(self.module.autograded)
 
+    @property
+    def first_failure(self) -> ExerciseProgress | None:
+        return next((e for e in self.exercises if e.status == FAIL), None)
+
+
+def first_failure_line(results: list[ModuleProgress]) -> str:
+    """Where the learner's first failing visible test is (after Run All a notebook ends at its summary)."""
+    for result in results:
+        failed = result.first_failure
+        if failed is not None:
+            where = f"cell {failed.position} of {result.notebook}" if failed.position else str(result.notebook)
+            return (f"First failing test: {result.module.id}, {failed.exercise.title} ({failed.exercise.id}), "
+                    f"test {failed.cell} at {where}: {failed.message.splitlines()[0] if failed.message else ''}")
+    for result in results:
+        todo = next((e for e in result.exercises if e.status == NOT_ATTEMPTED), None)
+        if result.notebook is not None and todo is not None:
+            return f"No failing visible test; next: {todo.exercise.title} ({todo.exercise.id}) in {result.notebook}."
+    return "No failing visible test."
+
 
 def visible_only(nb):
     """A copy of ``nb`` whose test cells keep their visible asserts only."""
@@ -55,11 +76,17 @@ def visible_only(nb):
 
 
 def execute_copy(nb, timeout: int = 120):
-    """Run a copy of the notebook in a fresh kernel inside a temporary folder; errors are kept as outputs."""
+    """Run a copy of the notebook in a fresh kernel inside a temporary folder; errors are kept as outputs.
+
+    The kernel talks over Unix sockets in that folder (jupyter_client's ipc transport), not TCP: nothing
+    listens on the network, and ipykernel has no "running over TCP without encryption" warning to print."""
+    from traitlets.config import Config
+
     runnable = visible_only(nb)
     with tempfile.TemporaryDirectory(prefix="course-progress-") as tmp:
+        sockets = Config({"KernelManager": {"transport": "ipc", "ip": str(Path(tmp) / "kernel")}})
         client = NotebookClient(runnable, timeout=timeout, allow_errors=True, kernel_name="python3",
-                                resources={"metadata": {"path": tmp}})
+                                resources={"metadata": {"path": tmp}}, config=sockets)
         client.execute()
     return runnable
 
@@ -80,15 +107,18 @@ def exercise_status(exercise: Exercise, executed, learner, release) -> ExerciseP
     if not notebooks.attempted(exercise, learner, release):
         return ExerciseProgress(exercise, NOT_ATTEMPTED)
     cells = notebooks.cells_by_id(executed)
+    positions = {notebooks.grade_id(c): n for n, c in enumerate(executed.cells, start=1) if notebooks.grade_id(c)}
     for cell_id in exercise.graded_cells:
         if cell_id not in cells:
-            return ExerciseProgress(exercise, FAIL, f"test cell {cell_id} is missing: restore it from release/")
+            return ExerciseProgress(exercise, FAIL, f"test cell {cell_id} is missing: restore it from release/",
+                                    cell=cell_id)
         error = first_error(cells[cell_id])
         if error is not None:
             ename, evalue = error
             stub = ename in ("NotImplementedError", "NotAttempted")
             hint = " (a function of this exercise is still a stub)" if stub else ""
-            return ExerciseProgress(exercise, FAIL, f"{cell_id}: {ename}: {evalue}{hint}".strip())
+            return ExerciseProgress(exercise, FAIL, f"{cell_id}: {ename}: {evalue}{hint}".strip(), cell=cell_id,
+                                    position=positions.get(cell_id))
     return ExerciseProgress(exercise, PASS)
 
 

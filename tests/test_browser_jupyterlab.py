@@ -2,7 +2,8 @@
 
 A learner opens a release notebook, runs all cells, meets a failing visible test, writes a wrong answer and
 reads the test's message, fixes it, sees the test pass and validates with nbgrader's Validate button. An
-instructor opens formgrader from the Nbgrader menu and sees the assignments and a graded submission.
+instructor opens formgrader from the Nbgrader menu, sees the assignments and a graded submission, scores the
+free response, then reads the student's feedback page and the class report rebuilt after it.
 
 Each view is saved as a screenshot in .artifacts/screenshots/ (git-ignored). The Jupyter servers listen on
 127.0.0.1 on a free port with a random token, in temporary HOMEs, and are stopped after the tests.
@@ -69,8 +70,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_lab(root_dir: Path, home: Path) -> Server:
-    """`jupyter lab` as `make lab` starts it, on 127.0.0.1, a free port and a random token; waits until it answers."""
+def start_lab(root_dir: Path, home: Path, learner: bool = False) -> Server:
+    """`jupyter lab` as `make lab` (``learner``: COURSE_LEARNER set, as `make lab` sets it) or `make lab-instructor`
+    starts it, on 127.0.0.1, a free port and a random token; waits until it answers."""
     (home / ".jupyter" / "labconfig").mkdir(parents=True, exist_ok=True)
     # No "would you like news?" pop-up over the notebook (it would fetch news from the internet).
     (home / ".jupyter" / "labconfig" / "page_config.json").write_text(
@@ -78,6 +80,9 @@ def start_lab(root_dir: Path, home: Path) -> Server:
     port, token = free_port(), secrets.token_hex(16)
     env = {k: v for k, v in os.environ.items() if not k.startswith("JUPYTER")}
     env.update(HOME=str(home), PATH=str(BIN) + os.pathsep + env.get("PATH", ""))
+    env.pop("COURSE_LEARNER", None)
+    if learner:
+        env["COURSE_LEARNER"] = "1"
     log = home / "jupyter-lab.log"
     argv = [str(BIN / "jupyter"), "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
             f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root_dir}",
@@ -135,7 +140,7 @@ def learner_lab(root: Path):
     work = root / "work"
     (work / ASSIGNMENT).mkdir(parents=True)
     shutil.copy(REPO / "release" / ASSIGNMENT / NOTEBOOK, work / ASSIGNMENT / NOTEBOOK)
-    server = start_lab(work, root / "home")
+    server = start_lab(work, root / "home", learner=True)
     try:
         yield server, work
     finally:
@@ -212,12 +217,14 @@ def learner_steps(page: Page, server: Server, work: Path) -> dict:
                            f"{NB}.widgets[{TEST_CELL}].model.executionCount !== null", timeout=180_000)
     steps["run_all"] = cell(page, TEST_CELL)
     show(page, TEST_CELL)
+    steps["run_all_shown"] = page.locator(".jp-Notebook .jp-Cell").nth(TEST_CELL).locator(".jp-OutputArea").inner_text()
     screenshot(page, "learner-1-run-all-stub-fails")
 
     blank = cell(page, SOLUTION_CELL)["source"]
     type_answer(page, blank.replace(STUB, WRONG, 1))
     steps["wrong"] = run_to_test(page, steps["run_all"]["count"])
     show(page, TEST_CELL)
+    steps["wrong_shown"] = page.locator(".jp-Notebook .jp-Cell").nth(TEST_CELL).locator(".jp-OutputArea").inner_text()
     screenshot(page, "learner-2-wrong-answer-instructive-message")
 
     type_answer(page, blank.replace(STUB, RIGHT, 1))
@@ -258,6 +265,16 @@ def test_a_wrong_answer_gets_an_instructive_message(learner_session):
     assert ename == "AssertionError"
     assert message.startswith("expected [[False, False, True], [True, True, True], [False, True, False]], got ")
     assert "did you strip and lower-case strings before comparing with MISSING_TOKENS?" in message
+
+
+def test_not_attempted_reads_as_its_message_alone_and_a_failing_test_shows_no_course_frames(learner_session):
+    """What the learner sees under the test cell: the next step first (no traceback through course/checks.py)"""
+    shown = learner_session["run_all_shown"].strip()
+    assert shown.startswith("NotAttempted: Not attempted yet: write `missing_mask`"), shown
+    assert "checks.py" not in shown and "Traceback" not in shown
+    wrong = learner_session["wrong_shown"].strip()
+    assert wrong.startswith("AssertionError: expected [[False, False, True]"), wrong  # the message first
+    assert "did you strip and lower-case strings" in wrong.splitlines()[0] and "checks.py" not in wrong
 
 
 def test_the_right_answer_passes_the_visible_test(learner_session):
@@ -359,6 +376,30 @@ def instructor_views(page: Page, server: Server, course: Path) -> dict:
     page.locator(".jp-RenderedMarkdown h1", has_text="Grading rubric").wait_for(timeout=180_000)
     score.scroll_into_view_if_needed()
     screenshot(page, "instructor-3-manual-grade-beside-the-rubric")
+    views.update(outputs_after_hand_grading(page, course))
+    return views
+
+
+def outputs_after_hand_grading(page: Page, course: Path) -> dict:
+    """`autograder feedback` and `autograder report` after the score typed in formgrader, as the instructor's
+    browser shows them: ada's feedback page and the class report."""
+    for verb in ("feedback", "report"):
+        subprocess.run([str(BIN / "autograder"), verb, ASSIGNMENT, "--course", str(course)], check=True,
+                       capture_output=True, env=nbgrader_batch.child_env())
+    views = {}
+    page.goto((course / "feedback" / STUDENT / ASSIGNMENT / f"{ASSIGNMENT}.html").as_uri())
+    page.locator("#toc").wait_for()
+    views["feedback"] = page.locator("body").inner_text()
+    views["feedback_html"] = page.content()
+    screenshot(page, "instructor-4-feedback-after-hand-grading")
+    page.goto((course / "reports" / f"{ASSIGNMENT}.html").as_uri())
+    page.locator("table").first.wait_for()
+    views["report"] = page.locator("body").inner_text()
+    views["report_images"] = page.evaluate("""Array.from(document.images).map(i => ({alt: i.alt,
+        width: i.naturalWidth}))""")
+    screenshot(page, "instructor-5-reteach-report")
+    page.set_viewport_size({"width": 1400, "height": 2400})
+    screenshot(page, "instructor-6-reteach-report-whole")
     return views
 
 
@@ -383,6 +424,23 @@ def test_the_grader_reads_the_students_free_response_in_formgrader(instructor_se
 
 def test_a_manual_score_typed_in_formgrader_reaches_the_gradebook(instructor_session):
     assert instructor_session["manual_score"] == 3.0
+
+
+def test_the_feedback_page_after_hand_grading_shows_the_score_by_exercise_and_no_hidden_test(instructor_session):
+    """Check ada's page after `autograder feedback`: the free response's 3 points, exercise titles, no hidden test"""
+    page = instructor_session["feedback"]
+    assert "Free response: a data-quality plan (Score: 3 / 4)" in page
+    assert "Profile the table" in page and "Test cell" not in page
+    assert "BEGIN HIDDEN TESTS" not in instructor_session["feedback_html"]
+
+
+def test_the_reteach_report_names_exercises_and_describes_every_figure(instructor_session):
+    """Check the report in the browser: exercise titles, attempted and passed shares, alt text on each figure"""
+    report = instructor_session["report"]
+    assert "what to reteach" in report and "Profile the table" in report and "Facility" in report
+    assert "1 graded, 0 pending" in report
+    images = instructor_session["report_images"]
+    assert images and all(len(i["alt"]) > 20 and i["width"] > 0 for i in images)
 
 
 # ------------------------------------------------------------------------------ what `make lab` relies on

@@ -6,20 +6,29 @@ from course.hints import LANGUAGES, Hints, load_hints
 from course.syllabus import load_syllabus
 
 
-def test_hints_progress_one_level_per_call_and_stop_at_the_last(capsys):
+def shown(capsys, hints, *args, **kwargs) -> str:
+    """What one call of hints.show prints; it returns None, so a notebook shows the text once."""
+    assert hints.show(*args, **kwargs) is None
+    return capsys.readouterr().out
+
+
+def test_hints_progress_one_level_per_call_keep_the_earlier_ones_and_stop_at_the_last(capsys):
     hints = Hints("01-data-quality")
-    first = hints.show("dq-profile")
-    second = hints.show("dq-profile")
-    assert first.startswith("Hint 1/") and second.startswith("Hint 2/")
+    first = shown(capsys, hints, "dq-profile")
+    second = shown(capsys, hints, "dq-profile")
+    assert first.startswith("Hint 1/") and "Hint 2/" not in first
+    assert second.startswith("Hint 1/") and second.count("Hint 2/") == 1, "the next level is appended"
+    assert second.count(first.strip()) == 1, "the first hint is printed once, unchanged"
     last = len(load_hints("01-data-quality")["dq-profile"])
     for _ in range(5):
-        final = hints.show("dq-profile")
-    assert final.startswith(f"Hint {last}/{last}") and "Hidden tests decide the grade" in final
-    assert "Hint 1/" in capsys.readouterr().out
+        final = shown(capsys, hints, "dq-profile")
+    assert f"Hint {last}/{last}" in final and final.count(f"Hint {last}/") == 1
+    assert final.rstrip().endswith("Hidden tests decide the grade.)")
 
 
-def test_a_level_can_be_asked_for_directly():
-    assert Hints("01-data-quality").show("dq-outliers", level=2).startswith("Hint 2/")
+def test_a_level_can_be_asked_for_directly(capsys):
+    out = shown(capsys, Hints("01-data-quality"), "dq-outliers", level=2)
+    assert out.startswith("Hint 1/") and "Hint 2/" in out and "Hint 3/" not in out
 
 
 def test_unknown_exercise_names_the_known_ones():
@@ -41,7 +50,7 @@ def test_every_hint_level_exists_in_english_and_chinese(module_id):
 
 
 def test_chinese_is_asked_for_by_argument_or_by_course_lang(monkeypatch, capsys):
-    text = Hints("01-data-quality").show("dq-profile", lang="zh")
+    text = shown(capsys, Hints("01-data-quality"), "dq-profile", lang="zh")
     assert text.startswith("提示 1/") and any("\u4e00" <= ch <= "\u9fff" for ch in text.split("：", 1)[1])
     assert Hints("01-data-quality").text("dq-profile", 1).startswith("Hint 1/"), "English stays the default"
     monkeypatch.setenv("COURSE_LANG", "zh")

@@ -147,3 +147,59 @@ def test_a_broken_config_file_is_one_line_naming_it(tmp_path, monkeypatch):
     shutil.copy(REPO / "nbgrader_config.py", course / "nbgrader_config.py")
     with pytest.raises(batch.GradingError, match=r"cannot read .*user-jupyter/nbgrader_config.py .*fix that file"):
         coursedir.load_config(course)
+
+
+def fresh_clone(root: Path) -> Path:
+    """A course directory as a fresh clone has it: config, source/ and release/, no gradebook."""
+    course = tiny_source(root)
+    from tools import release
+
+    release.regenerate([ASSIGNMENT], course)
+    assert not (course / "gradebook.db").exists()
+    return course
+
+
+def submit_answer(course: Path, student: str) -> None:
+    nb = nbformat.read(str(course / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"), as_version=4)
+    nb.cells[0].source = "def answer():\n    return 42"
+    nbgrader_batch.submit(course, student, ASSIGNMENT, {f"{ASSIGNMENT}.ipynb": nbformat.writes(nb)})
+
+
+@pytest.mark.slow
+def test_readme_path_make_release_then_grade_works_on_a_fresh_course(tmp_path, capsys):
+    """Check README's instructor steps on a fresh course: `make release` registers the assignment, collect puts a
+    submission in submitted/, `autograder grade` grades it, `autograder feedback` refreshes after hand grading"""
+    course = fresh_clone(tmp_path)
+    from tools import release
+
+    release.release([ASSIGNMENT], course)  # step 1, `make release`
+    assert (course / "gradebook.db").exists()
+    submit_answer(course, "ada")  # steps 2-4: what `nbgrader collect` leaves (tests/test_exchange_classroom.py)
+    assert cli.main(["grade", ASSIGNMENT, "--course", str(course), "--quiet", "--no-report"]) == 0  # step 5
+    out = capsys.readouterr()
+    assert "registered" not in out.err and "gradebook" in out.out
+    give_manual_points(course, "ada", 4)  # step 6
+    for verb in ("feedback", "export", "report"):  # step 7
+        assert cli.main([verb, ASSIGNMENT, "--course", str(course)]) == 0
+    assert canvas_rows(course / "exports" / ASSIGNMENT / "canvas.csv") == {"ada": "6"}
+
+
+@pytest.mark.slow
+def test_grade_registers_an_assignment_the_gradebook_never_saw(tmp_path, capsys):
+    """Check that `autograder grade` on a clone whose release/ exists but whose gradebook is empty (the state
+    where `nbgrader generate_assignment` only says "Skipping existing assignment") grades at once"""
+    course = fresh_clone(tmp_path)
+    submit_answer(course, "ada")
+    assert cli.main(["grade", ASSIGNMENT, "--course", str(course), "--quiet", "--no-report", "--no-feedback"]) == 0
+    assert f"registered {ASSIGNMENT} in the gradebook" in capsys.readouterr().err
+    assert canvas_rows(course / "exports" / ASSIGNMENT / "canvas.csv") == {"ada": "2"}
+    release_copy = course / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    assert "### BEGIN SOLUTION" not in release_copy.read_text()  # release/ untouched
+
+
+def test_an_unknown_assignment_names_what_to_check(tmp_path, capsys):
+    """Check that grading an assignment with no source notebooks is one line that says where to look"""
+    course = tiny_source(tmp_path)
+    assert cli.main(["grade", "tyni", "--course", str(course), "--quiet"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "holds no notebook" in err and f"ls {course / 'source'}" in err

@@ -6,6 +6,7 @@ two exercises answered with the key, a third attempted wrongly, the rest untouch
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 
 import nbformat
@@ -168,3 +169,104 @@ def test_hint_prints_the_first_hint(capsys):
 def test_unknown_exercise_lists_the_known_ones(capsys):
     assert cli.main(["solution", "no-such-exercise", "--anyway"]) == 2
     assert "dq-profile" in capsys.readouterr().out
+
+
+def error_output(source: str, learner: bool = False) -> dict:
+    """The error output a notebook cell running ``source`` gets in a real IPython kernel (``learner``: as in
+    `make lab`, which sets COURSE_LEARNER)."""
+    import os
+
+    from nbclient import NotebookClient
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source)])
+    env = {**os.environ, "COURSE_LEARNER": "1"} if learner else {k: v for k, v in os.environ.items()
+                                                                   if k != "COURSE_LEARNER"}
+    NotebookClient(nb, timeout=60, allow_errors=True, kernel_name="python3").execute(env=env)
+    return next(o for o in nb.cells[0].outputs if o["output_type"] == "error")
+
+
+FAILING_CHECK = ("from course.checks import attempted\n"
+                 "def height_to_cm(h):\n    return h\n"
+                 "got = attempted(height_to_cm, 1.72)\n"
+                 "assert got == 172.0, f'expected 172.0, got {got}: values below 3 are metres'")
+
+
+def test_in_a_learners_kernel_a_failing_check_shows_its_message_first():
+    """Check that under `make lab` (COURSE_LEARNER) a failing visible test's first line is its message, with the
+    frames after it, and that a grading kernel (no COURSE_LEARNER) keeps IPython's own traceback"""
+    plain = lambda output: [re.sub(r"\x1b\[[0-9;]*m", "", line) for line in output["traceback"]]  # noqa: E731
+    learner = error_output(FAILING_CHECK, learner=True)
+    assert learner["ename"] == "AssertionError"
+    lines = plain(learner)
+    assert lines[0] == "AssertionError: expected 172.0, got 1.72: values below 3 are metres"
+    assert any("assert got == 172.0" in line for line in lines[1:]), "the frames still follow"
+    grading = plain(error_output(FAILING_CHECK))
+    assert not grading[0].startswith("AssertionError: expected") and "values below 3" in grading[-1]
+
+
+def test_not_attempted_shows_its_message_alone_and_a_bug_hides_course_checks_frames():
+    """Check that in a kernel "not attempted" is one line with the next step, and that a learner's bug called
+    through attempted shows the learner's frames and message but no frame of course/checks.py"""
+    stub = error_output("from course.checks import attempted\n"
+                        "def missing_mask(df):\n    raise NotImplementedError()\n"
+                        "got = attempted(missing_mask, 1)")
+    assert stub["ename"] == "NotAttempted" and len(stub["traceback"]) == 1
+    assert "Not attempted yet: write `missing_mask`" in stub["traceback"][0]
+    bug = error_output("from course.checks import attempted\n"
+                       "def missing_mask(df):\n    return df.isna()\n"
+                       "got = attempted(missing_mask, 1)")
+    shown = re.sub(r"\x1b\[[0-9;]*m", "", "\n".join(bug["traceback"]))  # without the colours
+    assert bug["ename"] == "AttributeError" and "return df.isna()" in shown and "'int' object" in shown
+    assert "checks.py" not in shown and "fn(*args, **kwargs)" not in shown
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("learner")
+def test_course_progress_first_line_points_at_the_first_failing_test_without_a_kernel_warning(learner):
+    """Check that `course progress` (a fresh process, as a learner types it) starts with where the first failing
+    visible test is, by cell number, shows the module's expected time, and prints no kernel warning"""
+    import subprocess
+    import sys
+
+    done = subprocess.run([str(Path(sys.executable).parent / "course"), "progress", "--dir", str(learner),
+                           "--module", MODULE.id], capture_output=True, text=True, timeout=600,
+                          env={**__import__("os").environ, "COLUMNS": "200"})
+    assert done.returncode == 0, done.stderr
+    nb = nbformat.read(str(learner / MODULE.id / MODULE.notebook), as_version=4)
+    number = next(n for n, c in enumerate(nb.cells, start=1)
+                  if c.get("metadata", {}).get("nbgrader", {}).get("grade_id") == "correct_height_to_cm")
+    first = done.stdout.splitlines()[0]
+    assert first.startswith("First failing test: 01-data-quality, One unit, one spelling (dq-standardize)")
+    assert f"test correct_height_to_cm at cell {number} of " in first and "expected 172.0" in first
+    low, high = MODULE.expected_hours
+    assert f"expected time for the module: {low:g}–{high:g} h" in done.stdout
+    assert "without encryption" not in done.stderr and "WARNING" not in done.stderr.upper(), done.stderr
+
+
+def test_make_lab_opens_the_learners_own_copy_made_from_release_once(tmp_path):
+    """Check that my-work/ is made from release/, keeps a learner's edits on the next `make lab`, gains a module
+    released later, and that `make lab` serves my-work/ while `make lab-instructor` serves the course root"""
+    from course.notebooks import my_work
+
+    (tmp_path / "release" / "01-a").mkdir(parents=True)
+    (tmp_path / "release" / "01-a" / "01-a.ipynb").write_text("blank")
+    assert my_work(tmp_path) == [tmp_path / "my-work" / "01-a"]
+    (tmp_path / "my-work" / "01-a" / "01-a.ipynb").write_text("my answer")
+    (tmp_path / "release" / "02-b").mkdir()
+    (tmp_path / "release" / "02-b" / "02-b.ipynb").write_text("blank")
+    assert my_work(tmp_path) == [tmp_path / "my-work" / "02-b"]
+    assert (tmp_path / "my-work" / "01-a" / "01-a.ipynb").read_text() == "my answer"
+    dry = __import__("subprocess").run(["make", "-n", "lab", "lab-instructor", "STAMP=Makefile"], cwd=REPO,
+                                       capture_output=True, text=True, check=True).stdout.splitlines()
+    lab = [line for line in dry if "jupyter lab" in line]
+    assert "--ServerApp.root_dir=my-work" in lab[0] and "--ServerApp.root_dir=." in lab[1]
+    assert dry.index(next(line for line in dry if "course.notebooks my-work" in line)) < dry.index(lab[0])
+    assert "/my-work/" in (REPO / ".gitignore").read_text().split()
+
+
+def test_readme_states_each_modules_expected_time_as_the_syllabus_does():
+    """Check that README's expected-time line agrees with expected_hours in course/syllabus.yml"""
+    readme = " ".join((REPO / "README.md").read_text(encoding="utf-8").split())
+    for m in load_syllabus():
+        low, high = m.expected_hours
+        assert f"{m.id} {low:g}–{high:g} h" in readme, f"README lacks {m.id}'s expected time"

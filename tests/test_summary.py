@@ -36,3 +36,30 @@ def test_a_wide_terminal_keeps_the_reason_column():
     """Check that at 160 columns each reason sits in its student's row"""
     lines = rendered(160)
     assert any("hostile-deleted-test-cells" in line and "test cells deleted" in line for line in lines)
+
+
+def test_facility_and_discrimination_are_moodles():
+    """Check the indices against their definitions: 100 × mean/max, and 100 × the item-rest Pearson correlation"""
+    import numpy as np
+
+    from autograder.outputs.analysis import discrimination, facility, message_key
+
+    marks, rest = [0, 1, 2, 2, 0, 1], [3, 5, 9, 7, 2, 6]
+    assert facility(marks, 2) == 100 * np.mean(marks) / 2
+    assert abs(discrimination(marks, rest) - 100 * np.corrcoef(marks, rest)[0, 1]) < 1e-9
+    assert discrimination([1, 1, 1], [1, 2, 3]) is None  # no variance: undefined, as Moodle leaves it
+    assert message_key("expected 172.0 and 168.0, got 1.72 for 'Shanghai'") == \
+        message_key("expected 172.0 and 168.0, got 1.8 for 'beijing'")
+
+
+def test_exercises_carry_the_syllabus_titles_and_objectives():
+    """Check that graded cells map to their exercise's title and objective, in notebook order"""
+    from autograder.outputs.exercises import exercises
+    from course.syllabus import module
+
+    found = exercises("01-data-quality", ["correct_missing_mask", "correct_quality_profile", "correct_normalize_text"],
+                      set())
+    profile = module("01-data-quality").exercises[0]
+    assert [e.key for e in found] == ["dq-profile", "dq-duplicates"]
+    assert (found[0].title, found[0].objective, found[0].cells) == \
+        (profile.title, profile.objective, ("correct_missing_mask", "correct_quality_profile"))

@@ -29,5 +29,15 @@ class HideHiddenTests(NbGraderPreprocessor):
             for output in cell.get("outputs", []):
                 if output.get("output_type") == "error":
                     output["traceback"] = [f"{output.get('ename', 'Error')}: {output.get('evalue', '')}"]
+        # The judge kernel runs test cells apart from the learner's, so the execution counts interleave
+        # (1, 2, 1, 2, 3, ...); numbered again in notebook order, the page reads top to bottom.
+        number = 0
+        for cell in nb.cells:
+            if cell.cell_type == "code" and cell.get("execution_count") is not None:
+                number += 1
+                cell.execution_count = number
+                for output in cell.get("outputs", []):
+                    if output.get("output_type") == "execute_result":
+                        output["execution_count"] = number
         nb.cells.insert(0, nbformat.v4.new_markdown_cell(NOTE))
         return nb, resources

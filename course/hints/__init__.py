@@ -82,16 +82,24 @@ class Hints:
             raise KeyError(f"hint {level} of {exercise_id} has no {chosen!r} text: add it to course/hints/{self.module_id}.yml")
         return _HEADER[chosen].format(level=level, total=len(hints), exercise=exercise_id) + texts[chosen]
 
-    def show(self, exercise_id: str, level: int | None = None, lang: str | None = None) -> str:
-        """Print the next hint (or hint ``level``) and return it."""
+    def show(self, exercise_id: str, level: int | None = None, lang: str | None = None) -> None:
+        """Print every hint revealed so far for the exercise, the next one (or hint ``level``) last.
+
+        Returns None, so a notebook prints the hints once (a returned string would be echoed again as
+        ``Out[n]``); a rerun of the cell keeps the earlier hints on screen with the new one under them."""
         hints = self._hints_of(exercise_id)
         if level is None:
             level = min(self._shown.get(exercise_id, 0) + 1, len(hints))
+        level = max(1, min(level, len(hints)))
         self._shown[exercise_id] = max(self._shown.get(exercise_id, 0), level)
-        message = self.text(exercise_id, level, lang)
+        print(self.revealed(exercise_id, level, lang))
+
+    def revealed(self, exercise_id: str, level: int, lang: str | None = None) -> str:
+        """Hints 1 to ``level`` of an exercise, one paragraph each, with the closing note after the last."""
+        hints = self._hints_of(exercise_id)
+        message = "\n\n".join(self.text(exercise_id, n, lang) for n in range(1, level + 1))
         if level >= len(hints):
             message += "\n" + _LAST[language(lang or self.lang)]
-        print(message)
         return message
 
     def _hints_of(self, exercise_id: str) -> list[dict[str, str]]:
