@@ -138,14 +138,16 @@ def test_cost_hidden_tests_accept_an_algebraically_equal_answer(grade_id):
     exec(hidden_tests(grade_id), {"np": np, **_odds_form_cost_answers()})
 
 
-def test_ship_hidden_test_accepts_a_sorted_choice():
+def test_ship_decision_rejects_the_cheapest_on_one_holdout_set():
+    """The rule the old task dictated (lowest cost on one hold-out set, no uncertainty) fails the decision budget."""
     answers = _odds_form_cost_answers()
 
     def choose_model(y_holdout, flags_by_model, c_fp, c_fn):
         costs = {name: answers["expected_cost"](y_holdout, f, c_fp, c_fn) for name, f in flags_by_model.items()}
         return sorted(costs, key=lambda name: costs[name])[0], costs  # sorted is stable: the first of ties
 
-    exec(hidden_tests("correct_ship_choice"), {"np": np, "choose_model": choose_model})
+    with pytest.raises(AssertionError, match="fresh hold-out sets"):
+        exec(hidden_tests("correct_ship_choice"), {"np": np, "choose_model": choose_model})
 
 
 def test_smote_then_originals_first_holds_for_the_leak_demo():
