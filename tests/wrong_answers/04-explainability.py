@@ -17,6 +17,22 @@ _CHOOSE_WIDTH = '''def choose_kernel_width(explain, widths, seeds, k=2, min_agre
     return (min(stable) if stable else None), agreement
 '''
 
+# A correct permutation_importance_by_hand: each permutation_* answer below built on it changes one rule.
+_PERMUTATION = '''def permutation_importance_by_hand(model, X, y, n_repeats=5, random_state=0):
+    rng = np.random.default_rng(random_state)
+    X = np.asarray(X)
+    baseline = model.score(X, y)
+    importances = np.zeros(X.shape[1], dtype=float)
+    for j in range(X.shape[1]):
+        drops = []
+        for _ in range(n_repeats):
+            X_shuffled = X.copy()
+            X_shuffled[:, j] = X_shuffled[rng.permutation(X.shape[0]), j]
+            drops.append(baseline - model.score(X_shuffled, y))
+        importances[j] = np.mean(drops)
+    return importances
+'''
+
 WRONG_ANSWERS = [
     # ---------------------------------------------------------------- permutation importance
     dict(
@@ -90,6 +106,48 @@ WRONG_ANSWERS = [
         for _ in range(n_repeats):
             X_shuffled = X.copy()
             X_shuffled[:, j] = X_shuffled[np.random.permutation(X.shape[0]), j]
+            drops.append(baseline - model.score(X_shuffled, y))
+        importances[j] = np.mean(drops)
+    return importances
+''',
+    ),
+    dict(
+        name="permutation_median_of_drops",
+        cell="permutation_solution",
+        loses=["correct_permutation_basics"],
+        why="reports the median of the per-shuffle drops: within the noise of sklearn's mean, but not the stated statistic",
+        code=_variant(_PERMUTATION, ("importances[j] = np.mean(drops)", "importances[j] = np.median(drops)")),
+    ),
+    dict(
+        name="permutation_integer_result",
+        cell="permutation_solution",
+        loses=["correct_permutation_basics"],
+        why="allocates the result with X's dtype, so an integer X truncates every importance to an integer",
+        code=_variant(_PERMUTATION, ("np.zeros(X.shape[1], dtype=float)", "np.zeros(X.shape[1], dtype=X.dtype)")),
+    ),
+    dict(
+        name="permutation_unseeded_default",
+        cell="permutation_solution",
+        loses=["correct_permutation_basics"],
+        why="defaults random_state to None, so a call without it draws fresh shuffles instead of the stated seed 0",
+        code=_variant(_PERMUTATION, ("n_repeats=5, random_state=0)", "n_repeats=5, random_state=None)")),
+    ),
+    dict(
+        name="permutation_shared_shuffle_per_repeat",
+        cell="permutation_solution",
+        loses=["correct_permutation_basics"],
+        why="draws one row order per repeat and reuses it for every column, not the stated column-by-column draws",
+        code='''def permutation_importance_by_hand(model, X, y, n_repeats=5, random_state=0):
+    rng = np.random.default_rng(random_state)
+    X = np.asarray(X)
+    baseline = model.score(X, y)
+    orders = [rng.permutation(X.shape[0]) for _ in range(n_repeats)]
+    importances = np.zeros(X.shape[1], dtype=float)
+    for j in range(X.shape[1]):
+        drops = []
+        for order in orders:
+            X_shuffled = X.copy()
+            X_shuffled[:, j] = X_shuffled[order, j]
             drops.append(baseline - model.score(X_shuffled, y))
         importances[j] = np.mean(drops)
     return importances
