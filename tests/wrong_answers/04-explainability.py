@@ -270,6 +270,42 @@ WRONG_ANSWERS = [
     ),
     # ---------------------------------------------------------------- exact Shapley
     dict(
+        name="linear_shap_centres_caller_x",
+        cell="linear_shap_solution",
+        loses=["correct_linear_shap_values"],
+        why="centres X in place (np.asarray returns the caller's float array itself), so the caller's rows change",
+        code='''def linear_shap(model, X, background):
+    names = getattr(model, "feature_names_in_", None)
+
+    def in_model_order(table):
+        if names is not None and hasattr(table, "columns"):
+            table = table[list(names)]
+        return np.asarray(table, dtype=float)
+
+    coef = np.ravel(np.asarray(model.coef_, dtype=float))
+    background_mean = in_model_order(background).mean(axis=0)
+    phi = in_model_order(X)
+    phi -= background_mean
+    phi *= coef
+    return phi, float(np.ravel(model.intercept_)[0] + coef @ background_mean)
+''',
+    ),
+    dict(
+        name="linear_shap_background_frame_in_its_own_order",
+        cell="linear_shap_solution",
+        loses=["correct_linear_shap_values", "correct_linear_shap_base"],
+        why="reorders X by the model's column names but takes a background DataFrame in the order it lists its columns",
+        code='''def linear_shap(model, X, background):
+    names = getattr(model, "feature_names_in_", None)
+    if names is not None and hasattr(X, "columns"):
+        X = X[list(names)]
+    coef = np.ravel(np.asarray(model.coef_, dtype=float))
+    background_mean = np.asarray(background, dtype=float).mean(axis=0)
+    phi = coef * (np.asarray(X, dtype=float) - background_mean)
+    return phi, float(np.ravel(model.intercept_)[0] + coef @ background_mean)
+''',
+    ),
+    dict(
         name="shapley_plug_in_background_mean",
         cell="shapley_solution",
         loses=["correct_shapley_axioms", "correct_shapley_matches_shap"],
