@@ -486,6 +486,36 @@ WRONG_ANSWERS = [
     return reasons[:k], path
 ''',
     ),
+    dict(
+        name="adverse_unstable_sort",
+        cell="adverse_solution",
+        loses=["correct_adverse_reasons"],
+        why="orders with numpy's default (unstable) sort: ties keep column order on small arrays only, by accident",
+        code='''def adverse_action_reasons(phi, base_value, names, k=3):
+    phi = np.asarray(phi, dtype=float)
+    order = np.argsort(-phi)
+    running_logodds = float(base_value) + np.concatenate([[0.0], np.cumsum(phi[order])])
+    path = 1.0 / (1.0 + np.exp(-running_logodds))
+    reasons = [(str(names[j]), float(path[i + 1] - path[i])) for i, j in enumerate(order) if phi[j] > 0]
+    return reasons[:k], path
+''',
+    ),
+    dict(
+        name="adverse_integer_phi_cumsum",
+        cell="adverse_solution",
+        loses=["correct_adverse_reasons"],
+        why="keeps phi's dtype and writes the running totals into an array like it: integer SHAP values truncate the base value",
+        code='''def adverse_action_reasons(phi, base_value, names, k=3):
+    phi = np.asarray(phi)
+    order = np.argsort(-phi, kind="stable")
+    running = np.empty(len(phi) + 1, dtype=phi.dtype)
+    running[0] = base_value
+    running[1:] = base_value + np.cumsum(phi[order])
+    path = 1.0 / (1.0 + np.exp(-running))
+    reasons = [(str(names[j]), float(path[i + 1] - path[i])) for i, j in enumerate(order) if phi[j] > 0]
+    return reasons[:k], path
+''',
+    ),
     # ---------------------------------------------------------------- counterfactual explanations
     dict(
         name="cf_unscaled_cost",
