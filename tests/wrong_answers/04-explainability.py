@@ -630,6 +630,29 @@ WRONG_ANSWERS = [
     return candidates[best].copy(), float(costs[best])
 ''',
     ),
+    dict(
+        name="cf_integer_applicant_truncates_grid",
+        cell="counterfactual_solution",
+        loses=["correct_counterfactual_rules"],
+        why="builds candidates in x's dtype, so for an integer applicant a fractional grid value (0.25) becomes 0",
+        code='''def smallest_counterfactual(model, x, grids, scale, threshold=0.5):
+    x = np.asarray(x)
+    if model.predict_proba(x[None, :])[0, 1] < threshold:
+        return x.copy(), 0.0
+    features = sorted(grids)
+    options = [np.concatenate([[x[j]], np.asarray(grids[j], dtype=float)]) for j in features]
+    candidates = np.tile(x, (int(np.prod([len(o) for o in options])), 1))
+    candidates[:, features] = np.array(list(product(*options)))
+    risks = model.predict_proba(candidates)[:, 1]
+    costs = (np.abs(candidates - x) / np.asarray(scale, dtype=float)).sum(axis=1)
+    changed = (candidates != x).sum(axis=1)
+    approved = np.flatnonzero(risks < threshold)
+    if len(approved) == 0:
+        return None, float("inf")
+    best = min(approved, key=lambda i: (costs[i], changed[i], risks[i]))
+    return candidates[best].copy(), float(costs[best])
+''',
+    ),
     # ---------------------------------------------------------------- design: flat partial dependence, high importance
     dict(
         name="design_additive",
