@@ -808,6 +808,25 @@ WRONG_ANSWERS = [
     return np.asarray(Ridge(alpha=1.0).fit(Z, targets, sample_weight=weights).coef_, dtype=float)
 ''',
     ),
+    dict(
+        name="lime_constant_column_by_zero_std",
+        cell="lime_solution",
+        loses=["correct_lime_matches_lime"],
+        why="replaces the scale only where the computed std is exactly 0: rounding leaves a constant column 1e-16",
+        code='''def lime_by_hand(predict_fn, x, X_train, num_samples=5000, kernel_width=None, random_state=0):
+    x = np.asarray(x, dtype=float)
+    X_train = np.asarray(X_train, dtype=float)
+    scale = X_train.std(axis=0)
+    scale[scale == 0] = 1.0
+    if kernel_width is None:
+        kernel_width = 0.75 * np.sqrt(x.shape[0])
+    Z = np.random.RandomState(random_state).normal(0.0, 1.0, size=(num_samples, x.shape[0]))
+    Z[0] = 0.0
+    targets = np.asarray(predict_fn(x + Z * scale), dtype=float)
+    weights = np.sqrt(np.exp(-(Z ** 2).sum(axis=1) / kernel_width ** 2))
+    return np.asarray(Ridge(alpha=1.0).fit(Z, targets, sample_weight=weights).coef_, dtype=float)
+''',
+    ),
     # ---------------------------------------------------------------- LIME stability: choosing the kernel width
     dict(
         name="width_most_stable",
