@@ -858,6 +858,13 @@ WRONG_ANSWERS = [
                    '        tops = [set(np.argsort(-np.asarray(explain(width, s), dtype=float), kind="stable")[:k].tolist()) for s in seeds]\n')),
     ),
     dict(
+        name="width_default_sort",
+        cell="lime_stability_solution",
+        loses=["correct_lime_width_agreement"],
+        why="ranks with numpy's default sort: ties go to the lower index on short arrays only, by accident",
+        code=_variant(_CHOOSE_WIDTH, ('dtype=float)), kind="stable")[:k]', 'dtype=float)))[:k]')),
+    ),
+    dict(
         name="width_ties_to_higher_index",
         cell="lime_stability_solution",
         loses=["correct_lime_width_agreement"],
