@@ -877,6 +877,37 @@ def secure_sum(client_shares, modulus=MODULUS):
 ''',
     ),
     dict(
+        name="epsilon_normal_approximation",
+        cell="epsilon_solution",
+        loses=["correct_smallest_epsilon"],
+        why="treats the Laplace noise as normal with the same sd sqrt(2) b: its tails are heavier, so the grant misses the target",
+        code='''from statistics import NormalDist
+
+
+def smallest_epsilon(n, lower, upper, max_error, epsilons, confidence=0.95):
+    z = NormalDist().inv_cdf((1 + confidence) / 2)
+    needed = z * np.sqrt(2) * (upper - lower) / n / max_error
+    meeting = [float(e) for e in epsilons if np.isfinite(e) and e > 0 and e >= needed]
+    if not meeting:
+        raise ValueError("none")
+    return float(min(meeting))
+''',
+    ),
+    dict(
+        name="epsilon_simulated_with_few_draws",
+        cell="epsilon_solution",
+        loses=["correct_smallest_epsilon"],
+        why="decides from 200 simulated releases: the estimate of the coverage is too noisy to tell a candidate 5 % from the threshold",
+        code='''def smallest_epsilon(n, lower, upper, max_error, epsilons, confidence=0.95):
+    base = np.abs(np.random.default_rng(0).laplace(0.0, 1.0, size=200))
+    meeting = [float(e) for e in epsilons
+               if np.isfinite(e) and e > 0 and np.mean(base * (upper - lower) / n / e <= max_error) >= confidence]
+    if not meeting:
+        raise ValueError("none")
+    return float(min(meeting))
+''',
+    ),
+    dict(
         name="epsilon_first_in_grid_order",
         cell="epsilon_solution",
         loses=["correct_smallest_epsilon"],
