@@ -739,3 +739,75 @@ def distillation_loss(student_logits: np.ndarray, teacher_logits: np.ndarray, te
 ''',
     ),
 ]
+
+# Mistakes the hand-picked hidden cases let through (issue 27 §1): only the hidden tests that explore the domain
+# the task states (any shape and axis, int and float32 dtypes, other layouts, the defaults) catch them.
+WRONG_ANSWERS += [
+    dict(
+        name="logsumexp_calls_scipy",
+        cell="stable_solution",
+        loses=["correct_logsumexp"],
+        why="calls scipy.special.logsumexp, the routine the exercise asks to write",
+        code='''from scipy.special import logsumexp as _scipy_logsumexp
+
+
+def logsumexp(a: np.ndarray, axis: int = -1) -> np.ndarray:
+    return np.asarray(_scipy_logsumexp(np.asarray(a, dtype=np.float64), axis=axis), dtype=np.float64)
+''' + _LOG_SOFTMAX_AND_LOSS,
+    ),
+    dict(
+        name="logsumexp_squeezes_every_axis",
+        cell="stable_solution",
+        loses=["correct_logsumexp"],
+        why="np.squeeze without the axis also drops other axes of length one: (1, 5) over axis 1 gives () not (1,)",
+        code='''def logsumexp(a: np.ndarray, axis: int = -1) -> np.ndarray:
+    a = np.asarray(a, dtype=np.float64)
+    shift = np.max(a, axis=axis, keepdims=True)
+    shift = np.where(np.isfinite(shift), shift, 0.0)
+    with np.errstate(divide="ignore"):
+        out = np.log(np.sum(np.exp(a - shift), axis=axis, keepdims=True)) + shift
+    return np.squeeze(out)
+''' + _LOG_SOFTMAX_AND_LOSS,
+    ),
+    dict(
+        name="logsumexp_default_axis_one",
+        cell="stable_solution",
+        loses=["correct_logsumexp"],
+        why="defaults to axis=1, the rows of a matrix: the same as -1 in two dimensions, wrong in one or three",
+        code='''def logsumexp(a: np.ndarray, axis: int = 1) -> np.ndarray:
+    a = np.asarray(a, dtype=np.float64)
+    shift = np.max(a, axis=axis, keepdims=True)
+    shift = np.where(np.isfinite(shift), shift, 0.0)
+    with np.errstate(divide="ignore"):
+        out = np.log(np.sum(np.exp(a - shift), axis=axis, keepdims=True)) + shift
+    return np.squeeze(out, axis=axis)
+
+
+def log_softmax(z: np.ndarray) -> np.ndarray:
+    z = np.asarray(z, dtype=np.float64)
+    return z - logsumexp(z, axis=-1)[..., None]
+
+
+def cross_entropy_from_logits(z: np.ndarray, y: np.ndarray) -> float:
+    logp = log_softmax(z)
+    return float(-np.mean(logp[np.arange(len(y)), np.asarray(y)]))
+''',
+    ),
+    dict(
+        name="log_softmax_for_matrices_only",
+        cell="stable_solution",
+        loses=["correct_log_softmax_loss"],
+        why="subtracts logsumexp over axis 1 with [:, None]: right for a matrix, fails on one row or a batch of matrices",
+        code=_STABLE_LOGSUMEXP + '''
+
+def log_softmax(z: np.ndarray) -> np.ndarray:
+    z = np.asarray(z, dtype=np.float64)
+    return z - logsumexp(z, axis=1)[:, None]
+
+
+def cross_entropy_from_logits(z: np.ndarray, y: np.ndarray) -> float:
+    logp = log_softmax(z)
+    return float(-np.mean(logp[np.arange(len(y)), np.asarray(y)]))
+''',
+    ),
+]
