@@ -811,3 +811,69 @@ def cross_entropy_from_logits(z: np.ndarray, y: np.ndarray) -> float:
 ''',
     ),
 ]
+WRONG_ANSWERS += [
+    dict(
+        name="soft_targets_shift_by_the_global_maximum",
+        cell="distil_solution",
+        loses=["correct_distillation"],
+        why="subtracts the maximum of the whole array: a row far below it underflows to 0 / 0",
+        code='''def soft_targets(logits: np.ndarray, temperature: float) -> np.ndarray:
+    if not (np.isfinite(temperature) and temperature > 0):
+        raise ValueError("temperature must be a finite positive number")
+    z = np.asarray(logits, dtype=np.float64) / temperature
+    e = np.exp(z - z.max())
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def distillation_loss(student_logits: np.ndarray, teacher_logits: np.ndarray, temperature: float) -> float:''' + _LOG_SOFT + '''
+    p = soft_targets(teacher_logits, temperature)
+    gap = np.where(p > 0, log_soft(teacher_logits) - log_soft(student_logits), 0.0)
+    return float(temperature**2 * np.mean(np.sum(p * gap, axis=-1)))
+''',
+    ),
+    dict(
+        name="infinite_temperature_accepted",
+        cell="distil_solution",
+        loses=["correct_distillation"],
+        why="checks only temperature > 0: nan is refused but an infinite temperature flattens every row to uniform",
+        code='''def soft_targets(logits: np.ndarray, temperature: float) -> np.ndarray:
+    if not temperature > 0:
+        raise ValueError("temperature must be positive")
+    z = np.asarray(logits, dtype=np.float64) / temperature
+    e = np.exp(z - z.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def distillation_loss(student_logits: np.ndarray, teacher_logits: np.ndarray, temperature: float) -> float:''' + _LOG_SOFT + '''
+    p = soft_targets(teacher_logits, temperature)
+    gap = np.where(p > 0, log_soft(teacher_logits) - log_soft(student_logits), 0.0)
+    return float(temperature**2 * np.mean(np.sum(p * gap, axis=-1)))
+''',
+    ),
+    dict(
+        name="kl_terms_where_both_branches_run",
+        cell="distil_solution",
+        loses=["correct_distillation"],
+        why="np.where(p > 0, p * (log p - log q), 0) computes 0 * -inf for a masked teacher class: a warning and nan",
+        code=_SOFT_TARGETS + '''
+
+def distillation_loss(student_logits: np.ndarray, teacher_logits: np.ndarray, temperature: float) -> float:''' + _LOG_SOFT + '''
+    p = soft_targets(teacher_logits, temperature)
+    terms = np.where(p > 0, p * (log_soft(teacher_logits) - log_soft(student_logits)), 0.0)
+    return float(temperature**2 * np.mean(np.sum(terms, axis=-1)))
+''',
+    ),
+    dict(
+        name="distillation_rows_on_axis_one",
+        cell="distil_solution",
+        loses=["correct_distillation"],
+        why="sums the classes over axis 1: right for a matrix of logits, fails on one row or a batch of sequences",
+        code=_SOFT_TARGETS + '''
+
+def distillation_loss(student_logits: np.ndarray, teacher_logits: np.ndarray, temperature: float) -> float:''' + _LOG_SOFT + '''
+    p = soft_targets(teacher_logits, temperature)
+    gap = np.where(p > 0, log_soft(teacher_logits) - log_soft(student_logits), 0.0)
+    return float(temperature**2 * np.mean(np.sum(p * gap, axis=1)))
+''',
+    ),
+]
