@@ -60,7 +60,8 @@ _NUMERICAL_GRADIENT = '''def numerical_gradient(f, w: np.ndarray, eps: float = 1
 
 _BUGGY_PARAMETERS = '''
 
-def buggy_parameters(loss, params: dict, grads: dict, tol: float = 1e-5) -> list:
+def buggy_parameters(loss, params: dict, grads: dict) -> list:
+    tol = 1e-5
     flagged = []
     for name, value in params.items():
         numeric = numerical_gradient(lambda _: loss(params), value)
@@ -382,7 +383,8 @@ def fp16_roundtrip(grads: np.ndarray, scale: float) -> np.ndarray:
         why="compares max |analytic - numeric| with tol: on a loss of large scale every correct gradient is flagged",
         code=_NUMERICAL_GRADIENT + '''
 
-def buggy_parameters(loss, params: dict, grads: dict, tol: float = 1e-5) -> list:
+def buggy_parameters(loss, params: dict, grads: dict) -> list:
+    tol = 1e-5
     flagged = []
     for name, value in params.items():
         numeric = numerical_gradient(lambda _: loss(params), value)
@@ -398,7 +400,8 @@ def buggy_parameters(loss, params: dict, grads: dict, tol: float = 1e-5) -> list
         why="returns the flagged names sorted alphabetically instead of in the order of params",
         code=_NUMERICAL_GRADIENT + '''
 
-def buggy_parameters(loss, params: dict, grads: dict, tol: float = 1e-5) -> list:
+def buggy_parameters(loss, params: dict, grads: dict) -> list:
+    tol = 1e-5
     flagged = []
     for name, value in params.items():
         numeric = numerical_gradient(lambda _: loss(params), value)
@@ -874,6 +877,80 @@ def distillation_loss(student_logits: np.ndarray, teacher_logits: np.ndarray, te
     p = soft_targets(teacher_logits, temperature)
     gap = np.where(p > 0, log_soft(teacher_logits) - log_soft(student_logits), 0.0)
     return float(temperature**2 * np.mean(np.sum(p * gap, axis=1)))
+''',
+    ),
+]
+WRONG_ANSWERS += [
+    dict(
+        name="gradient_of_a_perturbed_copy",
+        cell="gradcheck_solution",
+        loses=["correct_numerical_gradient"],
+        why="perturbs a copy of w and passes it to f: a loss that reads its parameters where they live sees nothing",
+        code='''def numerical_gradient(f, w: np.ndarray, eps: float = 1e-6) -> np.ndarray:
+    grad = np.zeros(w.shape, dtype=np.float64)
+    for index in np.ndindex(w.shape):
+        up, down = w.copy(), w.copy()
+        up[index] += eps
+        down[index] -= eps
+        grad[index] = (f(up) - f(down)) / (2.0 * eps)
+    return grad
+''' + _BUGGY_PARAMETERS,
+    ),
+    dict(
+        name="gradient_through_reshape",
+        cell="gradcheck_solution",
+        loses=["correct_numerical_gradient"],
+        why="perturbs w.reshape(-1): a view when w is contiguous, a silent copy when w is a strided view",
+        code='''def numerical_gradient(f, w: np.ndarray, eps: float = 1e-6) -> np.ndarray:
+    flat = w.reshape(-1)
+    grad = np.zeros(flat.size, dtype=np.float64)
+    for i in range(flat.size):
+        old = flat[i]
+        flat[i] = old + eps
+        up = f(w)
+        flat[i] = old - eps
+        down = f(w)
+        flat[i] = old
+        grad[i] = (up - down) / (2.0 * eps)
+    return grad.reshape(w.shape)
+''' + _BUGGY_PARAMETERS,
+    ),
+]
+WRONG_ANSWERS += [
+    dict(
+        name="threshold_set_for_gross_bugs",
+        cell="gradcheck_solution",
+        loses=["correct_buggy_parameters"],
+        why="flags a relative error above 0.1 because a bug 'gives a relative error near 1': subtle bugs pass",
+        code=_NUMERICAL_GRADIENT + '''
+
+def buggy_parameters(loss, params: dict, grads: dict) -> list:
+    flagged = []
+    for name, value in params.items():
+        numeric = numerical_gradient(lambda _: loss(params), value)
+        analytic = np.asarray(grads[name], dtype=np.float64)
+        error = np.linalg.norm(analytic - numeric) / max(np.linalg.norm(analytic) + np.linalg.norm(numeric), 1e-12)
+        if error > 0.1:
+            flagged.append(name)
+    return flagged
+''',
+    ),
+    dict(
+        name="elementwise_relative_error",
+        cell="gradcheck_solution",
+        loses=["correct_buggy_parameters"],
+        why="takes the largest relative error entry by entry: an entry whose gradient is nearly 0 is all rounding noise",
+        code=_NUMERICAL_GRADIENT + '''
+
+def buggy_parameters(loss, params: dict, grads: dict) -> list:
+    flagged = []
+    for name, value in params.items():
+        numeric = numerical_gradient(lambda _: loss(params), value)
+        analytic = np.asarray(grads[name], dtype=np.float64)
+        error = np.abs(analytic - numeric) / np.maximum(np.abs(analytic) + np.abs(numeric), 1e-300)
+        if np.max(error) > 1e-5:
+            flagged.append(name)
+    return flagged
 ''',
     ),
 ]
