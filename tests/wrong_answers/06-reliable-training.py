@@ -954,3 +954,59 @@ def buggy_parameters(loss, params: dict, grads: dict) -> list:
 ''',
     ),
 ]
+_CLIP_REST = '''
+    if peak == 0.0:
+        return [g.copy() for g in grads], 0.0
+    total = peak * float(np.sqrt(sum(np.sum((g / peak) ** 2) for g in grads)))
+    if total <= max_norm:
+        return [g.copy() for g in grads], total
+    return [g * (max_norm / total) for g in grads], total
+'''
+WRONG_ANSWERS += [
+    dict(
+        name="clip_peak_fails_on_an_empty_array",
+        cell="clip_solution",
+        loses=["correct_clip_by_global_norm"],
+        why="takes np.max of every array: an empty gradient (a layer without parameters) raises",
+        code='''def clip_by_global_norm(grads: list, max_norm: float) -> tuple[list, float]:
+    grads = [np.asarray(g, dtype=np.float64) for g in grads]
+    if not all(np.all(np.isfinite(g)) for g in grads):
+        raise ValueError("non-finite gradient")
+    peak = max(float(np.max(np.abs(g))) for g in grads)''' + _CLIP_REST,
+    ),
+    dict(
+        name="clip_passes_nan_through",
+        cell="clip_solution",
+        loses=["correct_clip_by_global_norm"],
+        why="no check for nan or inf: a nan norm makes every comparison false and the update is silently garbage",
+        code='''def clip_by_global_norm(grads: list, max_norm: float) -> tuple[list, float]:
+    grads = [np.asarray(g, dtype=np.float64) for g in grads]
+    peak = max((float(np.max(np.abs(g))) for g in grads if g.size), default=0.0)''' + _CLIP_REST,
+    ),
+    dict(
+        name="init_uniform_with_the_right_variance",
+        cell="init_solution",
+        loses=["correct_init_weights"],
+        why="draws uniform weights of the right variance: mean and variance pass, but the task asks for a normal distribution",
+        code='''def init_weights(fan_in: int, fan_out: int, scheme: str, rng: np.random.Generator) -> np.ndarray:
+    variances = {"xavier": 2.0 / (fan_in + fan_out), "he": 2.0 / fan_in}
+    if scheme not in variances:
+        raise ValueError(f"unknown scheme {scheme!r}")
+    limit = np.sqrt(3.0 * variances[scheme])
+    return rng.uniform(-limit, limit, size=(fan_in, fan_out))
+''',
+    ),
+    dict(
+        name="init_scheme_in_any_case",
+        cell="init_solution",
+        loses=["correct_init_weights"],
+        why="lower-cases and strips the scheme: a misspelt 'He ' is silently accepted instead of refused",
+        code='''def init_weights(fan_in: int, fan_out: int, scheme: str, rng: np.random.Generator) -> np.ndarray:
+    variances = {"xavier": 2.0 / (fan_in + fan_out), "he": 2.0 / fan_in}
+    scheme = scheme.strip().lower()
+    if scheme not in variances:
+        raise ValueError(f"unknown scheme {scheme!r}")
+    return rng.normal(0.0, np.sqrt(variances[scheme]), size=(fan_in, fan_out))
+''',
+    ),
+]
