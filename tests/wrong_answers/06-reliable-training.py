@@ -31,18 +31,16 @@ def fp16_roundtrip(grads: np.ndarray, scale: float) -> np.ndarray:
     return half.astype(np.float32) / np.float32(scale)
 '''
 
-_CHOOSE_LOSS_SCALE = '''FP16_MAX = 65504.0
-
-
-def choose_loss_scale(grads: np.ndarray, max_scale: float = 2.0**24) -> float:
-    grads = np.asarray(grads, dtype=np.float64)
-    if not np.all(np.isfinite(grads)):
-        raise ValueError("non-finite gradient")
-    peak = float(np.max(np.abs(grads))) if grads.size else 0.0
-    scale = float(max_scale)
-    while scale * peak > FP16_MAX:
-        scale /= 2.0
-    return scale
+_DYNAMIC_STEP = '''def dynamic_loss_scale_step(scaled_grads: np.ndarray, scale: float, good_steps: int,
+                            growth_interval: int = 2000) -> tuple:
+    held = np.asarray(scaled_grads)
+    if not np.all(np.isfinite(held)):
+        return None, float(scale) * 0.5, 0
+    grads = held.astype(np.float32) / np.float32(scale)
+    good_steps = int(good_steps) + 1
+    if good_steps >= growth_interval:
+        return grads, float(scale) * 2.0, 0
+    return grads, float(scale), good_steps
 '''
 
 _NUMERICAL_GRADIENT = '''def numerical_gradient(f, w: np.ndarray, eps: float = 1e-6) -> np.ndarray:
@@ -238,38 +236,87 @@ def cross_entropy_from_logits(z: np.ndarray, y: np.ndarray) -> float:
     ),
     # ------------------------------------------------------------ 4. loss-scaling
     dict(
-        name="loss_scale_not_a_power_of_two",
+        name="overflow_judged_on_gradients_scaled_again",
         cell="loss_scale_solution",
         loses=["correct_loss_scale"],
-        why="65504 / max|g| fills the range exactly but is no power of two: scaling then rounds every mantissa",
-        code='''FP16_MAX = 65504.0
-
-
-def choose_loss_scale(grads: np.ndarray, max_scale: float = 2.0**24) -> float:
-    grads = np.asarray(grads, dtype=np.float64)
-    if not np.all(np.isfinite(grads)):
-        raise ValueError("non-finite gradient")
-    peak = float(np.max(np.abs(grads))) if grads.size else 0.0
-    return float(max_scale) if peak == 0 else float(min(max_scale, FP16_MAX / peak))
+        why="treats the held gradients as unscaled and tests scale * max|g| > 65504: they are already scaled, so good steps are skipped",
+        code='''def dynamic_loss_scale_step(scaled_grads: np.ndarray, scale: float, good_steps: int,
+                            growth_interval: int = 2000) -> tuple:
+    held = np.asarray(scaled_grads, dtype=np.float32)
+    if not np.all(np.isfinite(held)) or float(scale) * float(np.max(np.abs(held), initial=0.0)) > 65504.0:
+        return None, float(scale) * 0.5, 0
+    grads = held / np.float32(scale)
+    good_steps = int(good_steps) + 1
+    if good_steps >= growth_interval:
+        return grads, float(scale) * 2.0, 0
+    return grads, float(scale), good_steps
 ''' + _FP16_ROUNDTRIP,
     ),
     dict(
-        name="loss_scale_from_mean_gradient",
+        name="overflow_keeps_the_count",
         cell="loss_scale_solution",
         loses=["correct_loss_scale"],
-        why="sizes the scale for the mean |g|: the largest gradients overflow to inf",
-        code='''FP16_MAX = 65504.0
-
-
-def choose_loss_scale(grads: np.ndarray, max_scale: float = 2.0**24) -> float:
-    grads = np.asarray(grads, dtype=np.float64)
-    if not np.all(np.isfinite(grads)):
-        raise ValueError("non-finite gradient")
-    typical = float(np.mean(np.abs(grads))) if grads.size else 0.0
-    scale = float(max_scale)
-    while scale * typical > FP16_MAX:
-        scale /= 2.0
-    return scale
+        why="halves the scale on overflow but keeps counting good steps: the scale doubles again too soon",
+        code='''def dynamic_loss_scale_step(scaled_grads: np.ndarray, scale: float, good_steps: int,
+                            growth_interval: int = 2000) -> tuple:
+    held = np.asarray(scaled_grads)
+    if not np.all(np.isfinite(held)):
+        return None, float(scale) * 0.5, good_steps
+    grads = held.astype(np.float32) / np.float32(scale)
+    good_steps = int(good_steps) + 1
+    if good_steps >= growth_interval:
+        return grads, float(scale) * 2.0, 0
+    return grads, float(scale), good_steps
+''' + _FP16_ROUNDTRIP,
+    ),
+    dict(
+        name="overflowed_step_applied",
+        cell="loss_scale_solution",
+        loses=["correct_loss_scale"],
+        why="halves the scale but still returns the gradients: an update with inf or nan ruins the weights",
+        code='''def dynamic_loss_scale_step(scaled_grads: np.ndarray, scale: float, good_steps: int,
+                            growth_interval: int = 2000) -> tuple:
+    held = np.asarray(scaled_grads)
+    grads = held.astype(np.float32) / np.float32(scale)
+    if not np.all(np.isfinite(held)):
+        return grads, float(scale) * 0.5, 0
+    good_steps = int(good_steps) + 1
+    if good_steps >= growth_interval:
+        return grads, float(scale) * 2.0, 0
+    return grads, float(scale), good_steps
+''' + _FP16_ROUNDTRIP,
+    ),
+    dict(
+        name="unscaled_in_float16",
+        cell="loss_scale_solution",
+        loses=["correct_loss_scale"],
+        why="divides by the scale while still in float16: the small gradients the scale rescued underflow again",
+        code='''def dynamic_loss_scale_step(scaled_grads: np.ndarray, scale: float, good_steps: int,
+                            growth_interval: int = 2000) -> tuple:
+    held = np.asarray(scaled_grads)
+    if not np.all(np.isfinite(held)):
+        return None, float(scale) * 0.5, 0
+    grads = (held / np.float16(scale)).astype(np.float32)
+    good_steps = int(good_steps) + 1
+    if good_steps >= growth_interval:
+        return grads, float(scale) * 2.0, 0
+    return grads, float(scale), good_steps
+''' + _FP16_ROUNDTRIP,
+    ),
+    dict(
+        name="growth_one_step_late",
+        cell="loss_scale_solution",
+        loses=["correct_loss_scale"],
+        why="doubles only when the count exceeds growth_interval: one good step too many every time",
+        code='''def dynamic_loss_scale_step(scaled_grads: np.ndarray, scale: float, good_steps: int,
+                            growth_interval: int = 2000) -> tuple:
+    held = np.asarray(scaled_grads)
+    if not np.all(np.isfinite(held)):
+        return None, float(scale) * 0.5, 0
+    grads = held.astype(np.float32) / np.float32(scale)
+    if good_steps >= growth_interval:
+        return grads, float(scale) * 2.0, 0
+    return grads, float(scale), int(good_steps) + 1
 ''' + _FP16_ROUNDTRIP,
     ),
     dict(
@@ -277,7 +324,7 @@ def choose_loss_scale(grads: np.ndarray, max_scale: float = 2.0**24) -> float:
         cell="loss_scale_solution",
         loses=["correct_loss_scale"],
         why="casts to float16 first and scales afterwards: the small gradients are already zero",
-        code=_CHOOSE_LOSS_SCALE + '''
+        code=_DYNAMIC_STEP + '''
 
 def fp16_roundtrip(grads: np.ndarray, scale: float) -> np.ndarray:
     half = np.asarray(grads, dtype=np.float32).astype(np.float16)
