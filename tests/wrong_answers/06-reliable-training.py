@@ -1057,3 +1057,43 @@ WRONG_ANSWERS += [
 ''',
     ),
 ]
+WRONG_ANSWERS += [
+    dict(
+        name="topk_default_sort",
+        cell="topk_solution",
+        loses=["correct_topk_error_feedback"],
+        why="np.argsort without kind='stable': numpy's default sort keeps ties in order only on short arrays",
+        code='''def topk_with_error_feedback(grad: np.ndarray, residual: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    acc = np.asarray(grad, dtype=np.float64) + np.asarray(residual, dtype=np.float64)
+    keep = np.argsort(-np.abs(acc))[: max(int(k), 0)]
+    sent = np.zeros_like(acc)
+    sent[keep] = acc[keep]
+    return sent, acc - sent
+''',
+    ),
+    dict(
+        name="prune_default_sort",
+        cell="prune_solution",
+        loses=["correct_prune_by_magnitude"],
+        why="np.argsort without kind='stable': ties at the boundary go to whichever index the sort leaves first",
+        code='''def prune_by_magnitude(w: np.ndarray, sparsity: float) -> np.ndarray:
+    n_zero = int(np.floor(sparsity * w.size))
+    flat = np.array(w, dtype=np.float64).ravel()
+    flat[np.argsort(np.abs(flat))[:n_zero]] = 0.0
+    return flat.reshape(np.shape(w))
+''',
+    ),
+    dict(
+        name="prune_in_memory_order",
+        cell="prune_solution",
+        loses=["correct_prune_by_magnitude"],
+        why="flattens in memory order (order='K'): for a Fortran-ordered w, ties break by column instead of C order",
+        code='''def prune_by_magnitude(w: np.ndarray, sparsity: float) -> np.ndarray:
+    n_zero = int(np.floor(sparsity * w.size))
+    out = np.array(w, dtype=np.float64, order="K")
+    flat = out.ravel(order="K")
+    flat[np.argsort(np.abs(flat), kind="stable")[:n_zero]] = 0.0
+    return flat.reshape(np.shape(w), order="F" if out.flags.f_contiguous and not out.flags.c_contiguous else "C")
+''',
+    ),
+]
