@@ -760,19 +760,6 @@ def distillation_loss(student_logits: np.ndarray, teacher_logits: np.ndarray, te
 ''',
     ),
     dict(
-        name="choose_most_accurate",
-        cell="smallest_solution",
-        loses=["correct_choose_smallest"],
-        why="returns the most accurate candidate: ignores the size the decision is about",
-        code='''def choose_smallest(candidates: dict, size_of, X_train, y_train, X_val, y_val, tolerance: float) -> tuple[str, dict]:
-    accuracies = {}
-    for name, estimator in candidates.items():
-        fitted = clone(estimator).fit(X_train, y_train)
-        accuracies[name] = float(np.mean(fitted.predict(X_val) == np.asarray(y_val)))
-    return max(accuracies, key=accuracies.get), accuracies
-''',
-    ),
-    dict(
         name="tolerance_from_the_best_model",
         cell="smallest_solution",
         loses=["correct_choose_smallest"],
@@ -1094,6 +1081,38 @@ WRONG_ANSWERS += [
     flat = out.ravel(order="K")
     flat[np.argsort(np.abs(flat), kind="stable")[:n_zero]] = 0.0
     return flat.reshape(np.shape(w), order="F" if out.flags.f_contiguous and not out.flags.c_contiguous else "C")
+''',
+    ),
+]
+WRONG_ANSWERS += [
+    dict(
+        name="smallest_on_the_point_estimate",
+        cell="smallest_solution",
+        loses=["correct_choose_smallest"],
+        why="the smallest model whose validation accuracy clears full - tolerance: on a few hundred rows, noise clears it too",
+        code='''def choose_smallest(candidates: dict, size_of, X_train, y_train, X_val, y_val, tolerance: float) -> tuple[str, dict]:
+    sizes, accuracies = {}, {}
+    for name, estimator in candidates.items():
+        fitted = clone(estimator).fit(X_train, y_train)
+        sizes[name] = size_of(fitted)
+        accuracies[name] = float(np.mean(fitted.predict(X_val) == np.asarray(y_val)))
+    full = max(sizes, key=sizes.get)
+    good_enough = [name for name in candidates if accuracies[name] >= accuracies[full] - tolerance]
+    return min(good_enough, key=sizes.get), accuracies
+''',
+    ),
+    dict(
+        name="smallest_always_the_full_model",
+        cell="smallest_solution",
+        loses=["correct_choose_smallest"],
+        why="never risks a smaller model: no failure, and none of the savings compression is for",
+        code='''def choose_smallest(candidates: dict, size_of, X_train, y_train, X_val, y_val, tolerance: float) -> tuple[str, dict]:
+    sizes, accuracies = {}, {}
+    for name, estimator in candidates.items():
+        fitted = clone(estimator).fit(X_train, y_train)
+        sizes[name] = size_of(fitted)
+        accuracies[name] = float(np.mean(fitted.predict(X_val) == np.asarray(y_val)))
+    return max(sizes, key=sizes.get), accuracies
 ''',
     ),
 ]
