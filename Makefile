@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 ASSIGNMENTS := $(notdir $(wildcard source/*))
 PYTEST_WORKERS ?= 2
 
-.PHONY: venv test test-fast demo release lab bench clean help
+.PHONY: venv test test-fast demo release lab bench mutation clean help
 
 help:
 	@echo "make demo     grade a simulated class of ~30 (hostile included) with autograder grade; print the summary and where the report, feedback and exports are"
@@ -15,6 +15,7 @@ help:
 	@echo "make release  regenerate release/ from source/ with nbgrader generate_assignment"
 	@echo "make lab      start JupyterLab on the course with nbgrader's extensions"
 	@echo "make bench    time every answer key, and race autograder grade against nbgrader autograde"
+	@echo "make mutation mutate every answer key and show which mutants the hidden tests miss (fails below 95 %)"
 
 $(STAMP): requirements.txt pyproject.toml scripts/setup-env.sh
 	@bash scripts/setup-env.sh
@@ -40,6 +41,10 @@ lab: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m tools.bench
+
+# The hidden tests' own test: every solution cell mutated, each mutant must lose points (tools/mutation.py).
+mutation: $(STAMP)
+	$(BIN)/python -m tools.mutation $(MODULES)
 
 clean:
 	rm -rf $(VENV) submitted autograded feedback gradebook.db demo .artifacts
