@@ -1116,3 +1116,79 @@ WRONG_ANSWERS += [
 ''',
     ),
 ]
+WRONG_ANSWERS += [
+    dict(
+        name="quantize_scale_in_the_input_dtype",
+        cell="quantize_solution",
+        loses=["correct_quantize_int8"],
+        why="computes in the weights' own dtype: float32 weights give a numpy float32 scale, not the float asked for",
+        code=_DEQUANTIZE + '''
+
+def quantize_int8(w: np.ndarray) -> tuple[np.ndarray, float]:
+    w = np.asarray(w)
+    peak = np.max(np.abs(w)) if w.size else 0
+    scale = peak / np.asarray(127, dtype=w.dtype) if peak > 0 else 1.0
+    q = np.clip(np.rint(w / scale), -127, 127).astype(np.int8)
+    return q, scale
+''',
+    ),
+    dict(
+        name="gradient_buffer_for_vectors_only",
+        cell="parallel_solution",
+        loses=["correct_data_parallel_gradient"],
+        why="accumulates into np.zeros(len(w)): right for a weight vector, wrong for a weight matrix",
+        code='''def data_parallel_gradient(grad_fn, w: np.ndarray, X: np.ndarray, y: np.ndarray, shards: list) -> np.ndarray:
+    total, rows = np.zeros(len(w)), 0
+    for shard in shards:
+        shard = np.asarray(shard, dtype=int)
+        if shard.size == 0:
+            continue
+        total = total + shard.size * np.asarray(grad_fn(w, X[shard], y[shard]), dtype=np.float64)
+        rows += shard.size
+    return total / rows
+''',
+    ),
+]
+WRONG_ANSWERS += [
+    dict(
+        name="fingerprint_of_the_row_count",
+        cell="fingerprint_solution",
+        loses=["correct_fingerprint"],
+        why="hashes len(X) (the number of rows) instead of the shape: (2, 6) and (2, 3, 2) look alike",
+        code='''def fingerprint(X: np.ndarray, y: np.ndarray, params: dict) -> str:
+    digest = hashlib.sha256()
+    for array in (np.asarray(X), np.asarray(y)):
+        digest.update(array.dtype.str.encode())
+        digest.update(str(len(array)).encode())
+        digest.update(np.ascontiguousarray(array).tobytes())
+    digest.update(json.dumps(params, sort_keys=True).encode())
+    return digest.hexdigest()
+''',
+    ),
+]
+WRONG_ANSWERS += [
+    dict(
+        name="streaming_chunk_statistics_in_the_input_dtype",
+        cell="streaming_solution",
+        loses=["correct_streaming_mean_var"],
+        why="computes each chunk's mean and M2 in its own dtype: integer timestamps square past int64",
+        code='''def streaming_mean_var(chunks) -> tuple[int, float, float]:
+    n, mean, m2 = 0, 0.0, 0.0
+    for chunk in chunks:
+        x = np.asarray(chunk).ravel()
+        if x.size == 0:
+            continue
+        total = x.sum()
+        chunk_mean = float(total / x.size)
+        chunk_m2 = float(np.sum(x * x) - total * total / x.size) if x.dtype.kind == "i" else float(np.sum((x - chunk_mean) ** 2))
+        size = n + x.size
+        delta = chunk_mean - mean
+        mean += delta * x.size / size
+        m2 += chunk_m2 + delta**2 * n * x.size / size
+        n = size
+    if n == 0:
+        return 0, float("nan"), float("nan")
+    return int(n), float(mean), float(m2 / n)
+''',
+    ),
+]
