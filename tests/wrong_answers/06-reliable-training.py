@@ -759,22 +759,6 @@ def distillation_loss(student_logits: np.ndarray, teacher_logits: np.ndarray, te
     return min(good_enough, key=sizes.get), accuracies
 ''',
     ),
-    dict(
-        name="tolerance_from_the_best_model",
-        cell="smallest_solution",
-        loses=["correct_choose_smallest"],
-        why="measures the tolerance from the most accurate candidate instead of the full model the task names",
-        code='''def choose_smallest(candidates: dict, size_of, X_train, y_train, X_val, y_val, tolerance: float) -> tuple[str, dict]:
-    sizes, accuracies = {}, {}
-    for name, estimator in candidates.items():
-        fitted = clone(estimator).fit(X_train, y_train)
-        sizes[name] = size_of(fitted)
-        accuracies[name] = float(np.mean(fitted.predict(X_val) == np.asarray(y_val)))
-    best = max(accuracies.values())
-    good_enough = [name for name in candidates if accuracies[name] >= best - tolerance]
-    return min(good_enough, key=sizes.get), accuracies
-''',
-    ),
 ]
 
 # Mistakes the hand-picked hidden cases let through (issue 27 §1): only the hidden tests that explore the domain
@@ -1189,6 +1173,37 @@ WRONG_ANSWERS += [
     if n == 0:
         return 0, float("nan"), float("nan")
     return int(n), float(mean), float(m2 / n)
+''',
+    ),
+]
+WRONG_ANSWERS += [
+    dict(
+        name="cache_recomputes_a_none_result",
+        cell="cache_solution",
+        loses=["correct_cache"],
+        why="tests store.get(key) is None: a function that returns None (or caches a None) is recomputed every time",
+        code='''def cached(fn, store: dict):
+    def wrapper(X, y, params):
+        key = fingerprint(X, y, params)
+        result = store.get(key)
+        if result is None:
+            result = store[key] = fn(X, y, params)
+        return result
+
+    return wrapper
+''',
+    ),
+    dict(
+        name="seed_only_the_last_step",
+        cell="seeded_fit_solution",
+        loses=["correct_seeded_fit"],
+        why="seeds the final estimator of a pipeline only: a randomized first step (PCA) stays unseeded",
+        code='''def seeded_fit(model, X, y, seed: int):
+    fresh = clone(model)
+    last = fresh.steps[-1][1] if hasattr(fresh, "steps") else fresh
+    if "random_state" in last.get_params(deep=False):
+        last.set_params(random_state=seed)
+    return fresh.fit(X, y)
 ''',
     ),
 ]
