@@ -900,21 +900,6 @@ def distillation_loss(student_logits: np.ndarray, teacher_logits: np.ndarray, te
 ]
 WRONG_ANSWERS += [
     dict(
-        name="gradient_of_a_perturbed_copy",
-        cell="gradcheck_solution",
-        loses=["correct_numerical_gradient"],
-        why="perturbs a copy of w and passes it to f: a loss that reads its parameters where they live sees nothing",
-        code='''def numerical_gradient(f, w: np.ndarray, eps: float = 1e-6) -> np.ndarray:
-    grad = np.zeros(w.shape, dtype=np.float64)
-    for index in np.ndindex(w.shape):
-        up, down = w.copy(), w.copy()
-        up[index] += eps
-        down[index] -= eps
-        grad[index] = (f(up) - f(down)) / (2.0 * eps)
-    return grad
-''' + _BUGGY_PARAMETERS,
-    ),
-    dict(
         name="gradient_through_reshape",
         cell="gradcheck_solution",
         loses=["correct_numerical_gradient"],
