@@ -20,30 +20,18 @@ from autograder import batch, cli, coursedir
 from autograder.lock import course_lock
 from tools import nbgrader_batch
 
+import notebook_cells
+
 pytestmark = pytest.mark.xdist_group("grader")
 REPO = Path(__file__).resolve().parent.parent
 ASSIGNMENT = "tiny"
 
 
-def meta(grade_id: str, *, grade: bool, solution: bool, points: int = 0) -> dict:
-    return {"nbgrader": {"grade": grade, "solution": solution, "locked": not solution, "grade_id": grade_id,
-                         "points": points, "schema_version": 3, "task": False}}
-
-
 def tiny_source(root: Path) -> Path:
     """A course source tree with one assignment: a function to write, its test, a free response."""
-    shutil.copy(REPO / "nbgrader_config.py", root / "nbgrader_config.py")
-    nb = nbformat.v4.new_notebook(cells=[
-        nbformat.v4.new_code_cell("def answer():\n    ### BEGIN SOLUTION\n    return 42\n    ### END SOLUTION",
-                                  metadata=meta("answer_solution", grade=False, solution=True)),
-        nbformat.v4.new_code_cell('"""Check that answer returns 42"""\nassert answer() == 42',
-                                  metadata=meta("correct_answer", grade=True, solution=False, points=2)),
-        nbformat.v4.new_markdown_cell("Why?", metadata=meta("free_response", grade=True, solution=True, points=4)),
-    ])
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    (root / "source" / ASSIGNMENT).mkdir(parents=True)
-    nbformat.write(nb, str(root / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"))
-    return root
+    return notebook_cells.tiny_source(
+        root, ASSIGNMENT, "def answer():\n    ### BEGIN SOLUTION\n    return 42\n    ### END SOLUTION",
+        '"""Check that answer returns 42"""\nassert answer() == 42')
 
 
 @pytest.fixture(scope="module")

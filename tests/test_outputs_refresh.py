@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import os  # noqa: F401  (the LAYOUT config text uses it)
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -20,6 +19,8 @@ import pytest
 from autograder import cli
 from tools import nbgrader_batch
 
+import notebook_cells
+
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("grader")]
 REPO = Path(__file__).resolve().parent.parent
 ASSIGNMENT = "tiny"
@@ -27,25 +28,11 @@ HIDDEN = "assert answer(7) == 49, 'answer(7) should be 49'"
 COMMENT = "Names the cause but not the fix: -1."
 
 
-def meta(grade_id: str, *, grade: bool, solution: bool, points: int = 0) -> dict:
-    return {"nbgrader": {"grade": grade, "solution": solution, "locked": not solution, "grade_id": grade_id,
-                         "points": points, "schema_version": 3, "task": False}}
-
-
 def tiny_source(root: Path) -> Path:
-    shutil.copy(REPO / "nbgrader_config.py", root / "nbgrader_config.py")
-    nb = nbformat.v4.new_notebook(cells=[
-        nbformat.v4.new_code_cell("def answer(x):\n    ### BEGIN SOLUTION\n    return x * x\n    ### END SOLUTION",
-                                  metadata=meta("answer_solution", grade=False, solution=True)),
-        nbformat.v4.new_code_cell('"""Check that answer squares"""\nassert answer(3) == 9\n'
-                                  f"### BEGIN HIDDEN TESTS\n{HIDDEN}\n### END HIDDEN TESTS",
-                                  metadata=meta("correct_answer", grade=True, solution=False, points=2)),
-        nbformat.v4.new_markdown_cell("Why?", metadata=meta("free_response", grade=True, solution=True, points=4)),
-    ])
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    (root / "source" / ASSIGNMENT).mkdir(parents=True)
-    nbformat.write(nb, str(root / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"))
-    return root
+    """A function that squares, a visible and a hidden test, a free response."""
+    return notebook_cells.tiny_source(
+        root, ASSIGNMENT, "def answer(x):\n    ### BEGIN SOLUTION\n    return x * x\n    ### END SOLUTION",
+        f'"""Check that answer squares"""\nassert answer(3) == 9\n### BEGIN HIDDEN TESTS\n{HIDDEN}\n### END HIDDEN TESTS')
 
 
 @pytest.fixture(scope="module")
