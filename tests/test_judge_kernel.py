@@ -36,6 +36,12 @@ def run(*cells, judge: bool = True) -> list:
     return [[o.get("ename") for o in c.outputs if o.output_type == "error"] for c in executed(*cells, judge=judge)]
 
 
+def assert_passes_in_the_judge_and_in_one_kernel(*cells) -> None:
+    """The last cell (a test) passes graded both ways: one verdict in the judge and in the student's kernel."""
+    assert run(*cells)[-1] == [], "fails in the judge kernel"
+    assert run(*cells, judge=False)[-1] == [], "fails in one kernel"
+
+
 def executed(*cells, judge: bool = True, cell_timeout: int = 20) -> list:
     """The cells as the worker left them (with their outputs)."""
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) if isinstance(c, str) else c for c in cells])
@@ -88,8 +94,7 @@ def test_spies_stay_in_the_judge_and_the_global_generator_is_shared():
             "np.random.seed(5)\n"
             "expected = float(np.random.RandomState(5).random_sample())\n"
             "assert draw() == expected, 'the student drew from the state the test seeded'")
-    assert run(student, graded_test(test))[-1] == []
-    assert run(student, graded_test(test), judge=False)[-1] == []
+    assert_passes_in_the_judge_and_in_one_kernel(student, graded_test(test))
 
 
 def test_a_forbidden_routine_called_by_the_learner_is_caught_in_the_judge_as_in_one_kernel():
@@ -123,8 +128,7 @@ def test_a_pipeline_over_a_notebook_function_is_cloned_as_in_one_kernel():
             "rng = np.random.default_rng(0)\nX = rng.normal(size=(60, 2))\ny = (X[:, 0] ** 2 > 0.5).astype(int)\n"
             "model = build()\nclone(model).fit(X, y)\n"
             "assert cross_val_score(model, X, y, cv=3).mean() > 0.8, 'the squared feature separates the classes'")
-    assert run(student, graded_test(test))[-1] == []
-    assert run(student, graded_test(test), judge=False)[-1] == []
+    assert_passes_in_the_judge_and_in_one_kernel(student, graded_test(test))
 
 
 def test_a_call_that_never_returns_fails_its_own_test_and_the_later_tests_run():
