@@ -39,23 +39,29 @@ def test_transactions_are_deterministic_and_rare():
 
 
 def test_smote_lambda_spread_check_never_flakes_on_the_key():
-    """The statistical check of correct_smote_segments passes the key on 200 random states."""
+    """The location-and-scale check of correct_smote_segments passes the key at 200 pairs of seeds."""
     hidden = hidden_tests("correct_smote_segments")
-    assert "random_state=11" in hidden
-    for seed in range(200):
-        exec(hidden.replace("random_state=11", f"random_state={seed}"), key_namespace())
+    explored = "explore(on_segments_with_drawn_lambdas"
+    assert explored in hidden and "for seed in (0, 11):" in hidden
+    definitions, _, rest = hidden.partition(explored)
+    sample_check = rest[rest.index("\n# lambda's location and scale"):]
+    for seed in range(0, 400, 2):
+        namespace = key_namespace()
+        exec(definitions + sample_check.replace("for seed in (0, 11):", f"for seed in ({seed}, {seed + 1}):"), namespace)
 
 
-def _other_correct_smote(X, y, n_new, k=5, minority_label=1, random_state=0):
-    """A correct SMOTE that draws in another order and interpolates from the neighbour's end."""
+def _other_correct_smote(X, y, n_new, k=5, minority_label=1, rng=0):
+    """A correct SMOTE that draws in another order, with other methods, and interpolates from the neighbour's end."""
     from sklearn.neighbors import NearestNeighbors
 
-    X_min = np.asarray(X, dtype=float)[np.asarray(y) == minority_label]
-    rng = np.random.default_rng(random_state)
+    X_min = np.asarray(X, dtype=float)[np.asarray(y, dtype=object) == minority_label]
+    rng = np.random.default_rng(rng) if isinstance(rng, int) else rng
     lam = rng.uniform(size=n_new)
     base = rng.choice(len(X_min), size=n_new)
-    nn = NearestNeighbors(n_neighbors=k + 1).fit(X_min).kneighbors(X_min, return_distance=False)[:, 1:]
-    partner = nn[base, rng.choice(k, size=n_new)]
+    nn = NearestNeighbors(n_neighbors=k + 1).fit(X_min).kneighbors(X_min, return_distance=False)
+    # kneighbors lists the sample itself first unless a duplicate ties with it; the task promises distinct rows
+    nn = nn[:, 1:]
+    partner = nn[base, rng.choice(k, size=n_new)] if n_new else np.empty(0, dtype=int)
     return X_min[partner] + (1 - lam)[:, None] * (X_min[base] - X_min[partner])
 
 
@@ -132,14 +138,16 @@ def test_cost_hidden_tests_accept_an_algebraically_equal_answer(grade_id):
     exec(hidden_tests(grade_id), {"np": np, **_odds_form_cost_answers()})
 
 
-def test_ship_hidden_test_accepts_a_sorted_choice():
+def test_ship_decision_rejects_the_cheapest_on_one_holdout_set():
+    """The rule the old task dictated (lowest cost on one hold-out set, no uncertainty) fails the decision budget."""
     answers = _odds_form_cost_answers()
 
     def choose_model(y_holdout, flags_by_model, c_fp, c_fn):
         costs = {name: answers["expected_cost"](y_holdout, f, c_fp, c_fn) for name, f in flags_by_model.items()}
         return sorted(costs, key=lambda name: costs[name])[0], costs  # sorted is stable: the first of ties
 
-    exec(hidden_tests("correct_ship_choice"), {"np": np, "choose_model": choose_model})
+    with pytest.raises(AssertionError, match="fresh hold-out sets"):
+        exec(hidden_tests("correct_ship_choice"), {"np": np, "choose_model": choose_model})
 
 
 def test_smote_then_originals_first_holds_for_the_leak_demo():
@@ -150,3 +158,50 @@ def test_smote_then_originals_first_holds_for_the_leak_demo():
     X_bal, y_bal = SMOTE(random_state=0).fit_resample(X, y)
     assert X_bal.iloc[: len(X)].equals(X) and y_bal.iloc[: len(y)].equals(y)
     assert (y_bal.iloc[len(y):] == 1).all()
+
+
+# ---------------------------------------------------------------- exercise 8: another sound decision rule passes
+
+def _bootstrap_choose_model(y_holdout, flags_by_model, c_fp, c_fn):
+    """A paired bootstrap of the payments: ship a challenger when its 95 % interval of the gap lies below 0."""
+    y = np.asarray(y_holdout) == 1
+    rows = {k: np.where(y, c_fn * ~np.asarray(f).astype(bool), c_fp * np.asarray(f).astype(bool))
+            for k, f in flags_by_model.items()}
+    costs = {k: float(v.mean()) for k, v in rows.items()}
+    production, *challengers = list(flags_by_model)
+    rng = np.random.default_rng(0)
+    picks = rng.integers(0, len(y), size=(400, len(y)))
+    shipped = production
+    for name in challengers:
+        gap = rows[name] - rows[production]
+        if np.quantile(gap[picks].mean(axis=1), 0.975) < 0 and costs[name] < costs[shipped]:
+            shipped = name
+    return shipped, costs
+
+
+def test_ship_decision_accepts_a_paired_bootstrap():
+    exec(hidden_tests("correct_ship_choice"), {"np": np, "choose_model": _bootstrap_choose_model})
+
+
+# ---------------------------------------------------------------- exercise 7: the budget rejects rules a practitioner would
+
+@pytest.mark.parametrize("rule", ["raw probabilities at the Bayes threshold", "corrected probabilities at 0.5",
+                                  "the cost ratio upside down"])
+def test_cost_decision_budget_rejects_unsound_rules(rule):
+    def prior(p, s, t):
+        r = (t / (1 - t)) / (s / (1 - s))
+        return p * r / (p * r + 1 - p)
+
+    def cost_flags(proba, c_fp, c_fn, sample_rate, true_rate):
+        if not (np.isfinite(c_fp) and np.isfinite(c_fn) and c_fp > 0 and c_fn > 0):
+            raise ValueError("costs")
+        p = np.asarray(proba, dtype=float)
+        if rule == "raw probabilities at the Bayes threshold":
+            return p >= c_fp / (c_fp + c_fn)
+        if rule == "corrected probabilities at 0.5":
+            return prior(p, sample_rate, true_rate) >= 0.5
+        return prior(p, sample_rate, true_rate) >= c_fn / (c_fp + c_fn)
+
+    hidden = hidden_tests("correct_cost_flags")
+    with pytest.raises(AssertionError, match="fresh scenarios"):
+        exec(hidden, {"np": np, "cost_flags": cost_flags})

@@ -89,9 +89,22 @@ def _learning_curve_by_hand(model, X, y, train_sizes, cv):
     return train, val
 
 
-def _diagnose_curve(train_scores, val_scores, target):
-    train_end, val_end = np.asarray(train_scores).mean(axis=1)[-1], np.asarray(val_scores).mean(axis=1)[-1]
-    return "ship" if not val_end < target else ("more capacity" if train_end < target else "more data")
+def _diagnose_curve(train_sizes, train_scores, val_scores, target):
+    from scipy import stats
+    val, train = np.asarray(val_scores), np.asarray(train_scores)
+    k = val.shape[1]
+    lower = val[-1].mean() - stats.t.ppf(0.975, k - 1) * val[-1].std(ddof=1) / np.sqrt(k)
+    if lower >= target:
+        return "ship"
+    if train[-1].mean() < target:
+        return "more capacity"
+    n = np.asarray(train_sizes, dtype=float)
+    fits = []
+    for c in np.arange(0.05, 2.0, 0.05):  # v = a - b n^-c, a and b by least squares
+        basis = np.column_stack([np.ones(len(n)), -(n / n[-1]) ** -c])
+        (a, b), *_ = np.linalg.lstsq(basis, val.mean(axis=1), rcond=None)
+        fits.append((np.sum((basis @ [a, b] - val.mean(axis=1)) ** 2), a - b * 4.0 ** -c))
+    return "more data" if min(min(fits)[1], train[-1].mean()) >= target else "more capacity"
 
 
 def _pick_model(candidates, X_train, y_train, X_val, y_val, max_trees):
@@ -138,7 +151,8 @@ def _lasso_coordinate_descent(X, y, alpha, n_sweeps=200):
     for _ in range(n_sweeps):
         for j in range(X.shape[1]):
             r = yc - Xc @ w + Xc[:, j] * w[j]
-            w[j] = _soft_threshold(np.array([Xc[:, j] @ r / n]), alpha)[0] / (Xc[:, j] @ Xc[:, j] / n)
+            norm = Xc[:, j] @ Xc[:, j] / n
+            w[j] = _soft_threshold(np.array([Xc[:, j] @ r / n]), alpha)[0] / norm if norm else 0.0
     return w, float(y.mean() - X.mean(axis=0) @ w)
 
 
@@ -162,12 +176,14 @@ def _ridge_closed_form(X, y, alpha):
 
 def _lasso_survivors(X, y, alphas, feature_names):
     from sklearn.linear_model import Lasso
-    Z = (X - X.mean(axis=0)) / X.std(axis=0)
+    std = X.std(axis=0)
+    Z = (X - X.mean(axis=0)) / np.where(std == 0, 1.0, std)  # StandardScaler leaves a constant column at 0
     return {a: [n for n, c in zip(feature_names, Lasso(alpha=a).fit(Z, y).coef_) if c != 0] for a in alphas}
 
 
 def _early_stopping_fit(model, X_train, y_train, X_val, y_val, max_epochs, patience, classes=None):
     errors, best, waited = [], None, 0
+    model = copy.deepcopy(model)
     known = np.unique(y_train) if classes is None else np.array(classes)
     for epoch in range(1, max_epochs + 1):
         model.partial_fit(X_train, y_train, classes=known)
@@ -243,6 +259,7 @@ def test_the_stand_in_model_catches_a_shallow_copy_as_a_real_mlp_would():
 
     def shallow_fit(model, X_train, y_train, X_val, y_val, max_epochs, patience):
         best, errors = None, []
+        model = copy.deepcopy(model)  # the caller's model stays as given: only the snapshot is shallow
         for epoch in range(1, max_epochs + 1):
             model.partial_fit(X_train, y_train, classes=np.unique(y_train))
             errors.append(1 - model.score(X_val, y_val))

@@ -202,7 +202,9 @@ def test_shap_hidden_cases_accept_another_correct_answer():
     def linear_shap(model, X, background):
         names = list(getattr(model, "feature_names_in_", []))
         if names and hasattr(X, "reindex"):
-            X, background = X.reindex(columns=names), background.reindex(columns=names)
+            X = X.reindex(columns=names)
+        if names and hasattr(background, "reindex"):
+            background = background.reindex(columns=names)
         coef = np.asarray(model.coef_, dtype=float).reshape(-1)
         centre = np.mean(np.asarray(background, dtype=float), axis=0)
         return coef * (np.asarray(X, dtype=float) - centre), float(model.predict(centre[None, :] if not names else
@@ -225,3 +227,39 @@ def test_shap_hidden_cases_accept_another_correct_answer():
     exec(hidden_tests("correct_linear_shap_values"), {"np": np, "linear_shap": linear_shap})
     exec(hidden_tests("correct_linear_shap_base"), {"np": np, "linear_shap": linear_shap})
     exec(hidden_tests("correct_shapley_axioms"), {"np": np, "exact_shapley_values": exact_shapley_values})
+
+
+def test_efficiency_symmetry_and_dummy_alone_do_not_single_out_shapley_values():
+    """The lesson says additivity (or Young's marginality) is needed too: the normalised Banzhaf value has the
+    three properties the exercise checks and still differs from the Shapley value."""
+    from itertools import combinations
+    from math import factorial
+
+    def f(Z):
+        return Z[:, 0] * Z[:, 1] * Z[:, 2] + 2.0 * (Z[:, 0] + Z[:, 1]) + 0.0 * Z[:, 3]
+
+    background = np.array([[0.0, 0.0, 0.0, 5.0], [1.0, 1.0, -1.0, 2.0]])
+    background[:, 1] = background[:, 0]  # features 0 and 1 interchangeable over the background
+    x = np.array([2.0, 2.0, 3.0, -4.0])
+    p = len(x)
+
+    def v(coalition):
+        mixed = background.copy()
+        mixed[:, list(coalition)] = x[list(coalition)]
+        return float(f(mixed).mean())
+
+    def others(j):
+        return [k for k in range(p) if k != j]
+
+    shapley = np.array([sum(factorial(len(s)) * factorial(p - len(s) - 1) / factorial(p)
+                            * (v(tuple(sorted(s + (j,)))) - v(s))
+                            for size in range(p) for s in combinations(others(j), size)) for j in range(p)])
+    banzhaf = np.array([sum(v(tuple(sorted(s + (j,)))) - v(s) for size in range(p)
+                            for s in combinations(others(j), size)) / 2 ** (p - 1) for j in range(p)])
+    total = v(tuple(range(p))) - v(())
+    normalised = banzhaf * total / banzhaf.sum()
+    for phi in (shapley, normalised):
+        assert abs(phi.sum() - total) < 1e-9  # efficiency
+        assert abs(phi[0] - phi[1]) < 1e-9  # symmetry
+        assert phi[3] == 0.0  # dummy
+    assert np.max(np.abs(shapley - normalised)) > 0.05  # 0.06 here: another rule, not rounding

@@ -209,3 +209,14 @@ def test_every_module_states_a_learners_expected_time():
     for module in load_syllabus():
         low, high = module.expected_hours
         assert 0 < low <= high <= 10, f"{module.id}: expected_hours {module.expected_hours} is not [low, high] in hours"
+
+
+@pytest.mark.parametrize("module", module_params())
+def test_every_visible_test_ends_with_one_pass_line(module):
+    """Check that each graded test cell's visible part prints its pass line through course.checks.passed"""
+    notebook = simulated.read(REPO / "source" / module.id / module.notebook)
+    silent = [simulated.grade_id(c) for c in notebook.cells
+              if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("grade")
+              and not c.metadata["nbgrader"].get("solution")
+              and c.source.split("### BEGIN HIDDEN TESTS")[0].count("passed(") != 1]
+    assert not silent, f"{module.id}: visible tests without exactly one `passed(...)` line: {silent}"

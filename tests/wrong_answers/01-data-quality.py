@@ -215,7 +215,7 @@ from sklearn.base import clone
 from sklearn.metrics import accuracy_score
 
 
-def cleaning_helped(model, X_train, y_train, X_test, y_test, keep):
+def cleaning_helped(model, X_train, y_train, X_test, y_test, keep, seed=0):
     keep = np.asarray(keep, dtype=bool)
     {body}
 """
@@ -307,6 +307,103 @@ def _export(*edits):
 
 def _profile(pct=_PCT, unique=_UNIQUE, mask=_MASK_OK):
     return mask + _PROFILE.replace("{pct}", pct).replace("{unique}", unique)
+
+
+# ---- found by the hidden tests over the stated domain (issue 26): each passes every hand-picked case
+_DATES_STRPTIME = ("""    def one(v):
+        if not isinstance(v, str):
+            return None
+        for pattern, (y, m, d) in formats:""", """    def one(v):
+        if not isinstance(v, str):
+            return None
+        for layout in ("%Y年%m月%d日", "%Y-%m-%d", "%d/%m/%Y", "%Y%m%d"):
+            try:
+                return pd.Timestamp(datetime.datetime.strptime(v.strip(), layout))
+            except ValueError:
+                continue
+        return None
+        for pattern, (y, m, d) in formats:""")
+
+_VALIDATE_BY_COLUMN = """
+def validate_rows(df):
+    def number(v):
+        try:
+            return float(v)
+        except (TypeError, ValueError):
+            return float("nan")
+    rules = {"age": ("age_range", 0, 120), "height_cm": ("height_range", 50, 250),
+             "email": ("email_format", None, None), "systolic_bp": ("bp_range", 60, 250)}
+    found = []
+    for label, rec in df.iterrows():
+        for col in df.columns:
+            if col not in rules:
+                continue
+            rule, lo, hi = rules[col]
+            v = rec[col]
+            ok = (isinstance(v, str) and re.fullmatch(EMAIL_PATTERN, v) is not None) if lo is None else lo <= number(v) <= hi
+            if not ok:
+                found.append({"row": label, "rule": rule, "message": f"{col} is invalid: {v!r}"})
+    return pd.DataFrame(found, columns=["row", "rule", "message"])
+"""
+
+
+def _domain_wrong_answers():
+    return [
+        dict(name="hand_listed_missing", cell="profile_solution", loses=["correct_missing_mask"],
+             why="lists None, float NaN and pd.NA by hand instead of asking pd.isna, so a NaT counts as present",
+             code=_profile(mask="def missing_mask(df):\n    tokens = set(MISSING_TOKENS)\n"
+                                "    def gone(v):\n        if isinstance(v, str):\n"
+                                "            return v.strip().lower() in tokens\n"
+                                "        return v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v))\n"
+                                "    return df.apply(lambda c: c.map(gone)).astype(bool)\n")),
+        dict(name="unique_after_strip", cell="profile_solution", loses=["correct_quality_profile"],
+             why="counts distinct present values after str() and strip(), so 'x' and 'x ', 0 and '0' merge",
+             code=_profile(unique="df[column][~mask[column]].astype(str).str.strip().nunique()")),
+        dict(name="casefold_not_lower", cell="duplicates_solution", loses=["correct_normalize_text"],
+             why="casefold() instead of lower() turns 'ß' into 'ss', which the task's canonical form keeps",
+             code=_NORMALIZE_OK.replace(".lower()", ".casefold()")
+                  + "\n\ndef flag_duplicates(df, keys):\n"
+                  "    return pd.DataFrame({k: normalize_text(df[k]) for k in keys}).duplicated(keep='first')\n"),
+        dict(name="hashed_rows_by_hand", cell="duplicates_solution", loses=["correct_flag_duplicates"],
+             why="hashes tuples of the normalised keys in a set: NaN is not equal to itself, so when a key column "
+                 "holds nothing but gaps two such rows never match",
+             code=_NORMALIZE_OK + "\n\ndef flag_duplicates(df, keys):\n"
+                  "    normal = pd.DataFrame({k: normalize_text(df[k]) for k in keys}, index=df.index)\n"
+                  "    seen, flags = set(), []\n"
+                  "    for row in normal.itertuples(index=False):\n"
+                  "        flags.append(tuple(row) in seen)\n"
+                  "        seen.add(tuple(row))\n"
+                  "    return pd.Series(flags, index=df.index, dtype=bool)\n"),
+        dict(name="dates_strptime", cell="export_solution", loses=["correct_parse_dates", "correct_parse_export"],
+             why="datetime.strptime accepts one-digit months and days, so 2023-1-5 and 5/1/2023 are read, not NaT",
+             code=_export(_DATES_STRPTIME)),
+        dict(name="export_loose_date_shapes", cell="export_solution", loses=["correct_parse_export"],
+             why="calls 2023-1-5 an 'impossible date': it matches no format of the task, so it is 'unrecognised'",
+             code=_export((r'r"\d{4}-\d{2}-\d{2}", r"\d{2}/\d{2}/\d{4}", r"\d{8}")',
+                           r'r"\d{4}-\d{1,2}-\d{1,2}", r"\d{1,2}/\d{1,2}/\d{4}", r"\d{8}")'))),
+        dict(name="only_columns_with_training_gaps", cell="imputation_solution", loses=["correct_impute_train_test"],
+             why="fills only the columns that had a gap in training, so a later gap elsewhere stays a gap",
+             code=_IMPORTS + "\n\ndef impute_train_test(train, test):\n"
+                  "    gappy = [c for c in train.select_dtypes('number').columns if train[c].isna().any()]\n"
+                  "    medians = train[gappy].median()\n"
+                  "    return train.fillna(medians), test.fillna(medians)\n\n" + _MODEL_OK),
+        dict(name="default_seed_42", cell="label_issues_solution", loses=["correct_label_issues_set", "correct_label_issues_order"],
+             why="gives seed the default 42, not the task's 0, so a call without it uses other folds",
+             code=_ISSUES.replace("seed=0):", "seed=42):").replace("{proba}", _OOS).replace("{issues}", _CL)
+                  .replace("{order}", _SORTED)),
+        dict(name="rules_in_column_order", cell="validation_solution", loses=["correct_validation_rules"],
+             why="walks the table's columns, so the rules of one row come in the table's column order, not the task's",
+             code=_VALIDATE_BY_COLUMN),
+        dict(name="one_split_verdict", cell="verdict_solution", loses=["correct_verdict_decision"],
+             why="calls any gain on the one held-out split 'helped': a third of the cleanings that change nothing ship",
+             code=_VERDICT.replace("{body}", _VERDICT_OK)),
+        dict(name="two_point_margin", cell="verdict_solution", loses=["correct_verdict_decision"],
+             why="asks for two points more on the one split, a margin inside the split-to-split spread of 100 rows",
+             code=_VERDICT.replace("{body}", _VERDICT_OK.replace("after > before", "after - before > 0.02"))),
+        dict(name="bool_budget_accepted", cell="review_solution", loses=["correct_review_budget"],
+             why="checks the budget's value but not its type, so True is taken as a budget of one row",
+             code=_review(guard=_GUARD.replace("isinstance(budget, bool) or ", ""))),
+    ]
 
 
 WRONG_ANSWERS = [
@@ -575,4 +672,4 @@ WRONG_ANSWERS = [
          code=_VALIDATE.replace("{range_check}", _IN_RANGE)
               .replace("{result}", "found.sort(key=lambda f: f['row'])\n    " + _FRAME)
               .replace("{{", "{").replace("}}", "}")),
-]
+] + _domain_wrong_answers()

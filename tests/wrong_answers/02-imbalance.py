@@ -81,7 +81,7 @@ WRONG_ANSWERS = [
     dict(
         name="pairs_series_by_index",
         cell="metrics_solution",
-        loses=["correct_metrics_counts"],
+        loses=["correct_metrics_counts", "correct_metrics_f1_balanced"],
         why="wraps the inputs in pandas Series and combines them with &, which aligns two Series by index instead of pairing them by position",
         code='''def imbalance_metrics(y_true, y_pred) -> dict[str, float]:
     y_true, y_pred = pd.Series(y_true), pd.Series(y_pred)
@@ -93,6 +93,41 @@ WRONG_ANSWERS = [
     recall = ratio(tp, tp + fn)
     return {"accuracy": ratio(tp + tn, tp + fp + fn + tn), "precision": ratio(tp, tp + fp), "recall": recall,
             "f1": ratio(2 * tp, 2 * tp + fp + fn), "balanced_accuracy": (recall + ratio(tn, tn + fp)) / 2}
+''',
+    ),
+    dict(
+        name="balanced_accuracy_over_present_classes",
+        cell="metrics_solution",
+        loses=["correct_metrics_f1_balanced"],
+        why="averages the recall of the classes present in y_true only (as sklearn does), so a batch without negatives gets recall, not (recall + 0.0) / 2",
+        code='''def imbalance_metrics(y_true, y_pred) -> dict[str, float]:
+    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
+    tp = int(np.sum((y_true == 1) & (y_pred == 1)))
+    fp = int(np.sum((y_true == 0) & (y_pred == 1)))
+    fn = int(np.sum((y_true == 1) & (y_pred == 0)))
+    tn = int(np.sum((y_true == 0) & (y_pred == 0)))
+    ratio = lambda a, b: float(a / b) if b else 0.0
+    recall = ratio(tp, tp + fn)
+    per_class = [r for r, present in ((recall, tp + fn), (ratio(tn, tn + fp), tn + fp)) if present]
+    return {"accuracy": ratio(tp + tn, tp + fp + fn + tn), "precision": ratio(tp, tp + fp), "recall": recall,
+            "f1": ratio(2 * tp, 2 * tp + fp + fn), "balanced_accuracy": float(np.mean(per_class))}
+''',
+    ),
+    dict(
+        name="no_positive_means_perfect_recall",
+        cell="metrics_solution",
+        loses=["correct_metrics_counts"],
+        why="treats a batch without any actual positive as perfectly recalled (1.0), against the stated rule that a zero denominator gives 0.0",
+        code='''def imbalance_metrics(y_true, y_pred) -> dict[str, float]:
+    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
+    tp = int(np.sum((y_true == 1) & (y_pred == 1)))
+    fp = int(np.sum((y_true == 0) & (y_pred == 1)))
+    fn = int(np.sum((y_true == 1) & (y_pred == 0)))
+    tn = int(np.sum((y_true == 0) & (y_pred == 0)))
+    ratio = lambda a, b: float(a / b) if b else 0.0
+    recall = tp / (tp + fn) if tp + fn else 1.0
+    return {"accuracy": ratio(tp + tn, tp + fp + fn + tn), "precision": ratio(tp, tp + fp), "recall": float(recall),
+            "f1": ratio(2 * tp, 2 * tp + fp + fn), "balanced_accuracy": (ratio(tp, tp + fn) + ratio(tn, tn + fp)) / 2}
 ''',
     ),
     # ------------------------------------------------------------------ exercise 2: average-precision
@@ -134,6 +169,30 @@ WRONG_ANSWERS = [
         code='''def average_precision(y_true, scores) -> float:
     from sklearn.metrics import roc_auc_score
     return float(roc_auc_score(y_true, scores))
+''',
+    ),
+    dict(
+        name="frame_aligns_series_by_index",
+        cell="ap_solution",
+        loses=["correct_ap_distinct", "correct_ap_ties"],
+        why="puts labels and scores in one DataFrame and groups by score: two Series with their own indexes are aligned by label, not paired by position",
+        code='''def average_precision(y_true, scores) -> float:
+    frame = pd.DataFrame({"y": pd.Series(y_true), "s": pd.Series(scores)})
+    groups = frame.groupby("s", sort=True)["y"].agg(["sum", "count"]).iloc[::-1]  # one row per threshold, high to low
+    true_positives = groups["sum"].cumsum().to_numpy(dtype=float)
+    predicted_positives = groups["count"].cumsum().to_numpy(dtype=float)
+    recall = true_positives / true_positives[-1]
+    precision = true_positives / predicted_positives
+    return float(np.sum(np.diff(np.r_[0.0, recall]) * precision))
+''',
+    ),
+    dict(
+        name="calls_average_precision_score",
+        cell="ap_solution",
+        loses=["correct_ap_distinct", "correct_ap_ties"],
+        why="calls sklearn.metrics.average_precision_score, the routine the task asks to write by hand",
+        code='''def average_precision(y_true, scores) -> float:
+    return float(metrics.average_precision_score(np.asarray(y_true), np.asarray(scores, dtype=float)))
 ''',
     ),
     # ------------------------------------------------------------------ exercise 3: class-weights
@@ -191,16 +250,27 @@ WRONG_ANSWERS = [
     return {label.item(): float(len(y) / (n_classes * count)) for label, count in zip(labels, counts)}
 ''',
     ),
+    dict(
+        name="calls_compute_class_weight",
+        cell="weights_solution",
+        loses=["correct_class_weight_binary", "correct_class_weight_multiclass"],
+        why="calls sklearn's compute_class_weight, the routine the task asks to write by hand",
+        code='''def balanced_class_weight(y) -> dict:
+    from sklearn.utils.class_weight import compute_class_weight
+    classes = np.unique(np.asarray(y))
+    return {c.item(): float(w) for c, w in zip(classes, compute_class_weight("balanced", classes=classes, y=np.asarray(y)))}
+''',
+    ),
     # ------------------------------------------------------------------ exercise 4: smote
     dict(
         name="neighbours_from_whole_dataset",
         cell="smote_solution",
         loses=["correct_smote_segments", "correct_smote_neighbours"],
         why="looks for the k nearest neighbours among all rows, so synthetic 'minority' rows are drawn towards majority samples",
-        code='''def smote(X, y, n_new: int, k: int = 5, minority_label=1, random_state: int = 0) -> np.ndarray:
+        code='''def smote(X, y, n_new: int, k: int = 5, minority_label=1, rng=0) -> np.ndarray:
     X_all = np.asarray(X, dtype=float)
     minority = np.flatnonzero(np.asarray(y) == minority_label)
-    rng = np.random.default_rng(random_state)
+    rng = (np.random.default_rng(rng) if isinstance(rng, (int, np.integer)) else rng)
     distances = ((X_all[minority, None, :] - X_all[None, :, :]) ** 2).sum(axis=-1)
     distances[np.arange(len(minority)), minority] = np.inf
     neighbours = np.argsort(distances, axis=1)[:, :k]
@@ -215,10 +285,10 @@ WRONG_ANSWERS = [
         cell="smote_solution",
         loses=["correct_smote_segments"],
         why="queries NearestNeighbors on the points it was fitted on and keeps the first column, the sample itself: some 'synthetic' rows are copies",
-        code='''def smote(X, y, n_new: int, k: int = 5, minority_label=1, random_state: int = 0) -> np.ndarray:
+        code='''def smote(X, y, n_new: int, k: int = 5, minority_label=1, rng=0) -> np.ndarray:
     from sklearn.neighbors import NearestNeighbors
     X_min = np.asarray(X, dtype=float)[np.asarray(y) == minority_label]
-    rng = np.random.default_rng(random_state)
+    rng = (np.random.default_rng(rng) if isinstance(rng, (int, np.integer)) else rng)
     neighbours = NearestNeighbors(n_neighbors=k).fit(X_min).kneighbors(X_min, return_distance=False)
     base = rng.integers(0, len(X_min), size=n_new)
     partner = neighbours[base, rng.integers(0, k, size=n_new)]
@@ -231,9 +301,9 @@ WRONG_ANSWERS = [
         cell="smote_solution",
         loses=["correct_smote_neighbours"],
         why="interpolates towards any other minority sample, not one of the k nearest, so new rows cross regions the minority never occupies",
-        code='''def smote(X, y, n_new: int, k: int = 5, minority_label=1, random_state: int = 0) -> np.ndarray:
+        code='''def smote(X, y, n_new: int, k: int = 5, minority_label=1, rng=0) -> np.ndarray:
     X_min = np.asarray(X, dtype=float)[np.asarray(y) == minority_label]
-    rng = np.random.default_rng(random_state)
+    rng = (np.random.default_rng(rng) if isinstance(rng, (int, np.integer)) else rng)
     base = rng.integers(0, len(X_min), size=n_new)
     partner = (base + rng.integers(1, len(X_min), size=n_new)) % len(X_min)
     lam = rng.random((n_new, 1))
@@ -245,9 +315,9 @@ WRONG_ANSWERS = [
         cell="smote_solution",
         loses=["correct_smote_segments"],
         why="draws a single lambda (rng.random()) shared by every new row, so all synthetic rows sit at the same fraction of their segments",
-        code='''def smote(X, y, n_new: int, k: int = 5, minority_label=1, random_state: int = 0) -> np.ndarray:
+        code='''def smote(X, y, n_new: int, k: int = 5, minority_label=1, rng=0) -> np.ndarray:
     X_min = np.asarray(X, dtype=float)[np.asarray(y) == minority_label]
-    rng = np.random.default_rng(random_state)
+    rng = (np.random.default_rng(rng) if isinstance(rng, (int, np.integer)) else rng)
     distances = ((X_min[:, None, :] - X_min[None, :, :]) ** 2).sum(axis=-1)
     np.fill_diagonal(distances, np.inf)
     neighbours = np.argsort(distances, axis=1)[:, :k]
@@ -258,11 +328,11 @@ WRONG_ANSWERS = [
 ''',
     ),
     dict(
-        name="ignores_random_state",
+        name="ignores_rng",
         cell="smote_solution",
         loses=["correct_smote_shape"],
-        why="draws from an unseeded generator, so the same random_state gives different rows on every call",
-        code='''def smote(X, y, n_new: int, k: int = 5, minority_label=1, random_state: int = 0) -> np.ndarray:
+        why="draws from an unseeded generator, ignoring rng, so the same seed gives different rows on every call",
+        code='''def smote(X, y, n_new: int, k: int = 5, minority_label=1, rng=0) -> np.ndarray:
     X_min = np.asarray(X, dtype=float)[np.asarray(y) == minority_label]
     rng = np.random.default_rng()
     distances = ((X_min[:, None, :] - X_min[None, :, :]) ** 2).sum(axis=-1)
@@ -278,10 +348,10 @@ WRONG_ANSWERS = [
         name="seeds_global_rng",
         cell="smote_solution",
         loses=["correct_smote_shape"],
-        why="calls np.random.seed(random_state) and draws from NumPy's global generator: reproducible, but it resets the caller's global random state",
-        code='''def smote(X, y, n_new: int, k: int = 5, minority_label=1, random_state: int = 0) -> np.ndarray:
+        why="calls np.random.seed(rng if isinstance(rng, (int, np.integer)) else 0) and draws from NumPy's global generator: reproducible, but it resets the caller's global random state",
+        code='''def smote(X, y, n_new: int, k: int = 5, minority_label=1, rng=0) -> np.ndarray:
     X_min = np.asarray(X, dtype=float)[np.asarray(y) == minority_label]
-    np.random.seed(random_state)
+    np.random.seed(rng if isinstance(rng, (int, np.integer)) else 0)
     if n_new == 0:
         return np.empty((0, X_min.shape[1]))
     distances = ((X_min[:, None, :] - X_min[None, :, :]) ** 2).sum(axis=-1)
@@ -290,6 +360,60 @@ WRONG_ANSWERS = [
     base = np.random.randint(0, len(X_min), size=n_new)
     partner = neighbours[base, np.random.randint(0, k, size=n_new)]
     lam = np.random.random((n_new, 1))
+    return X_min[base] + lam * (X_min[partner] - X_min[base])
+''',
+    ),
+    dict(
+        name="lambda_in_lower_half",
+        cell="smote_solution",
+        loses=["correct_smote_segments"],
+        why="draws lambda uniformly in [0, 0.5] to keep new rows close to the real sample: every row is still on a segment, but lambda's location is off by a factor of two",
+        code='''def smote(X, y, n_new: int, k: int = 5, minority_label=1, rng=0) -> np.ndarray:
+    X_min = np.asarray(X, dtype=float)[np.asarray(y, dtype=object) == minority_label]
+    rng = np.random.default_rng(rng) if isinstance(rng, (int, np.integer)) else rng
+    distances = ((X_min[:, None, :] - X_min[None, :, :]) ** 2).sum(axis=-1)
+    np.fill_diagonal(distances, np.inf)
+    neighbours = np.argsort(distances, axis=1)[:, :k]
+    base = rng.integers(0, len(X_min), size=n_new)
+    partner = neighbours[base, rng.integers(0, k, size=n_new)]
+    lam = rng.uniform(0, 0.5, size=(n_new, 1))
+    return X_min[base] + lam * (X_min[partner] - X_min[base])
+''',
+    ),
+    dict(
+        name="lambda_on_a_percent_grid",
+        cell="smote_solution",
+        loses=["correct_smote_segments"],
+        why="draws lambda as a whole percentage (rng.integers(0, 101) / 100): every row is on its segment and lambda's mean and spread look uniform, but it is not a uniform draw in [0, 1]",
+        code='''def smote(X, y, n_new: int, k: int = 5, minority_label=1, rng=0) -> np.ndarray:
+    X_min = np.asarray(X, dtype=float)[np.asarray(y, dtype=object) == minority_label]
+    rng = np.random.default_rng(rng) if isinstance(rng, (int, np.integer)) else rng
+    distances = ((X_min[:, None, :] - X_min[None, :, :]) ** 2).sum(axis=-1)
+    np.fill_diagonal(distances, np.inf)
+    neighbours = np.argsort(distances, axis=1)[:, :k]
+    base = rng.integers(0, len(X_min), size=n_new)
+    partner = neighbours[base, rng.integers(0, k, size=n_new)]
+    lam = rng.integers(0, 101, size=(n_new, 1)) / 100
+    return X_min[base] + lam * (X_min[partner] - X_min[base])
+''',
+    ),
+    dict(
+        name="frame_selects_by_index",
+        cell="smote_solution",
+        loses=["correct_smote_segments", "correct_smote_neighbours"],
+        why="selects the minority rows with a boolean Series, which pandas aligns to X's index: when X and y carry different indexes, the wrong rows are taken",
+        code='''def smote(X, y, n_new: int, k: int = 5, minority_label=1, rng=0) -> np.ndarray:
+    X = pd.DataFrame(X)
+    X_min = X[pd.Series(y).eq(minority_label).reindex(X.index, fill_value=False)].to_numpy(dtype=float)
+    rng = np.random.default_rng(rng) if isinstance(rng, (int, np.integer)) else rng
+    if n_new == 0:
+        return np.empty((0, X.shape[1]))
+    distances = ((X_min[:, None, :] - X_min[None, :, :]) ** 2).sum(axis=-1)
+    np.fill_diagonal(distances, np.inf)
+    neighbours = np.argsort(distances, axis=1)[:, :k]
+    base = rng.integers(0, len(X_min), size=n_new)
+    partner = neighbours[base, rng.integers(0, k, size=n_new)]
+    lam = rng.random((n_new, 1))
     return X_min[base] + lam * (X_min[partner] - X_min[base])
 ''',
     ),
@@ -366,6 +490,31 @@ WRONG_ANSWERS = [
         fitted = clone(model).fit(X_bal[rows] if len(extra) else X_arr[train], y_bal[rows] if len(extra) else y_arr[train])
         scores.append(average_precision_score(y_arr[test], fitted.predict_proba(X_arr[test])[:, 1]))
     return np.asarray(scores, dtype=float)
+''',
+    ),
+    dict(
+        name="default_seed_none",
+        cell="cv_solution",
+        loses=["correct_cv_scores"],
+        why="declares seed=None as the default, so a call without a seed shuffles the folds differently every time instead of using seed 0",
+        code='''def honest_cv_scores(model, sampler, X, y, n_splits: int = 5, seed=None) -> np.ndarray:
+    pipeline = Pipeline([("sampler", clone(sampler)), ("model", clone(model))])
+    folds = StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=seed)
+    return np.asarray(cross_val_score(pipeline, X, y, cv=folds, scoring="average_precision"), dtype=float)
+''',
+    ),
+    dict(
+        name="fold_rows_by_label",
+        cell="cv_solution",
+        loses=["correct_cv_scores", "correct_cv_no_leak"],
+        why="writes the fold loop with X.loc[train]: the folds give positions, not labels, so it works only while the index is 0..n-1",
+        code='''def honest_cv_scores(model, sampler, X, y, n_splits: int = 5, seed: int = 0) -> np.ndarray:
+    scores = []
+    for train, test in StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=seed).split(X, y):
+        X_fit, y_fit = clone(sampler).fit_resample(X.loc[train], y.loc[train])
+        fitted = clone(model).fit(X_fit, y_fit)
+        scores.append(metrics.average_precision_score(y.loc[test], fitted.predict_proba(X.loc[test])[:, 1]))
+    return np.array(scores, dtype=float)
 ''',
     ),
     # ------------------------------------------------------------------ exercise 6: threshold-moving
@@ -538,6 +687,37 @@ def threshold_for_recall(y_true, proba, target_recall: float) -> float:
     return best_t
 ''',
     ),
+    dict(
+        name="compares_without_asarray",
+        cell="threshold_solution",
+        loses=["correct_best_f1_threshold", "correct_recall_threshold"],
+        why="compares proba >= t and combines it with y_true as given: fine on arrays, a TypeError on lists, and two Series with their own indexes are aligned by label instead of paired by position",
+        code='''def best_f1_threshold(y_true, proba) -> tuple[float, float]:
+    best_t, best_f1 = None, -1.0
+    for t in np.unique(proba):
+        predicted = proba >= t
+        tp = int((predicted & (y_true == 1)).sum())
+        fp = int((predicted & (y_true == 0)).sum())
+        fn = int((~predicted & (y_true == 1)).sum())
+        f1 = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+        if f1 >= best_f1:
+            best_t, best_f1 = float(t), float(f1)
+    return best_t, best_f1
+
+
+def threshold_for_recall(y_true, proba, target_recall: float) -> float:
+    n_pos = int((y_true == 1).sum())
+    best_t, best_precision = None, -1.0
+    for t in np.unique(proba):
+        predicted = proba >= t
+        tp = int((predicted & (y_true == 1)).sum())
+        if tp / n_pos >= target_recall:
+            precision = tp / int(predicted.sum())
+            if precision >= best_precision:
+                best_t, best_precision = float(t), precision
+    return best_t
+''',
+    ),
     # ------------------------------------------------------------------ exercise 7: cost-threshold
     dict(
         name='expected_cost_total_not_mean',
@@ -684,6 +864,31 @@ def cost_flags(proba, c_fp: float, c_fn: float, sample_rate: float, true_rate: f
     return prior_shift(proba, sample_rate, true_rate) >= c_fp / (c_fp + c_fn)
 ''',
     ),
+    dict(
+        name='flags_the_expected_number_of_frauds',
+        cell='cost_solution',
+        loses=['correct_cost_flags'],
+        why='flags as many payments as there should be frauds (the true rate times n), the most probable first: a quota, blind to what each mistake costs',
+        code='''def expected_cost(y_true, flagged, c_fp: float, c_fn: float) -> float:
+    y_true = np.asarray(y_true) == 1
+    flagged = np.asarray(flagged).astype(bool)
+    return float((c_fp * np.sum(flagged & ~y_true) + c_fn * np.sum(~flagged & y_true)) / len(y_true))
+
+def prior_shift(proba, sample_rate: float, true_rate: float) -> np.ndarray:
+    proba = np.asarray(proba, dtype=float)
+    r = (true_rate / (1 - true_rate)) / (sample_rate / (1 - sample_rate))
+    return proba * r / (proba * r + 1 - proba)
+
+def cost_flags(proba, c_fp: float, c_fn: float, sample_rate: float, true_rate: float) -> np.ndarray:
+    if not (np.isfinite(c_fp) and np.isfinite(c_fn) and c_fp > 0 and c_fn > 0):
+        raise ValueError("costs must be positive and finite")
+    corrected = prior_shift(proba, sample_rate, true_rate)
+    quota = int(np.ceil(true_rate * corrected.size))
+    flags = np.zeros(corrected.size, dtype=bool)
+    flags[np.argsort(-corrected.ravel(), kind="stable")[:quota]] = True
+    return flags.reshape(corrected.shape)
+''',
+    ),
     # ------------------------------------------------------------------ exercise 8: ship-model
     dict(
         name='ship_the_most_accurate',
@@ -721,6 +926,28 @@ def cost_flags(proba, c_fp: float, c_fn: float, sample_rate: float, true_rate: f
         if cost <= best_cost:
             best_name, best_cost = name, cost
     return best_name, costs
+''',
+    ),
+    dict(
+        name='cheapest_on_one_holdout_set',
+        cell='ship_solution',
+        loses=['correct_ship_choice'],
+        why='ships whichever candidate is cheapest on this one hold-out set (production on ties), with no allowance for chance: on equal true costs it switches about half the time',
+        code='''def choose_model(y_holdout, flags_by_model: dict, c_fp: float, c_fn: float):
+    costs = {name: expected_cost(y_holdout, flags, c_fp, c_fn) for name, flags in flags_by_model.items()}
+    return min(costs, key=costs.get), costs
+''',
+    ),
+    dict(
+        name='fixed_five_percent_margin',
+        cell='ship_solution',
+        loses=['correct_ship_choice'],
+        why='ships a challenger whenever it is 5 % cheaper on the hold-out set, a margin picked by feel rather than from the spread of the per-payment costs',
+        code='''def choose_model(y_holdout, flags_by_model: dict, c_fp: float, c_fn: float):
+    costs = {name: expected_cost(y_holdout, flags, c_fp, c_fn) for name, flags in flags_by_model.items()}
+    production = next(iter(costs))
+    best = min(costs, key=costs.get)
+    return (best if costs[best] < 0.95 * costs[production] else production), costs
 ''',
     ),
 ]

@@ -43,6 +43,8 @@ def shift_image(image: np.ndarray, dx: int, dy: int) -> np.ndarray:
     """Shift a 2-D image dx pixels right and dy pixels down, filling with zeros (no wrap-around)."""
     shifted = np.zeros_like(image)
     height, width = image.shape
+    if abs(dx) >= width or abs(dy) >= height:
+        return shifted
     dst_rows = slice(max(dy, 0), height + min(dy, 0))
     dst_cols = slice(max(dx, 0), width + min(dx, 0))
     src_rows = slice(max(-dy, 0), height + min(-dy, 0))
@@ -80,6 +82,7 @@ def early_stopping_fit(model, X_train, y_train, X_val, y_val, max_epochs: int,
                        patience: int, classes=None) -> tuple[object, int, list[float]]:
     """Train epoch by epoch, stop after `patience` epochs without improvement, return the best model."""
     classes = np.unique(y_train) if classes is None else np.asarray(classes)
+    model = copy.deepcopy(model)
     best_error, best_epoch, best_model = np.inf, 0, None
     val_errors = []
     bad_epochs = 0
@@ -112,17 +115,40 @@ def learning_curve_by_hand(model, X, y, train_sizes, cv) -> tuple[np.ndarray, np
     return np.array(train_scores, dtype=float).T, np.array(val_scores, dtype=float).T
 '''
 
-_DG_TEMPLATE = '''
-def diagnose_curve(train_scores: np.ndarray, val_scores: np.ndarray, target: float) -> str:
-    """"ship", "more capacity" (converged below target) or "more data" (a gap that closes), at the largest size."""
-    train_last = float(np.mean(train_scores[-1]))
-    val_last = float(np.mean(val_scores[-1]))
-    {BODY}
+_DG_KEY = '''
+def diagnose_curve(train_sizes, train_scores: np.ndarray, val_scores: np.ndarray, target: float) -> str:
+    """"ship", "more data" or "more capacity", weighing the curves' shape and their split-to-split spread."""
+    sizes = np.asarray(train_sizes, dtype=float)
+    train_mean = np.asarray(train_scores, dtype=float).mean(axis=1)
+    val = np.asarray(val_scores, dtype=float)
+    val_mean = val.mean(axis=1)
+    # shipping below target is the costliest mistake: ship only when the last validation mean clears the
+    # target by two standard errors of the split-to-split spread
+    spread = val[-1].std(ddof=1) / np.sqrt(val.shape[1]) if val.shape[1] > 1 else np.inf
+    if val_mean[-1] - 2 * spread >= target:
+        return "ship"
+    if train_mean[-1] < target:  # the two curves meet below the training curve: rows cannot lift it
+        return "more capacity"
+    # extrapolate the validation curve to four times the rows with a power law v = a - b (n / N)^-c,
+    # least squares in (a, b) for each c on a grid; the curves meet below the training score, so cap there
+    relative = sizes / sizes[-1]
+    best = None
+    for c in np.linspace(0.1, 1.5, 29):
+        design = np.column_stack([np.ones_like(relative), -relative ** -c])
+        coef = np.linalg.lstsq(design, val_mean, rcond=None)[0]
+        misfit = float(np.sum((design @ coef - val_mean) ** 2))
+        if best is None or misfit < best[0] - 1e-12:
+            best = (misfit, coef, c)
+    _, (a, b), c = best
+    at_four_times = min(a - b * 4.0 ** -c, train_mean[-1])
+    return "more data" if at_four_times >= target else "more capacity"
 '''
 
 
-def _dg(body: str) -> str:
-    return _DG_TEMPLATE.replace("{BODY}", body.strip().replace("\n", "\n    "))
+def _dg(start: str, end: str = "") -> str:
+    """The key with its decision made from the lines before `end` replaced by `start` (a simpler rule)."""
+    head = _DG_KEY[:_DG_KEY.index("    sizes = np.asarray")]
+    return head + start.strip("\n").replace("\n", "\n    ").join(["    ", "\n"])
 
 
 _ENS = '''
@@ -156,6 +182,7 @@ def soft_threshold(z: np.ndarray, gamma: float) -> np.ndarray:
 def lasso_coordinate_descent(X: np.ndarray, y: np.ndarray, alpha: float,
                              n_sweeps: int = 200) -> tuple[np.ndarray, float]:
     """Cyclic coordinate descent on scikit-learn's Lasso objective; returns (coefficients, intercept)."""
+    X, y = np.asarray(X, dtype=float), np.asarray(y, dtype=float)
     x_mean, y_mean = X.mean(axis=0), y.mean()
     X_c, y_c = X - x_mean, y - y_mean
     n, p = X_c.shape
@@ -165,7 +192,7 @@ def lasso_coordinate_descent(X: np.ndarray, y: np.ndarray, alpha: float,
     for _ in range(n_sweeps):
         for j in range(p):
             residual += X_c[:, j] * w[j]
-            w[j] = soft_threshold(X_c[:, j] @ residual / n, alpha) / col_sq[j]
+            w[j] = soft_threshold(X_c[:, j] @ residual / n, alpha) / col_sq[j] if col_sq[j] > 0 else 0.0
             residual -= X_c[:, j] * w[j]
     return w, float(y_mean - x_mean @ w)
 '''
@@ -175,7 +202,8 @@ _GCV_HEAD = '''
 def group_kfold_indices(groups, k: int) -> list[tuple[np.ndarray, np.ndarray]]:
     """k folds of whole groups, balanced greedily by size; (train, validation) index pairs."""'''
 
-_GCV = _GCV_HEAD + '''
+# The key's greedy balancing with ids grouped through np.unique: a string array merges 7 and "7", None breaks it
+_GCV_NP_UNIQUE = _GCV_HEAD + '''
     labels, row_group, sizes = np.unique(np.asarray(groups), return_inverse=True, return_counts=True)
     if len(labels) < k:
         raise ValueError(f"{len(labels)} groups cannot fill {k} folds")
@@ -243,57 +271,55 @@ def train_val_scores(model, X_train, y_train, X_val, y_val) -> tuple[float, floa
         code=_LC.replace("np.array(train_scores, dtype=float).T, np.array(val_scores, dtype=float).T",
                          "np.array(train_scores, dtype=float), np.array(val_scores, dtype=float)"),
     ),
-    # ---------------------------------------------------------------- exercise 3: diagnose-curve
+    # ---------------------------------------------------------------- exercise 3: diagnose-curve (a decision)
     dict(
-        name="diagnose_gap_before_bias",
+        name="diagnose_threshold_rule",
         cell="dg_solution",
-        loses=["correct_diagnose_scripted"],
-        why="sends any large gap to 'more data', even when the training curve itself ends below the target (high bias)",
-        code=_dg("""if val_last >= target:
+        loses=["correct_diagnose_fresh"],
+        why="the rule the task used to dictate: ship when the mean validation score reaches the target, more capacity "
+            "when training is below it, else more data; ships noise and buys data the curves will never turn into skill",
+        code=_dg("""train_last = float(np.mean(np.asarray(train_scores)[-1]))
+val_last = float(np.mean(np.asarray(val_scores)[-1]))
+if val_last >= target:
     return "ship"
-if train_last - val_last > 0.05:
-    return "more data"
-if train_last < target:
-    return "more capacity"
-return "more data"
+return "more capacity" if train_last < target else "more data"
 """),
     ),
     dict(
-        name="diagnose_strictly_above_target",
+        name="diagnose_ignores_the_spread",
         cell="dg_solution",
-        loses=["correct_diagnose_scripted"],
-        why="ships only when validation is strictly above the target, though the task says 'at least'",
-        code=_dg("""if val_last > target:
-    return "ship"
-if train_last < target:
-    return "more capacity"
-return "more data"
-"""),
+        loses=["correct_diagnose_fresh"],
+        why="extrapolates well but ships whenever the validation mean is at the target, however noisy the splits are",
+        code=_DG_KEY.replace("if val_mean[-1] - 2 * spread >= target:", "if val_mean[-1] >= target:"),
+    ),
+    dict(
+        name="diagnose_gap_means_more_data",
+        cell="dg_solution",
+        loses=["correct_diagnose_fresh"],
+        why="weighs the spread before shipping, but reads any training score above the target as 'more data will "
+            "close the gap', without asking where the validation curve is heading",
+        code=_DG_KEY.replace("    return \"more data\" if at_four_times >= target else \"more capacity\"\n",
+                             "    return \"more data\"\n"),
     ),
     dict(
         name="diagnose_first_split_only",
         cell="dg_solution",
-        loses=["correct_diagnose_scripted"],
-        why="reads the first split's column instead of the mean over splits",
-        code=_dg("""train_last, val_last = float(train_scores[-1][0]), float(val_scores[-1][0])
-if val_last >= target:
-    return "ship"
-if train_last < target:
-    return "more capacity"
-return "more data"
-"""),
+        loses=["correct_diagnose_fresh"],
+        why="reads the first split (column) alone: one noisy draw, and no spread to weigh it with",
+        code=_DG_KEY.replace("    sizes = np.asarray(train_sizes, dtype=float)\n",
+                             "    sizes = np.asarray(train_sizes, dtype=float)\n"
+                             "    train_scores, val_scores = np.asarray(train_scores)[:, :1], np.asarray(val_scores)[:, :1]\n"),
     ),
     dict(
         name="diagnose_at_smallest_size",
         cell="dg_solution",
         loses=["correct_diagnose_scripted", "correct_diagnose_fresh"],
-        why="reads the curves at the smallest training size (the first row), where every model looks like high variance",
-        code=_dg("""train_last, val_last = float(np.mean(train_scores[0])), float(np.mean(val_scores[0]))
-if val_last >= target:
+        why="reads the first row (the smallest training size) instead of the last",
+        code=_dg("""train_first = float(np.mean(np.asarray(train_scores)[0]))
+val_first = float(np.mean(np.asarray(val_scores)[0]))
+if val_first >= target:
     return "ship"
-if train_last < target:
-    return "more capacity"
-return "more data"
+return "more capacity" if train_first < target else "more data"
 """),
     ),
     # ---------------------------------------------------------------- exercise 4: kfold-by-hand
@@ -314,6 +340,17 @@ def kfold_indices(n_samples: int, k: int) -> list[tuple[np.ndarray, np.ndarray]]
         train_idx = np.setdiff1d(all_rows, val_idx)
         folds.append((train_idx, val_idx))
     return folds
+''' + _CV_SCORES_KEY,
+    ),
+    dict(
+        name="kfold_from_sklearn",
+        cell="kfold_solution",
+        loses=["correct_kfold_indices"],
+        why="returns KFold's own folds, which the task asks to build by hand",
+        code='''
+def kfold_indices(n_samples: int, k: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Consecutive, unshuffled folds; the first n_samples % k folds have one extra row."""
+    return [(train, val) for train, val in KFold(k).split(np.zeros((n_samples, 1)))]
 ''' + _CV_SCORES_KEY,
     ),
     dict(
@@ -388,15 +425,30 @@ def manual_cv_scores(model, X, y, k: int) -> np.ndarray:
         cell="gcv_solution",
         loses=["correct_group_kfold"],
         why="'cleans' the ids (case, whitespace) before grouping, so distinct patients such as 'B' and 'b' are merged",
-        code=_GCV.replace("np.unique(np.asarray(groups),",
+        code=_GCV_NP_UNIQUE.replace("np.unique(np.asarray(groups),",
                           "np.unique(np.array([' '.join(str(g).split()).lower() for g in groups]),"),
+    ),
+    dict(
+        name="group_ids_through_np_unique",
+        cell="gcv_solution",
+        loses=["correct_group_kfold"],
+        why="groups the ids with np.unique(np.asarray(groups)): the int 7 and the string '7' become one patient, and "
+            "None among strings cannot be sorted (TypeError), though the task allows any hashable id",
+        code=_GCV_NP_UNIQUE,
+    ),
+    dict(
+        name="group_ids_compared_as_strings",
+        cell="gcv_solution",
+        loses=["correct_group_kfold"],
+        why="keys the groups by str(id), which survives None but still merges the int 7 with the string '7'",
+        code=_GCV_NP_UNIQUE.replace("np.unique(np.asarray(groups),", "np.unique(np.array([str(g) for g in groups]),"),
     ),
     dict(
         name="group_folds_without_guard",
         cell="gcv_solution",
         loses=["correct_group_kfold"],
         why="returns empty folds instead of raising when there are fewer groups than folds",
-        code=_GCV.replace('''    if len(labels) < k:
+        code=_GCV_NP_UNIQUE.replace('''    if len(labels) < k:
         raise ValueError(f"{len(labels)} groups cannot fill {k} folds")
 ''', ""),
     ),
@@ -497,6 +549,20 @@ def ridge_closed_form(X: np.ndarray, y: np.ndarray, alpha: float) -> tuple[np.nd
                          "x_mean, y_mean = np.zeros(X.shape[1]), 0.0"),
     ),
     dict(
+        name="lasso_cd_constant_column_nan",
+        cell="cd_solution",
+        loses=["correct_lasso_cd"],
+        why="applies the update formula to a constant column too: 0 / 0 gives NaN weights where scikit-learn gives 0",
+        code=_CD.replace("/ n, alpha) / col_sq[j] if col_sq[j] > 0 else 0.0", "/ n, alpha) / col_sq[j]"),
+    ),
+    dict(
+        name="lasso_cd_ignores_n_sweeps",
+        cell="cd_solution",
+        loses=["correct_lasso_cd"],
+        why="runs a fixed 500 sweeps whatever n_sweeps says: right at convergence, wrong for a short run",
+        code=_CD.replace("for _ in range(n_sweeps):", "for _ in range(500):"),
+    ),
+    dict(
         name="lasso_cd_centres_in_place",
         cell="cd_solution",
         loses=["correct_lasso_cd"],
@@ -532,6 +598,24 @@ def lasso_survivors(X: np.ndarray, y: np.ndarray, alphas: list[float],
     survivors = {}
     for alpha in alphas:
         lasso = make_pipeline(StandardScaler(), Lasso(alpha=1.0 / alpha)).fit(X, y)[-1]
+        survivors[alpha] = [name for name, coef in zip(feature_names, lasso.coef_) if coef != 0]
+    return survivors
+''',
+    ),
+    dict(
+        name="lasso_standardised_by_hand",
+        cell="lasso_solution",
+        loses=["correct_lasso_survivors"],
+        why="standardises by hand with (X - mean) / std: a constant column becomes 0 / 0 = NaN and Lasso refuses the "
+            "data, where StandardScaler leaves the column at 0",
+        code='''
+def lasso_survivors(X: np.ndarray, y: np.ndarray, alphas: list[float],
+                    feature_names: list[str]) -> dict[float, list[str]]:
+    """For each alpha, the features with a non-zero weight after standardising and fitting Lasso."""
+    Z = (X - X.mean(axis=0)) / X.std(axis=0)
+    survivors = {}
+    for alpha in alphas:
+        lasso = Lasso(alpha=alpha).fit(Z, y)
         survivors[alpha] = [name for name, coef in zip(feature_names, lasso.coef_) if coef != 0]
     return survivors
 ''',
@@ -590,6 +674,16 @@ if error < best_error:
 elif epoch - best_epoch >= patience:
     break
 '''),
+    ),
+    dict(
+        name="early_stopping_trains_the_callers_model",
+        cell="es_solution",
+        loses=["correct_early_stopping_restore"],
+        why="trains the model it was given instead of a copy: the best copy is right, the caller's model has moved on",
+        code=_es("""if error < best_error:
+    best_error, best_epoch, best_model = error, epoch, copy.deepcopy(model)
+elif epoch - best_epoch >= patience:
+    break""").replace("    model = copy.deepcopy(model)\n", ""),
     ),
     dict(
         name="early_stopping_ignores_patience",
@@ -660,6 +754,16 @@ elif epoch - best_epoch >= patience:
         code=_ENS.replace("scores = {name: train_val_scores(m, X_train, y_train, X_val, y_val) for name, m in affordable.items()}",
                           "scores = {name: (float(m.fit(X_train, y_train).score(X_train, y_train)), "
                           "float(m.score(X_val, y_val))) for name, m in affordable.items()}"),
+    ),
+    dict(
+        name="ensemble_removes_candidates_over_budget",
+        cell="ens_solution",
+        loses=["correct_ensemble_scores"],
+        why="deletes the candidates over budget from the caller's dict: the choice is right, the caller's dict shrank",
+        code=_ENS.replace("    affordable = {name: m for name, m in candidates.items() if tree_count(m) <= max_trees}\n",
+                          "    for name in [n for n, m in candidates.items() if tree_count(m) > max_trees]:\n"
+                          "        del candidates[name]\n"
+                          "    affordable = candidates\n"),
     ),
     dict(
         name="ensemble_ties_go_to_the_first_listed",
@@ -735,6 +839,19 @@ def nested_cv(estimator, param_grid: dict, X, y, inner_cv, outer_cv) -> tuple[np
 ''',
     ),
     dict(
+        name="nested_calls_cross_validate",
+        cell="nested_solution",
+        loses=["correct_nested_scores"],
+        why="hands the search to cross_validate, which the task asks not to call: right numbers, the loop not written",
+        code='''
+def nested_cv(estimator, param_grid: dict, X, y, inner_cv, outer_cv) -> tuple[np.ndarray, list[dict]]:
+    """Outer-fold scores of a grid search tuned on each outer training part, and the chosen parameters."""
+    from sklearn.model_selection import cross_validate
+    result = cross_validate(GridSearchCV(estimator, param_grid, cv=inner_cv), X, y, cv=outer_cv, return_estimator=True)
+    return np.asarray(result["test_score"], dtype=float), [dict(s.best_params_) for s in result["estimator"]]
+''',
+    ),
+    dict(
         name="nested_refits_the_given_estimator",
         cell="nested_solution",
         loses=["correct_nested_scores"],
@@ -752,6 +869,26 @@ def nested_cv(estimator, param_grid: dict, X, y, inner_cv, outer_cv) -> tuple[np
 ''',
     ),
     # ---------------------------------------------------------------- exercise 12: shift-augmentation
+    dict(
+        name="shift_slices_past_the_edge",
+        cell="aug_solution",
+        loses=["correct_shift_image"],
+        why="slices source and destination without clipping the shift: a shift as wide as the image raises instead "
+            "of leaving zeros",
+        code=_SHIFT_KEY.replace("""    if abs(dx) >= width or abs(dy) >= height:
+        return shifted
+""", "") + _AUGMENT_KEY + _SPLIT_KEY,
+    ),
+    dict(
+        name="soft_threshold_in_place",
+        cell="cd_solution",
+        loses=["correct_soft_threshold"],
+        why="shrinks the caller's float array in place and returns it: right values, but the caller's z has changed",
+        code=_CD.replace("""    z = np.asarray(z, dtype=float)
+    return np.sign(z) * np.maximum(np.abs(z) - gamma, 0.0)""", """    z = np.asarray(z, dtype=float)
+    z[...] = np.sign(z) * np.maximum(np.abs(z) - gamma, 0.0)
+    return z"""),
+    ),
     dict(
         name="shift_with_np_roll",
         cell="aug_solution",

@@ -17,6 +17,34 @@ _CHOOSE_WIDTH = '''def choose_kernel_width(explain, widths, seeds, k=2, min_agre
     return (min(stable) if stable else None), agreement
 '''
 
+# A correct permutation_importance_by_hand: each permutation_* answer below built on it changes one rule.
+_PERMUTATION = '''def permutation_importance_by_hand(model, X, y, n_repeats=5, random_state=0):
+    rng = np.random.default_rng(random_state)
+    X = np.asarray(X)
+    baseline = model.score(X, y)
+    importances = np.zeros(X.shape[1], dtype=float)
+    for j in range(X.shape[1]):
+        drops = []
+        for _ in range(n_repeats):
+            X_shuffled = X.copy()
+            X_shuffled[:, j] = X_shuffled[rng.permutation(X.shape[0]), j]
+            drops.append(baseline - model.score(X_shuffled, y))
+        importances[j] = np.mean(drops)
+    return importances
+'''
+
+# A sound find_leaky_features: each leak_* answer below built on it changes one choice.
+_FIND_LEAKS = '''def find_leaky_features(model_factory, X_train, y_train, X_test, y_test, names):
+    line = 0.85
+    X_train, X_test = np.asarray(X_train, dtype=float), np.asarray(X_test, dtype=float)
+    aucs = []
+    for j in range(X_train.shape[1]):
+        single = model_factory().fit(X_train[:, [j]], y_train)
+        aucs.append(roc_auc_score(y_test, single.predict_proba(X_test[:, [j]])[:, 1]))
+    order = sorted(range(len(aucs)), key=lambda j: -aucs[j])
+    return [str(names[j]) for j in order if aucs[j] >= line]
+'''
+
 WRONG_ANSWERS = [
     # ---------------------------------------------------------------- permutation importance
     dict(
@@ -95,71 +123,94 @@ WRONG_ANSWERS = [
     return importances
 ''',
     ),
+    dict(
+        name="permutation_median_of_drops",
+        cell="permutation_solution",
+        loses=["correct_permutation_basics"],
+        why="reports the median of the per-shuffle drops: within the noise of sklearn's mean, but not the stated statistic",
+        code=_variant(_PERMUTATION, ("importances[j] = np.mean(drops)", "importances[j] = np.median(drops)")),
+    ),
+    dict(
+        name="permutation_integer_result",
+        cell="permutation_solution",
+        loses=["correct_permutation_basics"],
+        why="allocates the result with X's dtype, so an integer X truncates every importance to an integer",
+        code=_variant(_PERMUTATION, ("np.zeros(X.shape[1], dtype=float)", "np.zeros(X.shape[1], dtype=X.dtype)")),
+    ),
+    dict(
+        name="permutation_unseeded_default",
+        cell="permutation_solution",
+        loses=["correct_permutation_basics"],
+        why="defaults random_state to None, so a call without it draws fresh shuffles instead of the stated seed 0",
+        code=_variant(_PERMUTATION, ("n_repeats=5, random_state=0)", "n_repeats=5, random_state=None)")),
+    ),
+    dict(
+        name="permutation_shared_shuffle_per_repeat",
+        cell="permutation_solution",
+        loses=["correct_permutation_basics"],
+        why="draws one row order per repeat and reuses it for every column, not the stated column-by-column draws",
+        code='''def permutation_importance_by_hand(model, X, y, n_repeats=5, random_state=0):
+    rng = np.random.default_rng(random_state)
+    X = np.asarray(X)
+    baseline = model.score(X, y)
+    orders = [rng.permutation(X.shape[0]) for _ in range(n_repeats)]
+    importances = np.zeros(X.shape[1], dtype=float)
+    for j in range(X.shape[1]):
+        drops = []
+        for order in orders:
+            X_shuffled = X.copy()
+            X_shuffled[:, j] = X_shuffled[order, j]
+            drops.append(baseline - model.score(X_shuffled, y))
+        importances[j] = np.mean(drops)
+    return importances
+''',
+    ),
     # ---------------------------------------------------------------- finding the leak
     dict(
         name="leak_scored_on_training_split",
         cell="leak_solution",
         loses=["correct_leak_flags"],
-        why="scores each single-column model on the rows it was fitted on: a memorising model makes noise look like a leak",
-        code='''def find_leaky_features(model_factory, X_train, y_train, X_test, y_test, names, threshold=0.9):
-    X_train = np.asarray(X_train, dtype=float)
-    aucs = []
-    for j in range(X_train.shape[1]):
-        single = model_factory().fit(X_train[:, [j]], y_train)
-        aucs.append(roc_auc_score(y_train, single.predict_proba(X_train[:, [j]])[:, 1]))
-    order = sorted(range(len(aucs)), key=lambda j: -aucs[j])
-    return [str(names[j]) for j in order if aucs[j] >= threshold]
-''',
+        why="scores each single-column model on the rows it was fitted on: a fully grown tree makes noise look like a leak",
+        code=_variant(_FIND_LEAKS, ("roc_auc_score(y_test, single.predict_proba(X_test[:, [j]])[:, 1])",
+                                    "roc_auc_score(y_train, single.predict_proba(X_train[:, [j]])[:, 1])")),
     ),
     dict(
         name="leak_raw_column_auc",
         cell="leak_solution",
-        loses=["correct_leak_flags"],
+        loses=["correct_leak_flags", "correct_leak_rules"],
         why="uses the raw column as the score, so a leak that sits in a band of values or falls with the target is missed",
-        code='''def find_leaky_features(model_factory, X_train, y_train, X_test, y_test, names, threshold=0.9):
-    X_test = np.asarray(X_test, dtype=float)
-    aucs = [roc_auc_score(y_test, X_test[:, j]) for j in range(X_test.shape[1])]
-    order = sorted(range(len(aucs)), key=lambda j: -aucs[j])
-    return [str(names[j]) for j in order if aucs[j] >= threshold]
-''',
+        code=_variant(_FIND_LEAKS, ("roc_auc_score(y_test, single.predict_proba(X_test[:, [j]])[:, 1])",
+                                    "roc_auc_score(y_test, X_test[:, j])")),
     ),
     dict(
-        name="leak_top_one_only",
+        name="leak_always_the_top_column",
         cell="leak_solution",
         loses=["correct_leak_flags", "correct_leak_rules"],
-        why="assumes there is one leak and returns only the most suspicious column",
-        code='''def find_leaky_features(model_factory, X_train, y_train, X_test, y_test, names, threshold=0.9):
-    X_train, X_test = np.asarray(X_train, dtype=float), np.asarray(X_test, dtype=float)
-    aucs = [roc_auc_score(y_test, model_factory().fit(X_train[:, [j]], y_train).predict_proba(X_test[:, [j]])[:, 1])
-            for j in range(X_train.shape[1])]
-    best = int(np.argmax(aucs))
-    return [str(names[best])] if aucs[best] >= threshold else []
-''',
+        why="assumes every table has exactly one leak and flags the most predictive column, honest tables included",
+        code=_variant(_FIND_LEAKS, ("return [str(names[j]) for j in order if aucs[j] >= line]",
+                                    "return [str(names[order[0]])]")),
     ),
     dict(
-        name="leak_strict_threshold",
+        name="leak_only_near_perfect",
         cell="leak_solution",
-        loses=["correct_leak_rules"],
-        why="flags AUC > threshold, so a column whose AUC equals the threshold is not flagged",
-        code='''def find_leaky_features(model_factory, X_train, y_train, X_test, y_test, names, threshold=0.9):
-    X_train, X_test = np.asarray(X_train, dtype=float), np.asarray(X_test, dtype=float)
-    aucs = [roc_auc_score(y_test, model_factory().fit(X_train[:, [j]], y_train).predict_proba(X_test[:, [j]])[:, 1])
-            for j in range(X_train.shape[1])]
-    order = sorted(range(len(aucs)), key=lambda j: -aucs[j])
-    return [str(names[j]) for j in order if aucs[j] > threshold]
-''',
+        loses=["correct_leak_flags", "correct_leak_rules"],
+        why="flags only near-perfect columns (AUC >= 0.95), ignoring that a miss costs ten false alarms: leaks seen "
+            "through a small test set or a fully grown tree slip through",
+        code=_variant(_FIND_LEAKS, ("line = 0.85", "line = 0.95")),
+    ),
+    dict(
+        name="leak_line_among_honest_factors",
+        cell="leak_solution",
+        loses=["correct_leak_flags", "correct_leak_rules"],
+        why="draws the line at 0.7, where strong honest factors live: every strong product factor is dropped as a leak",
+        code=_variant(_FIND_LEAKS, ("line = 0.85", "line = 0.7")),
     ),
     dict(
         name="leak_in_column_order",
         cell="leak_solution",
         loses=["correct_leak_rules"],
         why="returns the flagged columns in table order, not most suspicious first",
-        code='''def find_leaky_features(model_factory, X_train, y_train, X_test, y_test, names, threshold=0.9):
-    X_train, X_test = np.asarray(X_train, dtype=float), np.asarray(X_test, dtype=float)
-    aucs = [roc_auc_score(y_test, model_factory().fit(X_train[:, [j]], y_train).predict_proba(X_test[:, [j]])[:, 1])
-            for j in range(X_train.shape[1])]
-    return [str(names[j]) for j in range(len(aucs)) if aucs[j] >= threshold]
-''',
+        code=_variant(_FIND_LEAKS, ("order = sorted(range(len(aucs)), key=lambda j: -aucs[j])", "order = range(len(aucs))")),
     ),
     # ---------------------------------------------------------------- linear SHAP
     dict(
@@ -211,6 +262,42 @@ WRONG_ANSWERS = [
 ''',
     ),
     # ---------------------------------------------------------------- exact Shapley
+    dict(
+        name="linear_shap_centres_caller_x",
+        cell="linear_shap_solution",
+        loses=["correct_linear_shap_values"],
+        why="centres X in place (np.asarray returns the caller's float array itself), so the caller's rows change",
+        code='''def linear_shap(model, X, background):
+    names = getattr(model, "feature_names_in_", None)
+
+    def in_model_order(table):
+        if names is not None and hasattr(table, "columns"):
+            table = table[list(names)]
+        return np.asarray(table, dtype=float)
+
+    coef = np.ravel(np.asarray(model.coef_, dtype=float))
+    background_mean = in_model_order(background).mean(axis=0)
+    phi = in_model_order(X)
+    phi -= background_mean
+    phi *= coef
+    return phi, float(np.ravel(model.intercept_)[0] + coef @ background_mean)
+''',
+    ),
+    dict(
+        name="linear_shap_background_frame_in_its_own_order",
+        cell="linear_shap_solution",
+        loses=["correct_linear_shap_values", "correct_linear_shap_base"],
+        why="reorders X by the model's column names but takes a background DataFrame in the order it lists its columns",
+        code='''def linear_shap(model, X, background):
+    names = getattr(model, "feature_names_in_", None)
+    if names is not None and hasattr(X, "columns"):
+        X = X[list(names)]
+    coef = np.ravel(np.asarray(model.coef_, dtype=float))
+    background_mean = np.asarray(background, dtype=float).mean(axis=0)
+    phi = coef * (np.asarray(X, dtype=float) - background_mean)
+    return phi, float(np.ravel(model.intercept_)[0] + coef @ background_mean)
+''',
+    ),
     dict(
         name="shapley_plug_in_background_mean",
         cell="shapley_solution",
@@ -392,6 +479,36 @@ WRONG_ANSWERS = [
     return reasons[:k], path
 ''',
     ),
+    dict(
+        name="adverse_unstable_sort",
+        cell="adverse_solution",
+        loses=["correct_adverse_reasons"],
+        why="orders with numpy's default (unstable) sort: ties keep column order on small arrays only, by accident",
+        code='''def adverse_action_reasons(phi, base_value, names, k=3):
+    phi = np.asarray(phi, dtype=float)
+    order = np.argsort(-phi)
+    running_logodds = float(base_value) + np.concatenate([[0.0], np.cumsum(phi[order])])
+    path = 1.0 / (1.0 + np.exp(-running_logodds))
+    reasons = [(str(names[j]), float(path[i + 1] - path[i])) for i, j in enumerate(order) if phi[j] > 0]
+    return reasons[:k], path
+''',
+    ),
+    dict(
+        name="adverse_integer_phi_cumsum",
+        cell="adverse_solution",
+        loses=["correct_adverse_reasons"],
+        why="keeps phi's dtype and writes the running totals into an array like it: integer SHAP values truncate the base value",
+        code='''def adverse_action_reasons(phi, base_value, names, k=3):
+    phi = np.asarray(phi)
+    order = np.argsort(-phi, kind="stable")
+    running = np.empty(len(phi) + 1, dtype=phi.dtype)
+    running[0] = base_value
+    running[1:] = base_value + np.cumsum(phi[order])
+    path = 1.0 / (1.0 + np.exp(-running))
+    reasons = [(str(names[j]), float(path[i + 1] - path[i])) for i, j in enumerate(order) if phi[j] > 0]
+    return reasons[:k], path
+''',
+    ),
     # ---------------------------------------------------------------- counterfactual explanations
     dict(
         name="cf_unscaled_cost",
@@ -502,6 +619,29 @@ WRONG_ANSWERS = [
     approved = np.flatnonzero(risks < threshold)
     if len(approved) == 0:
         return x.copy(), 0.0
+    best = min(approved, key=lambda i: (costs[i], changed[i], risks[i]))
+    return candidates[best].copy(), float(costs[best])
+''',
+    ),
+    dict(
+        name="cf_integer_applicant_truncates_grid",
+        cell="counterfactual_solution",
+        loses=["correct_counterfactual_rules"],
+        why="builds candidates in x's dtype, so for an integer applicant a fractional grid value (0.25) becomes 0",
+        code='''def smallest_counterfactual(model, x, grids, scale, threshold=0.5):
+    x = np.asarray(x)
+    if model.predict_proba(x[None, :])[0, 1] < threshold:
+        return x.copy(), 0.0
+    features = sorted(grids)
+    options = [np.concatenate([[x[j]], np.asarray(grids[j], dtype=float)]) for j in features]
+    candidates = np.tile(x, (int(np.prod([len(o) for o in options])), 1))
+    candidates[:, features] = np.array(list(product(*options)))
+    risks = model.predict_proba(candidates)[:, 1]
+    costs = (np.abs(candidates - x) / np.asarray(scale, dtype=float)).sum(axis=1)
+    changed = (candidates != x).sum(axis=1)
+    approved = np.flatnonzero(risks < threshold)
+    if len(approved) == 0:
+        return None, float("inf")
     best = min(approved, key=lambda i: (costs[i], changed[i], risks[i]))
     return candidates[best].copy(), float(costs[best])
 ''',
@@ -661,6 +801,25 @@ WRONG_ANSWERS = [
     return np.asarray(Ridge(alpha=1.0).fit(Z, targets, sample_weight=weights).coef_, dtype=float)
 ''',
     ),
+    dict(
+        name="lime_constant_column_by_zero_std",
+        cell="lime_solution",
+        loses=["correct_lime_matches_lime"],
+        why="replaces the scale only where the computed std is exactly 0: rounding leaves a constant column 1e-16",
+        code='''def lime_by_hand(predict_fn, x, X_train, num_samples=5000, kernel_width=None, random_state=0):
+    x = np.asarray(x, dtype=float)
+    X_train = np.asarray(X_train, dtype=float)
+    scale = X_train.std(axis=0)
+    scale[scale == 0] = 1.0
+    if kernel_width is None:
+        kernel_width = 0.75 * np.sqrt(x.shape[0])
+    Z = np.random.RandomState(random_state).normal(0.0, 1.0, size=(num_samples, x.shape[0]))
+    Z[0] = 0.0
+    targets = np.asarray(predict_fn(x + Z * scale), dtype=float)
+    weights = np.sqrt(np.exp(-(Z ** 2).sum(axis=1) / kernel_width ** 2))
+    return np.asarray(Ridge(alpha=1.0).fit(Z, targets, sample_weight=weights).coef_, dtype=float)
+''',
+    ),
     # ---------------------------------------------------------------- LIME stability: choosing the kernel width
     dict(
         name="width_most_stable",
@@ -697,6 +856,13 @@ WRONG_ANSWERS = [
         code=_variant(_CHOOSE_WIDTH,
                   ('        tops = [set(np.argsort(-np.abs(np.asarray(explain(width, s), dtype=float)), kind="stable")[:k].tolist())\n                for s in seeds]\n',
                    '        tops = [set(np.argsort(-np.asarray(explain(width, s), dtype=float), kind="stable")[:k].tolist()) for s in seeds]\n')),
+    ),
+    dict(
+        name="width_default_sort",
+        cell="lime_stability_solution",
+        loses=["correct_lime_width_agreement"],
+        why="ranks with numpy's default sort: ties go to the lower index on short arrays only, by accident",
+        code=_variant(_CHOOSE_WIDTH, ('dtype=float)), kind="stable")[:k]', 'dtype=float)))[:k]')),
     ),
     dict(
         name="width_ties_to_higher_index",

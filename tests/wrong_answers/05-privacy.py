@@ -17,9 +17,45 @@ _GAUSSIAN = '''def gaussian_sigma(l2_sensitivity, epsilon, delta):
 
 
 def dp_code_counts(codes, max_codes, epsilon, delta, rng):
-    counts = np.asarray(codes, dtype=bool).sum(axis=0).astype(float)
+    codes = np.asarray(codes, dtype=bool)
+    if len(codes) and int(codes.sum(axis=1).max()) > max_codes:
+        raise ValueError("a row has more than max_codes codes")
+    counts = codes.sum(axis=0).astype(float)
     sigma = gaussian_sigma(np.sqrt(max_codes), epsilon, delta)
     return counts + rng.normal(0.0, sigma, size=counts.shape)
+'''
+
+_GENERALISE = '''def generalise(df, year_width, postcode_digits):
+    out = df.drop(columns=[c for c in DIRECT_IDENTIFIERS if c in df.columns])
+    band = pd.to_datetime(out.pop("birth_date")).dt.year // year_width * year_width
+    out["birth_band"] = band.astype("int64") if band.notna().all() else band.astype("Int64")
+    out["postcode"] = out["postcode"].map(lambda code: code if pd.isna(code) else str(code)[:postcode_digits].ljust(6, "*"))
+    return out
+
+
+def choose_generalisation(df, k_target, year_widths, digit_options):
+    best = None
+    for width in year_widths:
+        for digits in digit_options:
+            sizes = generalise(df, width, digits).groupby(RELEASE_QIS, dropna=False).size()
+            if len(sizes) and sizes.min() >= k_target:
+                rank = (-len(sizes), width, -digits)
+                if best is None or rank < best[0]:
+                    best = (rank, (int(width), int(digits)))
+    if best is None:
+        raise ValueError("no setting reaches k")
+    return best[1]
+'''
+
+_LDIV = '''def l_diversity(df, quasi_identifiers, sensitive):
+    if len(df) == 0:
+        return 0
+    return int(df.groupby(list(quasi_identifiers), dropna=False)[sensitive].nunique(dropna=False).min())
+
+
+def exposed_rows(df, quasi_identifiers, sensitive):
+    distinct = df.groupby(list(quasi_identifiers), dropna=False)[sensitive].transform(lambda s: s.nunique(dropna=False))
+    return df.index[distinct.to_numpy() == 1].tolist()
 '''
 
 WRONG_ANSWERS = [
@@ -113,9 +149,9 @@ def pseudonymise(values: pd.Series, key: bytes) -> pd.Series:
         why="dropping the name but keeping phone and email leaves direct identifiers in the release",
         code='''def generalise(df: pd.DataFrame, year_width: int, postcode_digits: int) -> pd.DataFrame:
     out = df.drop(columns=[c for c in ["name"] if c in df.columns])
-    years = pd.to_datetime(out.pop("birth_date")).dt.year
-    out["birth_band"] = (years // year_width * year_width).astype("int64")
-    out["postcode"] = out["postcode"].astype(str).str[:postcode_digits].str.ljust(6, "*")
+    band = pd.to_datetime(out.pop("birth_date")).dt.year // year_width * year_width
+    out["birth_band"] = band.astype("int64") if band.notna().all() else band.astype("Int64")
+    out["postcode"] = out["postcode"].map(lambda code: code if pd.isna(code) else str(code)[:postcode_digits].ljust(6, "*"))
     return out
 
 
@@ -194,9 +230,9 @@ def choose_generalisation(df, k_target, year_widths, digit_options):
         why="the safest setting (largest k) over-generalises: it throws away detail the target k did not require",
         code='''def generalise(df: pd.DataFrame, year_width: int, postcode_digits: int) -> pd.DataFrame:
     out = df.drop(columns=[c for c in DIRECT_IDENTIFIERS if c in df.columns])
-    years = pd.to_datetime(out.pop("birth_date")).dt.year
-    out["birth_band"] = (years // year_width * year_width).astype("int64")
-    out["postcode"] = out["postcode"].astype(str).str[:postcode_digits].str.ljust(6, "*")
+    band = pd.to_datetime(out.pop("birth_date")).dt.year // year_width * year_width
+    out["birth_band"] = band.astype("int64") if band.notna().all() else band.astype("Int64")
+    out["postcode"] = out["postcode"].map(lambda code: code if pd.isna(code) else str(code)[:postcode_digits].ljust(6, "*"))
     return out
 
 
@@ -219,9 +255,9 @@ def choose_generalisation(df, k_target, year_widths, digit_options):
         why="stops at the first setting that reaches k in the caller's order, whatever it loses",
         code='''def generalise(df: pd.DataFrame, year_width: int, postcode_digits: int) -> pd.DataFrame:
     out = df.drop(columns=[c for c in DIRECT_IDENTIFIERS if c in df.columns])
-    years = pd.to_datetime(out.pop("birth_date")).dt.year
-    out["birth_band"] = (years // year_width * year_width).astype("int64")
-    out["postcode"] = out["postcode"].astype(str).str[:postcode_digits].str.ljust(6, "*")
+    band = pd.to_datetime(out.pop("birth_date")).dt.year // year_width * year_width
+    out["birth_band"] = band.astype("int64") if band.notna().all() else band.astype("Int64")
+    out["postcode"] = out["postcode"].map(lambda code: code if pd.isna(code) else str(code)[:postcode_digits].ljust(6, "*"))
     return out
 
 
@@ -240,9 +276,9 @@ def choose_generalisation(df, k_target, year_widths, digit_options):
         why="k >= k_target is the definition; requiring k > k_target rejects the best setting when it hits k exactly",
         code='''def generalise(df: pd.DataFrame, year_width: int, postcode_digits: int) -> pd.DataFrame:
     out = df.drop(columns=[c for c in DIRECT_IDENTIFIERS if c in df.columns])
-    years = pd.to_datetime(out.pop("birth_date")).dt.year
-    out["birth_band"] = (years // year_width * year_width).astype("int64")
-    out["postcode"] = out["postcode"].astype(str).str[:postcode_digits].str.ljust(6, "*")
+    band = pd.to_datetime(out.pop("birth_date")).dt.year // year_width * year_width
+    out["birth_band"] = band.astype("int64") if band.notna().all() else band.astype("Int64")
+    out["postcode"] = out["postcode"].map(lambda code: code if pd.isna(code) else str(code)[:postcode_digits].ljust(6, "*"))
     return out
 
 
@@ -841,6 +877,37 @@ def secure_sum(client_shares, modulus=MODULUS):
 ''',
     ),
     dict(
+        name="epsilon_normal_approximation",
+        cell="epsilon_solution",
+        loses=["correct_smallest_epsilon"],
+        why="treats the Laplace noise as normal with the same sd sqrt(2) b: its tails are heavier, so the grant misses the target",
+        code='''from statistics import NormalDist
+
+
+def smallest_epsilon(n, lower, upper, max_error, epsilons, confidence=0.95):
+    z = NormalDist().inv_cdf((1 + confidence) / 2)
+    needed = z * np.sqrt(2) * (upper - lower) / n / max_error
+    meeting = [float(e) for e in epsilons if np.isfinite(e) and e > 0 and e >= needed]
+    if not meeting:
+        raise ValueError("none")
+    return float(min(meeting))
+''',
+    ),
+    dict(
+        name="epsilon_simulated_with_few_draws",
+        cell="epsilon_solution",
+        loses=["correct_smallest_epsilon"],
+        why="decides from 200 simulated releases: the estimate of the coverage is too noisy to tell a candidate 5 % from the threshold",
+        code='''def smallest_epsilon(n, lower, upper, max_error, epsilons, confidence=0.95):
+    base = np.abs(np.random.default_rng(0).laplace(0.0, 1.0, size=200))
+    meeting = [float(e) for e in epsilons
+               if np.isfinite(e) and e > 0 and np.mean(base * (upper - lower) / n / e <= max_error) >= confidence]
+    if not meeting:
+        raise ValueError("none")
+    return float(min(meeting))
+''',
+    ),
+    dict(
         name="epsilon_first_in_grid_order",
         cell="epsilon_solution",
         loses=["correct_smallest_epsilon"],
@@ -1270,9 +1337,9 @@ def estimate_proportion(responses, p_truth):
         code='''def generalise(df: pd.DataFrame, year_width: int, postcode_digits: int) -> pd.DataFrame:
     """Release copy of `df`: direct identifiers dropped, birth date -> `birth_band`, postcode truncated and padded."""
     out = df.drop(columns=[c for c in DIRECT_IDENTIFIERS if c in df.columns])
-    years = pd.to_datetime(out.pop("birth_date")).dt.year
-    out["birth_band"] = (years // year_width * year_width).astype("int64")
-    out["postcode"] = out["postcode"].astype(str).str[:postcode_digits].str.ljust(6, "*")
+    band = pd.to_datetime(out.pop("birth_date")).dt.year // year_width * year_width
+    out["birth_band"] = band.astype("int64") if band.notna().all() else band.astype("Int64")
+    out["postcode"] = out["postcode"].map(lambda code: code if pd.isna(code) else str(code)[:postcode_digits].ljust(6, "*"))
     return out
 
 
@@ -1291,6 +1358,132 @@ def choose_generalisation(
     if best is None:
         raise ValueError(f"no setting reaches k >= {k_target}: add coarser options")
     return best[1]
+''',
+    ),
+    # ------------------------------------------------------------ rules the hand-picked cases let through
+    dict(
+        name="pseudonymise_hashes_missing_as_text",
+        cell="pseudonymise_solution",
+        loses=["correct_pseudonymise_hmac"],
+        why="str(NaN) is 'nan': every person without a phone gets the same pseudonym and joins as one person",
+        code='''def pseudonymise(values: pd.Series, key: bytes) -> pd.Series:
+    return values.map(lambda v: hmac.new(key, str(v).encode("utf-8"), hashlib.sha256).hexdigest())
+''',
+    ),
+    dict(
+        name="generalise_missing_postcode_as_text",
+        cell="generalise_solution",
+        loses=["correct_generalise"],
+        why="str(code) turns a missing postcode into 'nan***', a district that does not exist",
+        code=_variant(_GENERALISE,
+                      ('    out["postcode"] = out["postcode"].map(lambda code: code if pd.isna(code) else str(code)[:postcode_digits].ljust(6, "*"))\n',
+                       '    out["postcode"] = out["postcode"].map(lambda code: str(code)[:postcode_digits].ljust(6, "*"))\n')),
+    ),
+    dict(
+        name="generalise_missing_date_as_float_band",
+        cell="generalise_solution",
+        loses=["correct_generalise"],
+        why="leaves birth_band as floats (1980.0) whenever a date is missing, where the task states an integer column with gaps",
+        code=_variant(_GENERALISE,
+                      ('    out["birth_band"] = band.astype("int64") if band.notna().all() else band.astype("Int64")\n',
+                       '    out["birth_band"] = band\n')),
+    ),
+    dict(
+        name="exposed_rows_drops_missing_keys",
+        cell="ldiv_solution",
+        loses=["correct_exposed_rows"],
+        why="groupby drops rows with a missing quasi-identifier by default: the people of that class are never reported",
+        code=_variant(_LDIV,
+                      ("    distinct = df.groupby(list(quasi_identifiers), dropna=False)[sensitive].transform(lambda s: s.nunique(dropna=False))\n",
+                       "    distinct = df.groupby(list(quasi_identifiers))[sensitive].transform(lambda s: s.nunique(dropna=False))\n")),
+    ),
+    dict(
+        name="dp_mean_clips_in_place",
+        cell="laplace_solution",
+        loses=["correct_dp_mean_scale"],
+        why="np.clip(..., out=values) clips the caller's data: the analyst's table is changed by a query",
+        code='''def dp_count(flags, epsilon, rng):
+    if not (np.isfinite(epsilon) and epsilon > 0):
+        raise ValueError("epsilon")
+    return float(np.count_nonzero(flags) + rng.laplace(0.0, 1.0 / epsilon))
+
+
+def dp_mean(values, lower, upper, epsilon, rng):
+    if not (np.isfinite(epsilon) and epsilon > 0):
+        raise ValueError("epsilon")
+    if values.dtype.kind == "f":
+        np.clip(values, lower, upper, out=values)
+    else:
+        values = np.clip(values, lower, upper)
+    return float(values.mean() + rng.laplace(0.0, (upper - lower) / len(values) / epsilon))
+''',
+    ),
+    dict(
+        name="noisy_max_replace_one_scale",
+        cell="noisy_max_solution",
+        loses=["correct_report_noisy_max"],
+        why="uses Laplace(2 / epsilon), the replace-one scale, where the task states add/remove neighbours and scale 1 / epsilon",
+        code='''def report_noisy_max(counts, epsilon, rng):
+    counts = np.asarray(counts, dtype=float)
+    return int(np.argmax(counts + rng.laplace(0.0, 2.0 / epsilon, size=len(counts))))
+''',
+    ),
+    dict(
+        name="noisy_max_gumbel_noise",
+        cell="noisy_max_solution",
+        loses=["correct_report_noisy_max"],
+        why="Gumbel noise makes it the exponential mechanism, a different distribution from the Laplace release the task asks for",
+        code='''def report_noisy_max(counts, epsilon, rng):
+    counts = np.asarray(counts, dtype=float)
+    return int(np.argmax(counts + rng.gumbel(0.0, 1.0 / epsilon, size=len(counts))))
+''',
+    ),
+    dict(
+        name="shares_adjusted_first",
+        cell="shares_solution",
+        loses=["correct_make_shares"],
+        why="puts the balancing share first: the shares still add up, but share 0 is no longer the generator's draw the task states",
+        code='''def make_shares(secret, n_parties, rng, modulus=MODULUS):
+    rest = [int(rng.integers(0, modulus)) for _ in range(n_parties - 1)]
+    return [(int(secret) - sum(rest)) % modulus] + rest
+
+
+def secure_sum(client_shares, modulus=MODULUS):
+    party_totals = [sum(int(s) for s in column) % modulus for column in zip(*client_shares)]
+    return sum(party_totals) % modulus
+''',
+    ),
+    dict(
+        name="gaussian_ignores_the_bound",
+        cell="gaussian_solution",
+        loses=["correct_gaussian_counts"],
+        why="releases counts whose rows break max_codes: one patient then moves the counts by more than the noise covers",
+        code=_variant(_GAUSSIAN,
+                      ('    if len(codes) and int(codes.sum(axis=1).max()) > max_codes:\n        raise ValueError("a row has more than max_codes codes")\n', '')),
+    ),
+    dict(
+        name="gaussian_sensitivity_from_the_data",
+        cell="gaussian_solution",
+        loses=["correct_gaussian_counts"],
+        why="takes the sensitivity from the most codes any row of this data holds: a data-dependent scale leaks, and it is not the stated bound",
+        code=_variant(_GAUSSIAN,
+                      ('    sigma = gaussian_sigma(np.sqrt(max_codes), epsilon, delta)\n',
+                       '    sigma = gaussian_sigma(np.sqrt(max(1, int(codes.sum(axis=1).max(initial=0)))), epsilon, delta)\n')),
+    ),
+    dict(
+        name="noise_drawn_on_the_mean",
+        cell="dpsgd_solution",
+        loses=["correct_noisy_step"],
+        why="draws noise of sd sigma * clip and adds it to the mean gradient: B times too much noise for the stated step",
+        code='''def clip_gradients(grads, clip):
+    grads = np.asarray(grads, dtype=float)
+    norms = np.linalg.norm(grads, axis=1, keepdims=True)
+    return grads * np.minimum(1.0, clip / np.maximum(norms, 1e-300))
+
+
+def noisy_gradient_step(w, X, y, clip, sigma, lr, rng):
+    clipped = clip_gradients(per_example_gradients(w, X, y), clip)
+    return w - lr * (clipped.mean(axis=0) + rng.normal(0.0, sigma * clip, size=w.shape))
 ''',
     ),
 ]

@@ -31,18 +31,16 @@ def fp16_roundtrip(grads: np.ndarray, scale: float) -> np.ndarray:
     return half.astype(np.float32) / np.float32(scale)
 '''
 
-_CHOOSE_LOSS_SCALE = '''FP16_MAX = 65504.0
-
-
-def choose_loss_scale(grads: np.ndarray, max_scale: float = 2.0**24) -> float:
-    grads = np.asarray(grads, dtype=np.float64)
-    if not np.all(np.isfinite(grads)):
-        raise ValueError("non-finite gradient")
-    peak = float(np.max(np.abs(grads))) if grads.size else 0.0
-    scale = float(max_scale)
-    while scale * peak > FP16_MAX:
-        scale /= 2.0
-    return scale
+_DYNAMIC_STEP = '''def dynamic_loss_scale_step(scaled_grads: np.ndarray, scale: float, good_steps: int,
+                            growth_interval: int = 2000) -> tuple:
+    held = np.asarray(scaled_grads)
+    if not np.all(np.isfinite(held)):
+        return None, float(scale) * 0.5, 0
+    grads = held.astype(np.float32) / np.float32(scale)
+    good_steps = int(good_steps) + 1
+    if good_steps >= growth_interval:
+        return grads, float(scale) * 2.0, 0
+    return grads, float(scale), good_steps
 '''
 
 _NUMERICAL_GRADIENT = '''def numerical_gradient(f, w: np.ndarray, eps: float = 1e-6) -> np.ndarray:
@@ -60,7 +58,8 @@ _NUMERICAL_GRADIENT = '''def numerical_gradient(f, w: np.ndarray, eps: float = 1
 
 _BUGGY_PARAMETERS = '''
 
-def buggy_parameters(loss, params: dict, grads: dict, tol: float = 1e-5) -> list:
+def buggy_parameters(loss, params: dict, grads: dict) -> list:
+    tol = 1e-5
     flagged = []
     for name, value in params.items():
         numeric = numerical_gradient(lambda _: loss(params), value)
@@ -237,38 +236,87 @@ def cross_entropy_from_logits(z: np.ndarray, y: np.ndarray) -> float:
     ),
     # ------------------------------------------------------------ 4. loss-scaling
     dict(
-        name="loss_scale_not_a_power_of_two",
+        name="overflow_judged_on_gradients_scaled_again",
         cell="loss_scale_solution",
         loses=["correct_loss_scale"],
-        why="65504 / max|g| fills the range exactly but is no power of two: scaling then rounds every mantissa",
-        code='''FP16_MAX = 65504.0
-
-
-def choose_loss_scale(grads: np.ndarray, max_scale: float = 2.0**24) -> float:
-    grads = np.asarray(grads, dtype=np.float64)
-    if not np.all(np.isfinite(grads)):
-        raise ValueError("non-finite gradient")
-    peak = float(np.max(np.abs(grads))) if grads.size else 0.0
-    return float(max_scale) if peak == 0 else float(min(max_scale, FP16_MAX / peak))
+        why="treats the held gradients as unscaled and tests scale * max|g| > 65504: they are already scaled, so good steps are skipped",
+        code='''def dynamic_loss_scale_step(scaled_grads: np.ndarray, scale: float, good_steps: int,
+                            growth_interval: int = 2000) -> tuple:
+    held = np.asarray(scaled_grads, dtype=np.float32)
+    if not np.all(np.isfinite(held)) or float(scale) * float(np.max(np.abs(held), initial=0.0)) > 65504.0:
+        return None, float(scale) * 0.5, 0
+    grads = held / np.float32(scale)
+    good_steps = int(good_steps) + 1
+    if good_steps >= growth_interval:
+        return grads, float(scale) * 2.0, 0
+    return grads, float(scale), good_steps
 ''' + _FP16_ROUNDTRIP,
     ),
     dict(
-        name="loss_scale_from_mean_gradient",
+        name="overflow_keeps_the_count",
         cell="loss_scale_solution",
         loses=["correct_loss_scale"],
-        why="sizes the scale for the mean |g|: the largest gradients overflow to inf",
-        code='''FP16_MAX = 65504.0
-
-
-def choose_loss_scale(grads: np.ndarray, max_scale: float = 2.0**24) -> float:
-    grads = np.asarray(grads, dtype=np.float64)
-    if not np.all(np.isfinite(grads)):
-        raise ValueError("non-finite gradient")
-    typical = float(np.mean(np.abs(grads))) if grads.size else 0.0
-    scale = float(max_scale)
-    while scale * typical > FP16_MAX:
-        scale /= 2.0
-    return scale
+        why="halves the scale on overflow but keeps counting good steps: the scale doubles again too soon",
+        code='''def dynamic_loss_scale_step(scaled_grads: np.ndarray, scale: float, good_steps: int,
+                            growth_interval: int = 2000) -> tuple:
+    held = np.asarray(scaled_grads)
+    if not np.all(np.isfinite(held)):
+        return None, float(scale) * 0.5, good_steps
+    grads = held.astype(np.float32) / np.float32(scale)
+    good_steps = int(good_steps) + 1
+    if good_steps >= growth_interval:
+        return grads, float(scale) * 2.0, 0
+    return grads, float(scale), good_steps
+''' + _FP16_ROUNDTRIP,
+    ),
+    dict(
+        name="overflowed_step_applied",
+        cell="loss_scale_solution",
+        loses=["correct_loss_scale"],
+        why="halves the scale but still returns the gradients: an update with inf or nan ruins the weights",
+        code='''def dynamic_loss_scale_step(scaled_grads: np.ndarray, scale: float, good_steps: int,
+                            growth_interval: int = 2000) -> tuple:
+    held = np.asarray(scaled_grads)
+    grads = held.astype(np.float32) / np.float32(scale)
+    if not np.all(np.isfinite(held)):
+        return grads, float(scale) * 0.5, 0
+    good_steps = int(good_steps) + 1
+    if good_steps >= growth_interval:
+        return grads, float(scale) * 2.0, 0
+    return grads, float(scale), good_steps
+''' + _FP16_ROUNDTRIP,
+    ),
+    dict(
+        name="unscaled_in_float16",
+        cell="loss_scale_solution",
+        loses=["correct_loss_scale"],
+        why="divides by the scale while still in float16: the small gradients the scale rescued underflow again",
+        code='''def dynamic_loss_scale_step(scaled_grads: np.ndarray, scale: float, good_steps: int,
+                            growth_interval: int = 2000) -> tuple:
+    held = np.asarray(scaled_grads)
+    if not np.all(np.isfinite(held)):
+        return None, float(scale) * 0.5, 0
+    grads = (held / np.float16(scale)).astype(np.float32)
+    good_steps = int(good_steps) + 1
+    if good_steps >= growth_interval:
+        return grads, float(scale) * 2.0, 0
+    return grads, float(scale), good_steps
+''' + _FP16_ROUNDTRIP,
+    ),
+    dict(
+        name="growth_one_step_late",
+        cell="loss_scale_solution",
+        loses=["correct_loss_scale"],
+        why="doubles only when the count exceeds growth_interval: one good step too many every time",
+        code='''def dynamic_loss_scale_step(scaled_grads: np.ndarray, scale: float, good_steps: int,
+                            growth_interval: int = 2000) -> tuple:
+    held = np.asarray(scaled_grads)
+    if not np.all(np.isfinite(held)):
+        return None, float(scale) * 0.5, 0
+    grads = held.astype(np.float32) / np.float32(scale)
+    if good_steps >= growth_interval:
+        return grads, float(scale) * 2.0, 0
+    return grads, float(scale), int(good_steps) + 1
 ''' + _FP16_ROUNDTRIP,
     ),
     dict(
@@ -276,7 +324,7 @@ def choose_loss_scale(grads: np.ndarray, max_scale: float = 2.0**24) -> float:
         cell="loss_scale_solution",
         loses=["correct_loss_scale"],
         why="casts to float16 first and scales afterwards: the small gradients are already zero",
-        code=_CHOOSE_LOSS_SCALE + '''
+        code=_DYNAMIC_STEP + '''
 
 def fp16_roundtrip(grads: np.ndarray, scale: float) -> np.ndarray:
     half = np.asarray(grads, dtype=np.float32).astype(np.float16)
@@ -382,7 +430,8 @@ def fp16_roundtrip(grads: np.ndarray, scale: float) -> np.ndarray:
         why="compares max |analytic - numeric| with tol: on a loss of large scale every correct gradient is flagged",
         code=_NUMERICAL_GRADIENT + '''
 
-def buggy_parameters(loss, params: dict, grads: dict, tol: float = 1e-5) -> list:
+def buggy_parameters(loss, params: dict, grads: dict) -> list:
+    tol = 1e-5
     flagged = []
     for name, value in params.items():
         numeric = numerical_gradient(lambda _: loss(params), value)
@@ -398,7 +447,8 @@ def buggy_parameters(loss, params: dict, grads: dict, tol: float = 1e-5) -> list
         why="returns the flagged names sorted alphabetically instead of in the order of params",
         code=_NUMERICAL_GRADIENT + '''
 
-def buggy_parameters(loss, params: dict, grads: dict, tol: float = 1e-5) -> list:
+def buggy_parameters(loss, params: dict, grads: dict) -> list:
+    tol = 1e-5
     flagged = []
     for name, value in params.items():
         numeric = numerical_gradient(lambda _: loss(params), value)
@@ -709,33 +759,436 @@ def distillation_loss(student_logits: np.ndarray, teacher_logits: np.ndarray, te
     return min(good_enough, key=sizes.get), accuracies
 ''',
     ),
+]
+
+# Mistakes the hand-picked hidden cases let through (issue 27 §1): only the hidden tests that explore the domain
+# the task states (any shape and axis, int and float32 dtypes, other layouts, the defaults) catch them.
+WRONG_ANSWERS += [
     dict(
-        name="choose_most_accurate",
-        cell="smallest_solution",
-        loses=["correct_choose_smallest"],
-        why="returns the most accurate candidate: ignores the size the decision is about",
-        code='''def choose_smallest(candidates: dict, size_of, X_train, y_train, X_val, y_val, tolerance: float) -> tuple[str, dict]:
-    accuracies = {}
-    for name, estimator in candidates.items():
-        fitted = clone(estimator).fit(X_train, y_train)
-        accuracies[name] = float(np.mean(fitted.predict(X_val) == np.asarray(y_val)))
-    return max(accuracies, key=accuracies.get), accuracies
+        name="logsumexp_calls_scipy",
+        cell="stable_solution",
+        loses=["correct_logsumexp"],
+        why="calls scipy.special.logsumexp, the routine the exercise asks to write",
+        code='''from scipy.special import logsumexp as _scipy_logsumexp
+
+
+def logsumexp(a: np.ndarray, axis: int = -1) -> np.ndarray:
+    return np.asarray(_scipy_logsumexp(np.asarray(a, dtype=np.float64), axis=axis), dtype=np.float64)
+''' + _LOG_SOFTMAX_AND_LOSS,
+    ),
+    dict(
+        name="logsumexp_squeezes_every_axis",
+        cell="stable_solution",
+        loses=["correct_logsumexp"],
+        why="np.squeeze without the axis also drops other axes of length one: (1, 5) over axis 1 gives () not (1,)",
+        code='''def logsumexp(a: np.ndarray, axis: int = -1) -> np.ndarray:
+    a = np.asarray(a, dtype=np.float64)
+    shift = np.max(a, axis=axis, keepdims=True)
+    shift = np.where(np.isfinite(shift), shift, 0.0)
+    with np.errstate(divide="ignore"):
+        out = np.log(np.sum(np.exp(a - shift), axis=axis, keepdims=True)) + shift
+    return np.squeeze(out)
+''' + _LOG_SOFTMAX_AND_LOSS,
+    ),
+    dict(
+        name="logsumexp_default_axis_one",
+        cell="stable_solution",
+        loses=["correct_logsumexp"],
+        why="defaults to axis=1, the rows of a matrix: the same as -1 in two dimensions, wrong in one or three",
+        code='''def logsumexp(a: np.ndarray, axis: int = 1) -> np.ndarray:
+    a = np.asarray(a, dtype=np.float64)
+    shift = np.max(a, axis=axis, keepdims=True)
+    shift = np.where(np.isfinite(shift), shift, 0.0)
+    with np.errstate(divide="ignore"):
+        out = np.log(np.sum(np.exp(a - shift), axis=axis, keepdims=True)) + shift
+    return np.squeeze(out, axis=axis)
+
+
+def log_softmax(z: np.ndarray) -> np.ndarray:
+    z = np.asarray(z, dtype=np.float64)
+    return z - logsumexp(z, axis=-1)[..., None]
+
+
+def cross_entropy_from_logits(z: np.ndarray, y: np.ndarray) -> float:
+    logp = log_softmax(z)
+    return float(-np.mean(logp[np.arange(len(y)), np.asarray(y)]))
 ''',
     ),
     dict(
-        name="tolerance_from_the_best_model",
+        name="log_softmax_for_matrices_only",
+        cell="stable_solution",
+        loses=["correct_log_softmax_loss"],
+        why="subtracts logsumexp over axis 1 with [:, None]: right for a matrix, fails on one row or a batch of matrices",
+        code=_STABLE_LOGSUMEXP + '''
+
+def log_softmax(z: np.ndarray) -> np.ndarray:
+    z = np.asarray(z, dtype=np.float64)
+    return z - logsumexp(z, axis=1)[:, None]
+
+
+def cross_entropy_from_logits(z: np.ndarray, y: np.ndarray) -> float:
+    logp = log_softmax(z)
+    return float(-np.mean(logp[np.arange(len(y)), np.asarray(y)]))
+''',
+    ),
+]
+WRONG_ANSWERS += [
+    dict(
+        name="soft_targets_shift_by_the_global_maximum",
+        cell="distil_solution",
+        loses=["correct_distillation"],
+        why="subtracts the maximum of the whole array: a row far below it underflows to 0 / 0",
+        code='''def soft_targets(logits: np.ndarray, temperature: float) -> np.ndarray:
+    if not (np.isfinite(temperature) and temperature > 0):
+        raise ValueError("temperature must be a finite positive number")
+    z = np.asarray(logits, dtype=np.float64) / temperature
+    e = np.exp(z - z.max())
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def distillation_loss(student_logits: np.ndarray, teacher_logits: np.ndarray, temperature: float) -> float:''' + _LOG_SOFT + '''
+    p = soft_targets(teacher_logits, temperature)
+    gap = np.where(p > 0, log_soft(teacher_logits) - log_soft(student_logits), 0.0)
+    return float(temperature**2 * np.mean(np.sum(p * gap, axis=-1)))
+''',
+    ),
+    dict(
+        name="infinite_temperature_accepted",
+        cell="distil_solution",
+        loses=["correct_distillation"],
+        why="checks only temperature > 0: nan is refused but an infinite temperature flattens every row to uniform",
+        code='''def soft_targets(logits: np.ndarray, temperature: float) -> np.ndarray:
+    if not temperature > 0:
+        raise ValueError("temperature must be positive")
+    z = np.asarray(logits, dtype=np.float64) / temperature
+    e = np.exp(z - z.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def distillation_loss(student_logits: np.ndarray, teacher_logits: np.ndarray, temperature: float) -> float:''' + _LOG_SOFT + '''
+    p = soft_targets(teacher_logits, temperature)
+    gap = np.where(p > 0, log_soft(teacher_logits) - log_soft(student_logits), 0.0)
+    return float(temperature**2 * np.mean(np.sum(p * gap, axis=-1)))
+''',
+    ),
+    dict(
+        name="kl_terms_where_both_branches_run",
+        cell="distil_solution",
+        loses=["correct_distillation"],
+        why="np.where(p > 0, p * (log p - log q), 0) computes 0 * -inf for a masked teacher class: a warning and nan",
+        code=_SOFT_TARGETS + '''
+
+def distillation_loss(student_logits: np.ndarray, teacher_logits: np.ndarray, temperature: float) -> float:''' + _LOG_SOFT + '''
+    p = soft_targets(teacher_logits, temperature)
+    terms = np.where(p > 0, p * (log_soft(teacher_logits) - log_soft(student_logits)), 0.0)
+    return float(temperature**2 * np.mean(np.sum(terms, axis=-1)))
+''',
+    ),
+    dict(
+        name="distillation_rows_on_axis_one",
+        cell="distil_solution",
+        loses=["correct_distillation"],
+        why="sums the classes over axis 1: right for a matrix of logits, fails on one row or a batch of sequences",
+        code=_SOFT_TARGETS + '''
+
+def distillation_loss(student_logits: np.ndarray, teacher_logits: np.ndarray, temperature: float) -> float:''' + _LOG_SOFT + '''
+    p = soft_targets(teacher_logits, temperature)
+    gap = np.where(p > 0, log_soft(teacher_logits) - log_soft(student_logits), 0.0)
+    return float(temperature**2 * np.mean(np.sum(p * gap, axis=1)))
+''',
+    ),
+]
+WRONG_ANSWERS += [
+    dict(
+        name="gradient_through_reshape",
+        cell="gradcheck_solution",
+        loses=["correct_numerical_gradient"],
+        why="perturbs w.reshape(-1): a view when w is contiguous, a silent copy when w is a strided view",
+        code='''def numerical_gradient(f, w: np.ndarray, eps: float = 1e-6) -> np.ndarray:
+    flat = w.reshape(-1)
+    grad = np.zeros(flat.size, dtype=np.float64)
+    for i in range(flat.size):
+        old = flat[i]
+        flat[i] = old + eps
+        up = f(w)
+        flat[i] = old - eps
+        down = f(w)
+        flat[i] = old
+        grad[i] = (up - down) / (2.0 * eps)
+    return grad.reshape(w.shape)
+''' + _BUGGY_PARAMETERS,
+    ),
+]
+WRONG_ANSWERS += [
+    dict(
+        name="threshold_set_for_gross_bugs",
+        cell="gradcheck_solution",
+        loses=["correct_buggy_parameters"],
+        why="flags a relative error above 0.1 because a bug 'gives a relative error near 1': subtle bugs pass",
+        code=_NUMERICAL_GRADIENT + '''
+
+def buggy_parameters(loss, params: dict, grads: dict) -> list:
+    flagged = []
+    for name, value in params.items():
+        numeric = numerical_gradient(lambda _: loss(params), value)
+        analytic = np.asarray(grads[name], dtype=np.float64)
+        error = np.linalg.norm(analytic - numeric) / max(np.linalg.norm(analytic) + np.linalg.norm(numeric), 1e-12)
+        if error > 0.1:
+            flagged.append(name)
+    return flagged
+''',
+    ),
+    dict(
+        name="elementwise_relative_error",
+        cell="gradcheck_solution",
+        loses=["correct_buggy_parameters"],
+        why="takes the largest relative error entry by entry: an entry whose gradient is nearly 0 is all rounding noise",
+        code=_NUMERICAL_GRADIENT + '''
+
+def buggy_parameters(loss, params: dict, grads: dict) -> list:
+    flagged = []
+    for name, value in params.items():
+        numeric = numerical_gradient(lambda _: loss(params), value)
+        analytic = np.asarray(grads[name], dtype=np.float64)
+        error = np.abs(analytic - numeric) / np.maximum(np.abs(analytic) + np.abs(numeric), 1e-300)
+        if np.max(error) > 1e-5:
+            flagged.append(name)
+    return flagged
+''',
+    ),
+]
+_CLIP_REST = '''
+    if peak == 0.0:
+        return [g.copy() for g in grads], 0.0
+    total = peak * float(np.sqrt(sum(np.sum((g / peak) ** 2) for g in grads)))
+    if total <= max_norm:
+        return [g.copy() for g in grads], total
+    return [g * (max_norm / total) for g in grads], total
+'''
+WRONG_ANSWERS += [
+    dict(
+        name="clip_peak_fails_on_an_empty_array",
+        cell="clip_solution",
+        loses=["correct_clip_by_global_norm"],
+        why="takes np.max of every array: an empty gradient (a layer without parameters) raises",
+        code='''def clip_by_global_norm(grads: list, max_norm: float) -> tuple[list, float]:
+    grads = [np.asarray(g, dtype=np.float64) for g in grads]
+    if not all(np.all(np.isfinite(g)) for g in grads):
+        raise ValueError("non-finite gradient")
+    peak = max(float(np.max(np.abs(g))) for g in grads)''' + _CLIP_REST,
+    ),
+    dict(
+        name="clip_passes_nan_through",
+        cell="clip_solution",
+        loses=["correct_clip_by_global_norm"],
+        why="no check for nan or inf: a nan norm makes every comparison false and the update is silently garbage",
+        code='''def clip_by_global_norm(grads: list, max_norm: float) -> tuple[list, float]:
+    grads = [np.asarray(g, dtype=np.float64) for g in grads]
+    peak = max((float(np.max(np.abs(g))) for g in grads if g.size), default=0.0)''' + _CLIP_REST,
+    ),
+    dict(
+        name="init_uniform_with_the_right_variance",
+        cell="init_solution",
+        loses=["correct_init_weights"],
+        why="draws uniform weights of the right variance: mean and variance pass, but the task asks for a normal distribution",
+        code='''def init_weights(fan_in: int, fan_out: int, scheme: str, rng: np.random.Generator) -> np.ndarray:
+    variances = {"xavier": 2.0 / (fan_in + fan_out), "he": 2.0 / fan_in}
+    if scheme not in variances:
+        raise ValueError(f"unknown scheme {scheme!r}")
+    limit = np.sqrt(3.0 * variances[scheme])
+    return rng.uniform(-limit, limit, size=(fan_in, fan_out))
+''',
+    ),
+    dict(
+        name="init_scheme_in_any_case",
+        cell="init_solution",
+        loses=["correct_init_weights"],
+        why="lower-cases and strips the scheme: a misspelt 'He ' is silently accepted instead of refused",
+        code='''def init_weights(fan_in: int, fan_out: int, scheme: str, rng: np.random.Generator) -> np.ndarray:
+    variances = {"xavier": 2.0 / (fan_in + fan_out), "he": 2.0 / fan_in}
+    scheme = scheme.strip().lower()
+    if scheme not in variances:
+        raise ValueError(f"unknown scheme {scheme!r}")
+    return rng.normal(0.0, np.sqrt(variances[scheme]), size=(fan_in, fan_out))
+''',
+    ),
+]
+WRONG_ANSWERS += [
+    dict(
+        name="topk_default_sort",
+        cell="topk_solution",
+        loses=["correct_topk_error_feedback"],
+        why="np.argsort without kind='stable': numpy's default sort keeps ties in order only on short arrays",
+        code='''def topk_with_error_feedback(grad: np.ndarray, residual: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    acc = np.asarray(grad, dtype=np.float64) + np.asarray(residual, dtype=np.float64)
+    keep = np.argsort(-np.abs(acc))[: max(int(k), 0)]
+    sent = np.zeros_like(acc)
+    sent[keep] = acc[keep]
+    return sent, acc - sent
+''',
+    ),
+    dict(
+        name="prune_default_sort",
+        cell="prune_solution",
+        loses=["correct_prune_by_magnitude"],
+        why="np.argsort without kind='stable': ties at the boundary go to whichever index the sort leaves first",
+        code='''def prune_by_magnitude(w: np.ndarray, sparsity: float) -> np.ndarray:
+    n_zero = int(np.floor(sparsity * w.size))
+    flat = np.array(w, dtype=np.float64).ravel()
+    flat[np.argsort(np.abs(flat))[:n_zero]] = 0.0
+    return flat.reshape(np.shape(w))
+''',
+    ),
+    dict(
+        name="prune_in_memory_order",
+        cell="prune_solution",
+        loses=["correct_prune_by_magnitude"],
+        why="flattens in memory order (order='K'): for a Fortran-ordered w, ties break by column instead of C order",
+        code='''def prune_by_magnitude(w: np.ndarray, sparsity: float) -> np.ndarray:
+    n_zero = int(np.floor(sparsity * w.size))
+    out = np.array(w, dtype=np.float64, order="K")
+    flat = out.ravel(order="K")
+    flat[np.argsort(np.abs(flat), kind="stable")[:n_zero]] = 0.0
+    return flat.reshape(np.shape(w), order="F" if out.flags.f_contiguous and not out.flags.c_contiguous else "C")
+''',
+    ),
+]
+WRONG_ANSWERS += [
+    dict(
+        name="smallest_on_the_point_estimate",
         cell="smallest_solution",
         loses=["correct_choose_smallest"],
-        why="measures the tolerance from the most accurate candidate instead of the full model the task names",
+        why="the smallest model whose validation accuracy clears full - tolerance: on a few hundred rows, noise clears it too",
         code='''def choose_smallest(candidates: dict, size_of, X_train, y_train, X_val, y_val, tolerance: float) -> tuple[str, dict]:
     sizes, accuracies = {}, {}
     for name, estimator in candidates.items():
         fitted = clone(estimator).fit(X_train, y_train)
         sizes[name] = size_of(fitted)
         accuracies[name] = float(np.mean(fitted.predict(X_val) == np.asarray(y_val)))
-    best = max(accuracies.values())
-    good_enough = [name for name in candidates if accuracies[name] >= best - tolerance]
+    full = max(sizes, key=sizes.get)
+    good_enough = [name for name in candidates if accuracies[name] >= accuracies[full] - tolerance]
     return min(good_enough, key=sizes.get), accuracies
+''',
+    ),
+    dict(
+        name="smallest_always_the_full_model",
+        cell="smallest_solution",
+        loses=["correct_choose_smallest"],
+        why="never risks a smaller model: no failure, and none of the savings compression is for",
+        code='''def choose_smallest(candidates: dict, size_of, X_train, y_train, X_val, y_val, tolerance: float) -> tuple[str, dict]:
+    sizes, accuracies = {}, {}
+    for name, estimator in candidates.items():
+        fitted = clone(estimator).fit(X_train, y_train)
+        sizes[name] = size_of(fitted)
+        accuracies[name] = float(np.mean(fitted.predict(X_val) == np.asarray(y_val)))
+    return max(sizes, key=sizes.get), accuracies
+''',
+    ),
+]
+WRONG_ANSWERS += [
+    dict(
+        name="quantize_scale_in_the_input_dtype",
+        cell="quantize_solution",
+        loses=["correct_quantize_int8"],
+        why="computes in the weights' own dtype: float32 weights give a numpy float32 scale, not the float asked for",
+        code=_DEQUANTIZE + '''
+
+def quantize_int8(w: np.ndarray) -> tuple[np.ndarray, float]:
+    w = np.asarray(w)
+    peak = np.max(np.abs(w)) if w.size else 0
+    scale = peak / np.asarray(127, dtype=w.dtype) if peak > 0 else 1.0
+    q = np.clip(np.rint(w / scale), -127, 127).astype(np.int8)
+    return q, scale
+''',
+    ),
+    dict(
+        name="gradient_buffer_for_vectors_only",
+        cell="parallel_solution",
+        loses=["correct_data_parallel_gradient"],
+        why="accumulates into np.zeros(len(w)): right for a weight vector, wrong for a weight matrix",
+        code='''def data_parallel_gradient(grad_fn, w: np.ndarray, X: np.ndarray, y: np.ndarray, shards: list) -> np.ndarray:
+    total, rows = np.zeros(len(w)), 0
+    for shard in shards:
+        shard = np.asarray(shard, dtype=int)
+        if shard.size == 0:
+            continue
+        total = total + shard.size * np.asarray(grad_fn(w, X[shard], y[shard]), dtype=np.float64)
+        rows += shard.size
+    return total / rows
+''',
+    ),
+]
+WRONG_ANSWERS += [
+    dict(
+        name="fingerprint_of_the_row_count",
+        cell="fingerprint_solution",
+        loses=["correct_fingerprint"],
+        why="hashes len(X) (the number of rows) instead of the shape: (2, 6) and (2, 3, 2) look alike",
+        code='''def fingerprint(X: np.ndarray, y: np.ndarray, params: dict) -> str:
+    digest = hashlib.sha256()
+    for array in (np.asarray(X), np.asarray(y)):
+        digest.update(array.dtype.str.encode())
+        digest.update(str(len(array)).encode())
+        digest.update(np.ascontiguousarray(array).tobytes())
+    digest.update(json.dumps(params, sort_keys=True).encode())
+    return digest.hexdigest()
+''',
+    ),
+]
+WRONG_ANSWERS += [
+    dict(
+        name="streaming_chunk_statistics_in_the_input_dtype",
+        cell="streaming_solution",
+        loses=["correct_streaming_mean_var"],
+        why="computes each chunk's mean and M2 in its own dtype: integer timestamps square past int64",
+        code='''def streaming_mean_var(chunks) -> tuple[int, float, float]:
+    n, mean, m2 = 0, 0.0, 0.0
+    for chunk in chunks:
+        x = np.asarray(chunk).ravel()
+        if x.size == 0:
+            continue
+        total = x.sum()
+        chunk_mean = float(total / x.size)
+        chunk_m2 = float(np.sum(x * x) - total * total / x.size) if x.dtype.kind == "i" else float(np.sum((x - chunk_mean) ** 2))
+        size = n + x.size
+        delta = chunk_mean - mean
+        mean += delta * x.size / size
+        m2 += chunk_m2 + delta**2 * n * x.size / size
+        n = size
+    if n == 0:
+        return 0, float("nan"), float("nan")
+    return int(n), float(mean), float(m2 / n)
+''',
+    ),
+]
+WRONG_ANSWERS += [
+    dict(
+        name="cache_recomputes_a_none_result",
+        cell="cache_solution",
+        loses=["correct_cache"],
+        why="tests store.get(key) is None: a function that returns None (or caches a None) is recomputed every time",
+        code='''def cached(fn, store: dict):
+    def wrapper(X, y, params):
+        key = fingerprint(X, y, params)
+        result = store.get(key)
+        if result is None:
+            result = store[key] = fn(X, y, params)
+        return result
+
+    return wrapper
+''',
+    ),
+    dict(
+        name="seed_only_the_last_step",
+        cell="seeded_fit_solution",
+        loses=["correct_seeded_fit"],
+        why="seeds the final estimator of a pipeline only: a randomized first step (PCA) stays unseeded",
+        code='''def seeded_fit(model, X, y, seed: int):
+    fresh = clone(model)
+    last = fresh.steps[-1][1] if hasattr(fresh, "steps") else fresh
+    if "random_state" in last.get_params(deep=False):
+        last.set_params(random_state=seed)
+    return fresh.fit(X, y)
 ''',
     ),
 ]
