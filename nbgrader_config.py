@@ -27,3 +27,9 @@ c.Execute.interrupt_on_timeout = True
 from autograder.outputs.feedback import pipeline  # noqa: E402
 
 c.GenerateFeedback.preprocessors = pipeline()
+
+# Formgrader's submission page: the rubric and model answer under each hand-graded answer, links to them at the
+# top, tracebacks cut to one line (only formgrader's page: it passes a submission_id to the exporter).
+from autograder.preprocessors.formgrade_view import FormgradeView  # noqa: E402
+
+c.HTMLExporter.preprocessors = [FormgradeView]

@@ -371,11 +371,11 @@ def instructor_views(page: Page, server: Server, course: Path) -> dict:
     while gradebook_manual_score(course) is None and time.monotonic() < deadline:
         time.sleep(0.5)
     views["manual_score"] = gradebook_manual_score(course)
-    page.evaluate("""window.jupyterapp.commands.execute('docmanager:open',
-        {path: 'rubrics/01-data-quality.md', factory: 'Markdown Preview', options: {mode: 'split-right'}})""")
-    page.locator(".jp-RenderedMarkdown h1", has_text="Grading rubric").wait_for(timeout=180_000)
-    score.scroll_into_view_if_needed()
-    screenshot(page, "instructor-3-manual-grade-beside-the-rubric")
+    views["page_top"] = formgrader.locator(".text_cell_render").first.inner_text()
+    rubric = formgrader.locator(".text_cell_render", has_text="rubric for").first
+    views["rubric"] = rubric.inner_text()
+    rubric.scroll_into_view_if_needed()
+    screenshot(page, "instructor-3-manual-grade-with-the-rubric-below")
     views.update(outputs_after_hand_grading(page, course))
     return views
 
@@ -407,6 +407,12 @@ def test_formgrader_lists_every_module_as_an_assignment(instructor_session):
     for module in MODULES:
         assert module in instructor_session["assignments"]
     assert "Manage Assignments" in instructor_session["assignments"]
+
+
+def test_formgrader_puts_the_rubric_under_the_answer_and_a_link_on_top(instructor_session):
+    """No scrolling past tracebacks, no rubric in another tab (autograder/preprocessors/formgrade_view.py)."""
+    assert "To grade by hand" in instructor_session["page_top"] and "free_response" in instructor_session["page_top"]
+    assert "free_response" in instructor_session["rubric"] and "Model answer" in instructor_session["rubric"]
 
 
 def test_formgrader_shows_the_graded_submission_with_its_autograded_score(instructor_session):
