@@ -5,6 +5,8 @@ compares. These tests pin the rules the proof rests on, and check the shortcut a
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -153,3 +155,37 @@ def test_the_shortest_early_stops_score_what_running_to_the_end_scores(batches, 
         assert full[name]["stopped_before"] is None
         whole = catalog_runner.scores(tmp_path / "full" / f"{name}.ipynb")
         assert whole == batch.scores[f"wrong-{name}"], f"{name}: stopping early changed its scores"
+
+
+def test_an_interrupted_collect_stops_the_runner_and_everything_it_started(tmp_path):
+    """Ctrl-C (or a `kill` of tools.mutation) while waiting leaves no runner or kernel behind."""
+    import signal
+    import subprocess
+
+    runner = subprocess.Popen(["sh", "-c", "sleep 300 & sleep 300"], start_new_session=True)  # a runner and a child
+
+    def interrupt(*_):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGALRM, interrupt)
+    signal.alarm(1)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            catalog_runner.collect(runner, tmp_path, [])
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    assert not alive_in_group(runner.pid), "the runner's process group still runs"
+
+
+def alive_in_group(pgid: int) -> list[int]:
+    """Processes of group ``pgid`` that still run (zombies wait for init to reap them; they run nothing)."""
+    alive = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid and fields[0] != "Z":
+            alive.append(int(stat.parent.name))
+    return alive

@@ -70,12 +70,25 @@ def run_catalog(notebook: Path, mistakes: dict[str, dict], exercises: list[list[
     env = child_env(OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1",
                     MPLBACKEND="module://matplotlib_inline.backend_inline", NBGRADER_EXECUTION="autograde")
     log = open(out / "runner.log", "wb")
-    return subprocess.Popen(argv, cwd=notebook.parent, env=env, stdout=log, stderr=subprocess.STDOUT)
+    # A session of its own, so that `collect` can stop the runner and every kernel it forked at once.
+    return subprocess.Popen(argv, cwd=notebook.parent, env=env, stdout=log, stderr=subprocess.STDOUT,
+                            start_new_session=True)
 
 
 def collect(proc: subprocess.Popen, out: Path, names: list[str]) -> dict[str, dict]:
-    """Wait for the runner; per mistake (and the key): success, seconds, and the reason when it failed."""
-    proc.wait()
+    """Wait for the runner; per mistake (and the key): success, seconds, and the reason when it failed.
+
+    Interrupted (Ctrl-C, or SIGTERM where the caller turns it into SystemExit), it stops the runner and its
+    kernels first: nothing keeps running after the tool that started it."""
+    try:
+        proc.wait()
+    except BaseException:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        proc.wait()
+        raise
     results = {}
     for name in [KEY, *names]:
         status = out / f"{name}.json"

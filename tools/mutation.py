@@ -31,6 +31,7 @@ import ast
 import copy
 import json
 import random
+import signal
 import sys
 import tempfile
 import zlib
@@ -324,6 +325,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--out", type=Path, default=REPO_ROOT / ".artifacts" / "mutation")
     args = parser.parse_args(argv)
+    # `kill` (SIGTERM) unwinds like Ctrl-C, so the catalog runner and its kernels are stopped with the tool.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     modules = {m.id: m for m in load_syllabus()}
     unknown = [m for m in args.modules if m not in modules]
     if unknown:
