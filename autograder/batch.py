@@ -180,8 +180,10 @@ def _main(*, assignment, course, submissions, workers, scheduler, force, unsafe,
     if exports:
         exports_module.main(assignment=assignment, course=course, outcomes=everyone, config=config)
     if feedback:
-        feedback_module.main(assignment=assignment, course=course, students=[o.student for o in outcomes],
-                             config=config)
+        # A grader error has nothing to tell the student (a page saying "no points" would be false); an earlier
+        # page, if any, stays with the gradebook's scores it describes, until the next run grades it again.
+        feedback_module.main(assignment=assignment, course=course, config=config,
+                             students=[o.student for o in outcomes if o.status not in ledger.GRADER_OUTCOMES])
     if report:
         report_module.main(assignment=assignment, course=course, outcomes=everyone, config=config)
     return outcomes

@@ -172,7 +172,12 @@ def _execute(executor: BoundedExecute, nb, work: Path, limits: Limits) -> tuple[
     timer.start()
     try:
         executor.preprocess(nb, resources)
-    except Exception as exc:  # DeadKernelError, a kernel that never started, ...
+    except warm.ServerError:
+        # The fork server lost while a kernel was being forked (only a spawn raises it; a server lost later makes
+        # the kernel look dead): no student code has run, so it is the grader's failure, which the batch records
+        # as an error for the next run to grade again, never as this student's crash.
+        raise
+    except Exception as exc:  # DeadKernelError, a kernel that died or never started, ...
         if overran.is_set():
             status, reason = "timeout", f"notebook time limit of {limits.notebook_timeout} s reached"
         else:
