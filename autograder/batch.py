@@ -33,7 +33,7 @@ import nbformat
 
 from autograder import canary, coursedir, intake, ledger, pools, precheck
 from autograder.errors import GradingError
-from autograder.kernels import glue
+from autograder.glue import converter, gradebook as gradebook_glue
 from autograder.ledger import Outcome
 from autograder.limits import Limits
 from autograder.lock import course_lock
@@ -79,7 +79,7 @@ def autograde_preprocessors() -> list:
     """nbgrader's Autograde pipeline with RemoteExecute in Execute's place."""
     from nbgrader.preprocessors import Execute
 
-    stock = glue.stock_autograde_preprocessors()
+    stock = converter.stock_autograde_preprocessors()
     if Execute not in stock:
         raise GradingError("nbgrader's Autograde no longer runs Execute: update autograder.batch for this nbgrader")
     return [RemoteExecute if pp is Execute else pp for pp in stock]
@@ -159,7 +159,7 @@ def _main(*, assignment, course, submissions, workers, scheduler, force, unsafe,
                        execute_config=coursedir.execute_config(config), force=True,
                        preload=_assignment_imports(config, assignment), judge=judge, speculative=fresh)
         with pools.open_pool(workers=workers, scheduler=scheduler, warm=ctx.job_template()) as pool, \
-                glue.faster_nbgrader(), warnings.catch_warnings():
+                gradebook_glue.faster_nbgrader(), warnings.catch_warnings():
             # nbgrader's add_submission builds its rows before adding them to the session, which SQLAlchemy
             # >= 2.0.19 warns about once per submission; the rows are added right after, so it is noise.
             warnings.filterwarnings("ignore", message=r"Object of type <\w+> not in session")
@@ -290,7 +290,7 @@ def _grade_locked(ctx: _Context, student: str, outcome: Outcome) -> None:
     for name, (status, why) in unusable.items():
         outcome.status = status
         outcome.reasons.append(f"{name}.ipynb: {why}")
-    dropped = intake.irregular(folder)  # kept out of nbgrader's copy by glue.autograde_class
+    dropped = intake.irregular(folder)  # kept out of nbgrader's copy (_autograde_app)
     if intake.reason(dropped):
         outcome.reasons.append(intake.reason(dropped))
     for name in usable:
@@ -341,7 +341,8 @@ def _autograde_app(ctx: _Context, directory, log: io.StringIO, run: dict):
     logger.handlers[:] = [logging.StreamHandler(log)]
     logger.setLevel(logging.INFO)
     logger.propagate = False
-    app = glue.autograde_class()(coursedir=directory, config=ctx.config, log=logger)
+    app = converter.autograde_class()(coursedir=directory, config=ctx.config, log=logger)
+    app.skip_files = intake.skipped_by_copy  # only regular files reach the sandbox
     app.force = ctx.force
     app.create_student = True
     app.batch_run = run

@@ -7,7 +7,7 @@ submission: a fork that takes its own mount namespace, drops its capabilities an
 well under a second. After each submission the server kills everything left in the sandbox and the
 job's directory is deleted, so nothing carries over from one student to the next.
 
-jupyter_client drives the forked kernel through `autograder.kernels.glue.ForkProvisioner` (a kernel
+jupyter_client drives the forked kernel through `autograder.glue.kernel_client.ForkProvisioner` (a kernel
 provisioner, jupyter_client's own extension point), so nbgrader's Execute and nbclient run it exactly
 like a spawned kernel.
 """
