@@ -153,6 +153,21 @@ def test_server_start_failure_is_one_clear_error(monkeypatch):
         warm.ForkServer(key)
 
 
+def test_with_debug_the_servers_own_failures_reach_the_graders_log(caplog, tmp_path):
+    """Check that with the grader's loggers at DEBUG (`autograder --debug`) what the fork server and the sandbox
+    went past instead of failing (a preload that does not import, a cgroup that will not go) is logged"""
+    from autograder import sandbox
+
+    caplog.set_level("DEBUG", logger="autograder")
+    key = warm.ServerKey(mode=check_available(), preload=("no_such_module_for_the_log",), processes=64,
+                         env=(("PATH", "/usr/bin:/bin"),))
+    warm.ForkServer(key).close()
+    relayed = [r.getMessage() for r in caplog.records if r.name == "autograder.kernels.warm"]
+    assert any("preloading no_such_module_for_the_log failed" in m for m in relayed), relayed
+    sandbox.remove_cgroup(tmp_path / "not-a-cgroup")
+    assert any(r.name == "autograder.sandbox" and "not removed" in r.getMessage() for r in caplog.records)
+
+
 def test_a_cluster_worker_without_bubblewrap_refuses_in_one_clear_line(monkeypatch):
     from autograder import sandbox
 

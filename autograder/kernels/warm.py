@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import atexit
 import json
+import logging
 import os
 import select
 import shutil
@@ -31,6 +32,7 @@ from autograder import sandbox
 from autograder.kernels import forkserver
 from autograder.limits import Limits
 
+log = logging.getLogger(__name__)
 SERVER_SOURCE = Path(forkserver.__file__).read_text()
 KERNEL_MODULES = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell", "ipykernel.debugger", "IPython",
                   "matplotlib_inline.backend_inline", "jupyter_client.session",
@@ -77,7 +79,8 @@ class ForkServer:
         env.update(MPLCONFIGDIR=str(mpl), HOME=str(self.slot / "jobs"))
         isolated = key.mode == "bwrap"
         config = {"isolated": isolated, "preload": list(KERNEL_MODULES) + list(key.preload),
-                  "cwd": str(self.slot / "jobs"), "keep": [str(p) for p in sandbox.kept_paths()]}
+                  "cwd": str(self.slot / "jobs"), "keep": [str(p) for p in sandbox.kept_paths()],
+                  "debug": log.isEnabledFor(logging.DEBUG)}
         cmd = [sys.executable, "-c", SERVER_SOURCE, json.dumps(config)]
         self.cgroup = None
         if isolated:
@@ -174,12 +177,15 @@ class ForkServer:
         if self.proc.poll() is None:
             try:
                 os.killpg(self.proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
+            except ProcessLookupError:  # exited between the poll and the kill
+                log.debug("fork server %s exited already", self.slot.name)
         self.proc.wait()
         for stream in (self.proc.stdin, self.proc.stdout):
             stream.close()
         self._log.close()
+        if log.isEnabledFor(logging.DEBUG):
+            log.debug("fork server %s closed; its log:\n%s", self.slot.name,
+                      (self.slot / "server.log").read_text(errors="replace")[-20_000:])
         sandbox.remove_cgroup(self.cgroup)
         shutil.rmtree(self.slot, ignore_errors=True)
 
@@ -207,8 +213,8 @@ def _processes_of_this_user() -> int:
         if entry.name.isdigit():
             try:
                 count += entry.stat().st_uid == uid
-            except OSError:
-                pass
+            except OSError:  # exited while counted
+                continue
     return count
 
 
@@ -221,7 +227,7 @@ def _seed_matplotlib_cache(dest: Path) -> None:
         for font_list in Path(get_cachedir()).glob("fontlist-*.json"):
             shutil.copy(font_list, dest / font_list.name)
     except Exception:  # matplotlib absent or unreadable cache: the server builds it
-        pass
+        log.debug("matplotlib's font cache not copied", exc_info=True)
 
 
 # -- one process's idle servers --------------------------------------------------------------------
