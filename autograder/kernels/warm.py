@@ -25,6 +25,7 @@ import sys
 import tempfile
 import threading
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,6 +45,12 @@ SLOT_PREFIX = "autograder-slot-"
 START_TIMEOUT = 180
 SERVER_MEMORY = 1024**3  # the warm server itself (pandas, scikit-learn, matplotlib imported), shared by its forks
 REQUEST_TIMEOUT = 30
+
+
+# bubblewrap's --die-with-parent is the kernel's PR_SET_PDEATHSIG, which fires when the *thread* that started it
+# exits: a server started from a short-lived thread (a Dask worker's warm-up or key canary) would die with it.
+# Every server is started from this one thread, which lives as long as the process.
+_launcher = ThreadPoolExecutor(1, thread_name_prefix="autograder-server-launcher")
 
 
 class ServerError(RuntimeError):
@@ -90,8 +97,9 @@ class ForkServer:
             cmd = sandbox.server_command(cmd, self.slot, env, self.cgroup, sandbox.FORK_HOLDS)
             env = {}
         self._log = open(self.slot / "server.log", "wb")
-        self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._log,
-                                     env=env or {**os.environ, **dict(key.env)}, start_new_session=True)
+        self.proc = _launcher.submit(subprocess.Popen, cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=self._log, env=env or {**os.environ, **dict(key.env)},
+                                     start_new_session=True).result()
         try:
             self.ready = self._read(START_TIMEOUT)
         except ServerError:
