@@ -197,7 +197,7 @@ def _start_canary(ctx: _Context) -> None:
     proves itself before it takes a submission."""
     source = Path(ctx.path("source_directory", "."))
     jobs = canary.key_jobs(source, ctx.job_template(), coursedir.coursedir(ctx.config).ignore)
-    ctx.verdict = canary.start(ctx.pool.submitters(), jobs, ctx.assignment)
+    ctx.verdict = canary.start(ctx.pool.submitters(jobs), jobs, ctx.assignment)
     if not ctx.pool.speculative:
         ctx.speculative = frozenset()
         try:
