@@ -81,6 +81,21 @@ def test_a_forged_array_layout_is_refused(forged, words):
         values.loads(json.dumps(sent))
 
 
+def test_time_scalars_round_trip_and_a_local_datetime_is_refused():
+    """Check the time scalars a learner's function may return beside the keys' frames (01 parses dates): pandas'
+    Timestamp (with its zone and unit) and Timedelta, datetime in UTC, date, timedelta"""
+    import datetime as dt
+
+    scalars = [pd.Timestamp("2026-03-01 12:30", tz="Europe/Paris"), pd.Timestamp("2026-03-01").as_unit("s"),
+               pd.Timedelta(days=2, hours=3), dt.datetime(2026, 3, 1, 12, tzinfo=dt.timezone.utc), dt.date(2026, 3, 1),
+               dt.timedelta(days=1, seconds=5, microseconds=7)]
+    for value in scalars:
+        got = roundtrip(value)
+        assert got == value and type(got) is type(value) and repr(got) == repr(value)
+    with pytest.raises(Refused, match="time zone other than UTC"):
+        values.dumps(dt.datetime(2026, 3, 1, tzinfo=dt.timezone(dt.timedelta(hours=2))))
+
+
 def test_pandas_objects_round_trip():
     frame = pd.DataFrame({"age": [31, 45, 27], "city": ["Paris", None, "東京"], "h": [1.7, np.nan, 1.6],
                           "grade": pd.Categorical(["b", "a", "b"], categories=["b", "a"], ordered=True)},
