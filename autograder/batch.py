@@ -33,7 +33,7 @@ import nbformat
 
 from autograder import canary, coursedir, intake, ledger, pools, precheck
 from autograder.errors import GradingError
-from autograder.kernels import glue
+from autograder.glue import converter, gradebook as gradebook_glue
 from autograder.ledger import Outcome
 from autograder.limits import Limits
 from autograder.lock import course_lock
@@ -79,7 +79,7 @@ def autograde_preprocessors() -> list:
     """nbgrader's Autograde pipeline with RemoteExecute in Execute's place."""
     from nbgrader.preprocessors import Execute
 
-    stock = glue.stock_autograde_preprocessors()
+    stock = converter.stock_autograde_preprocessors()
     if Execute not in stock:
         raise GradingError("nbgrader's Autograde no longer runs Execute: update autograder.batch for this nbgrader")
     return [RemoteExecute if pp is Execute else pp for pp in stock]
@@ -159,7 +159,7 @@ def _main(*, assignment, course, submissions, workers, scheduler, force, unsafe,
                        execute_config=coursedir.execute_config(config), force=True,
                        preload=_assignment_imports(config, assignment), judge=judge, speculative=fresh)
         with pools.open_pool(workers=workers, scheduler=scheduler, warm=ctx.job_template()) as pool, \
-                glue.faster_nbgrader(), warnings.catch_warnings():
+                gradebook_glue.faster_nbgrader(), warnings.catch_warnings():
             # nbgrader's add_submission builds its rows before adding them to the session, which SQLAlchemy
             # >= 2.0.19 warns about once per submission; the rows are added right after, so it is noise.
             warnings.filterwarnings("ignore", message=r"Object of type <\w+> not in session")
@@ -180,8 +180,10 @@ def _main(*, assignment, course, submissions, workers, scheduler, force, unsafe,
     if exports:
         exports_module.main(assignment=assignment, course=course, outcomes=everyone, config=config)
     if feedback:
-        feedback_module.main(assignment=assignment, course=course, students=[o.student for o in outcomes],
-                             config=config)
+        # A grader error has nothing to tell the student (a page saying "no points" would be false); an earlier
+        # page, if any, stays with the gradebook's scores it describes, until the next run grades it again.
+        feedback_module.main(assignment=assignment, course=course, config=config,
+                             students=[o.student for o in outcomes if o.status not in ledger.GRADER_OUTCOMES])
     if report:
         report_module.main(assignment=assignment, course=course, outcomes=everyone, config=config)
     return outcomes
@@ -195,7 +197,7 @@ def _start_canary(ctx: _Context) -> None:
     proves itself before it takes a submission."""
     source = Path(ctx.path("source_directory", "."))
     jobs = canary.key_jobs(source, ctx.job_template(), coursedir.coursedir(ctx.config).ignore)
-    ctx.verdict = canary.start(ctx.pool.submitters(), jobs, ctx.assignment)
+    ctx.verdict = canary.start(ctx.pool.submitters(jobs), jobs, ctx.assignment)
     if not ctx.pool.speculative:
         ctx.speculative = frozenset()
         try:
@@ -288,7 +290,7 @@ def _grade_locked(ctx: _Context, student: str, outcome: Outcome) -> None:
     for name, (status, why) in unusable.items():
         outcome.status = status
         outcome.reasons.append(f"{name}.ipynb: {why}")
-    dropped = intake.irregular(folder)  # kept out of nbgrader's copy by glue.autograde_class
+    dropped = intake.irregular(folder)  # kept out of nbgrader's copy (_autograde_app)
     if intake.reason(dropped):
         outcome.reasons.append(intake.reason(dropped))
     for name in usable:
@@ -339,7 +341,8 @@ def _autograde_app(ctx: _Context, directory, log: io.StringIO, run: dict):
     logger.handlers[:] = [logging.StreamHandler(log)]
     logger.setLevel(logging.INFO)
     logger.propagate = False
-    app = glue.autograde_class()(coursedir=directory, config=ctx.config, log=logger)
+    app = converter.autograde_class()(coursedir=directory, config=ctx.config, log=logger)
+    app.skip_files = intake.skipped_by_copy  # only regular files reach the sandbox
     app.force = ctx.force
     app.create_student = True
     app.batch_run = run

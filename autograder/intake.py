@@ -51,6 +51,12 @@ def ignore_globs(folder: str, dropped: dict[str, str]) -> list[str]:
     return [glob.escape(os.path.join(folder, relative)) for relative in dropped]
 
 
+def skipped_by_copy(folder: str) -> list[str]:
+    """What nbgrader's copy of the submission ``folder`` (spelt as nbgrader spells it) must skip: every entry that
+    is not a regular file, as `CourseDirectory.ignore` entries (`autograder.glue.converter` hands them over)."""
+    return ignore_globs(folder, irregular(Path(folder)))
+
+
 def reason(dropped: dict[str, str]) -> str | None:
     """The row's words for what was dropped, or None."""
     if not dropped:

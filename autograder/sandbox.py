@@ -11,6 +11,7 @@ and core limits are set per kernel by the server.
 """
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import signal
@@ -20,6 +21,8 @@ import tempfile
 import time
 import uuid
 from pathlib import Path
+
+log = logging.getLogger(__name__)
 
 CGROUP_ROOT = Path("/sys/fs/cgroup")
 
@@ -123,19 +126,20 @@ def remove_cgroup(cgroup: Path | None) -> None:
         try:
             pids = [int(p) for p in (cgroup / "cgroup.procs").read_text().split()]
         except OSError:
+            log.debug("cgroup %s: its processes unreadable (gone already?)", cgroup, exc_info=True)
             break
         if not pids:
             break
         for pid in pids:
             try:
                 os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
+            except ProcessLookupError:  # exited between the read and the kill
+                log.debug("cgroup %s: process %s already gone", cgroup, pid)
         time.sleep(0.05)
     try:
         cgroup.rmdir()
-    except OSError:
-        pass
+    except OSError:  # still populated after a second of SIGKILLs, or removed by someone else: left behind
+        log.debug("cgroup %s not removed", cgroup, exc_info=True)
 
 
 def make_slot_cgroup(processes: int, memory: int | None = None, root: Path = CGROUP_ROOT,
@@ -158,10 +162,12 @@ def _v2_cgroup(processes: int, memory: int | None, root: Path, self_cgroup: Path
         own = next(line.split("::", 1)[1].strip() for line in self_cgroup.read_text().splitlines()
                    if line.startswith("0::"))
     except (OSError, StopIteration):
+        log.debug("no slot cgroup: this process's cgroup v2 path is unreadable", exc_info=True)
         return None
     parent = root / own.lstrip("/")
     control = parent / "cgroup.subtree_control"
     if not os.access(parent, os.W_OK) or not control.exists():
+        log.debug("no slot cgroup: %s is not delegated to this user", parent)
         return None
     enabled = control.read_text().split()
     available = (parent / "cgroup.controllers").read_text().split() if (parent / "cgroup.controllers").exists() else []
@@ -171,8 +177,9 @@ def _v2_cgroup(processes: int, memory: int | None, root: Path, self_cgroup: Path
                 control.write_text(f"+{controller}")
                 enabled.append(controller)
             except OSError:
-                pass
+                log.debug("cgroup controller %s not enabled under %s", controller, parent, exc_info=True)
     if "pids" not in enabled:
+        log.debug("no slot cgroup: the pids controller is not enabled under %s", parent)
         return None
     path = parent / f"autograder-{uuid.uuid4().hex[:12]}"
     try:
@@ -181,6 +188,7 @@ def _v2_cgroup(processes: int, memory: int | None, root: Path, self_cgroup: Path
         if memory is not None and "memory" in enabled:
             (path / "memory.max").write_text(str(memory))
     except OSError:
+        log.debug("no slot cgroup: %s could not be made", path, exc_info=True)
         remove_cgroup(path if path.exists() else None)
         return None
     return path
@@ -188,11 +196,13 @@ def _v2_cgroup(processes: int, memory: int | None, root: Path, self_cgroup: Path
 
 def _v1_pids_cgroup(limit: int, hierarchy: Path) -> Path | None:
     if not os.access(hierarchy, os.W_OK):
+        log.debug("no slot cgroup: %s is not writable", hierarchy)
         return None
     path = hierarchy / f"autograder-{uuid.uuid4().hex[:12]}"
     try:
         path.mkdir()
         (path / "pids.max").write_text(str(limit))
     except OSError:
+        log.debug("no slot cgroup: %s could not be made", path, exc_info=True)
         return None
     return path

@@ -23,7 +23,8 @@ from nbformat.notebooknode import NotebookNode
 
 from autograder import sandbox
 from autograder.judge.kernel import CALL_SECONDS_ENV, CALL_SHARE
-from autograder.kernels import glue, warm
+from autograder.glue import kernel_client
+from autograder.kernels import warm
 from autograder.limits import Limits
 from autograder.preprocessors.bounded_execute import BoundedExecute
 
@@ -58,7 +59,7 @@ def notebook_to_json(nb) -> str:
 
 
 def notebook_from_json(text: str):
-    return glue.rejoin_lines(nbformat.from_dict(json.loads(text)))
+    return kernel_client.rejoin_lines(nbformat.from_dict(json.loads(text)))
 
 
 def server_key(job: dict) -> warm.ServerKey:
@@ -121,7 +122,7 @@ def run_submission(job: dict) -> dict:
         config = {"shutdown_kernel": "immediate", **job.get("execute_config", {})}
         if limits.cell_timeout is not None:
             config["timeout"] = limits.cell_timeout
-        executor = BoundedExecute(kernel_manager_class=glue.manager_class(
+        executor = BoundedExecute(kernel_manager_class=kernel_client.manager_class(
             server, folder, _job_env(base, folder), limits, "student" if judged else None), **config)
         executor.output_budget = limits.output
         if judged:
@@ -132,7 +133,7 @@ def run_submission(job: dict) -> dict:
             judge_env = _job_env(base, judge_folder)
             if isinstance(config.get("timeout"), (int, float)) and config["timeout"] > 0:
                 judge_env[CALL_SECONDS_ENV] = str(config["timeout"] * CALL_SHARE)
-            executor.judge = BoundedExecute(kernel_manager_class=glue.manager_class(
+            executor.judge = BoundedExecute(kernel_manager_class=kernel_client.manager_class(
                 server, judge_folder, judge_env, limits, "judge"), **config)
         status, reason = _execute(executor, nb, folder / "work", limits)
         return {
@@ -163,7 +164,7 @@ def _execute(executor: BoundedExecute, nb, work: Path, limits: Limits) -> tuple[
         overran.set()
         for client in (executor, executor.judge):
             provisioner = getattr(getattr(client, "km", None), "provisioner", None)
-            if isinstance(provisioner, glue.ForkProvisioner):
+            if isinstance(provisioner, kernel_client.ForkProvisioner):
                 provisioner.kill_now()
 
     timer = threading.Timer(limits.notebook_timeout, kill_on_overrun)
@@ -172,7 +173,12 @@ def _execute(executor: BoundedExecute, nb, work: Path, limits: Limits) -> tuple[
     timer.start()
     try:
         executor.preprocess(nb, resources)
-    except Exception as exc:  # DeadKernelError, a kernel that never started, ...
+    except warm.ServerError:
+        # The fork server lost while a kernel was being forked (only a spawn raises it; a server lost later makes
+        # the kernel look dead): no student code has run, so it is the grader's failure, which the batch records
+        # as an error for the next run to grade again, never as this student's crash.
+        raise
+    except Exception as exc:  # DeadKernelError, a kernel that died or never started, ...
         if overran.is_set():
             status, reason = "timeout", f"notebook time limit of {limits.notebook_timeout} s reached"
         else:

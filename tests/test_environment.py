@@ -55,7 +55,7 @@ def test_core_tools_are_pinned_for_conda_users():
 
 
 def test_what_the_grader_patches_or_relies_on_privately_is_pinned_for_conda_users():
-    """Check that every library autograder/kernels/glue.py touches privately has an exact conda pin"""
+    """Check that every library autograder/glue/ touches privately has an exact conda pin"""
     _, pinned = environment_pins()
     for name in ("nbgrader", "nbconvert", "nbformat", "nbclient", "jupyter_client", "ipykernel", "ipython",
                  "pyzmq", "traitlets", "jupyter_core", "sqlalchemy", "alembic", "jsonschema"):

@@ -1,4 +1,4 @@
-"""Canaries: each private touch in autograder/kernels/glue.py still exists and still takes effect.
+"""Canaries: each private touch in autograder/glue/ still exists and still takes effect, one test per touch.
 
 An upgrade of nbgrader, jupyter_client or nbformat that breaks one of them fails here, loudly, instead
 of grading slowly or wrongly in a classroom. Every test is one touch, on tiny in-memory inputs.
@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import inspect
+import os
 import statistics
 import textwrap
 import time
@@ -18,7 +19,8 @@ from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.manager import AsyncKernelManager
 
 from autograder import coursedir, worker
-from autograder.kernels import glue, warm
+from autograder.glue import converter, gradebook, kernel_client
+from autograder.kernels import warm
 from autograder.limits import Limits
 from autograder.sandbox import check_available
 
@@ -27,12 +29,12 @@ pytestmark = pytest.mark.xdist_group("grader")
 
 # -- nbgrader ----------------------------------------------------------------------------------------
 def test_the_copied_convert_single_notebook_is_still_nbgraders():
-    """Check that nbgrader's Autograde.convert_single_notebook is the body glue.autograde_class re-does"""
+    """Check that nbgrader's Autograde.convert_single_notebook is the body converter.autograde_class re-does"""
     from nbgrader.converters import Autograde
 
     source = textwrap.dedent(inspect.getsource(Autograde.convert_single_notebook))
-    assert hashlib.sha256(source.encode()).hexdigest() == glue.COPIED_CONVERT_SINGLE_NOTEBOOK, (
-        "nbgrader changed Autograde.convert_single_notebook: copy its new body into glue.autograde_class "
+    assert hashlib.sha256(source.encode()).hexdigest() == converter.COPIED_CONVERT_SINGLE_NOTEBOOK, (
+        "nbgrader changed Autograde.convert_single_notebook: copy its new body into converter.autograde_class "
         "(without the setenv) and update COPIED_CONVERT_SINGLE_NOTEBOOK")
     assert {"_sanitizing", "_init_preprocessors"} <= set(dir(Autograde(config=None)))
 
@@ -47,7 +49,7 @@ def test_the_thread_safe_autograde_never_sets_the_process_environment(monkeypatc
     monkeypatch.setattr(base.BaseConverter, "convert_single_notebook",
                         lambda self, name: passes.append((name, self._sanitizing)))
     monkeypatch.setattr(autograde_module.utils, "setenv", lambda **kw: pytest.fail("setenv called"))
-    app = glue.autograde_class()()
+    app = converter.autograde_class()()
     monkeypatch.setattr(type(app), "_init_preprocessors", lambda self: None)
     app.writer = FilesWriter(build_directory="/built")
     app.convert_single_notebook("/in/nb.ipynb")
@@ -55,12 +57,35 @@ def test_the_thread_safe_autograde_never_sets_the_process_environment(monkeypatc
     assert app._sanitizing is True and issubclass(type(app), Autograde)
 
 
+def test_the_submission_copy_still_honours_the_ignore_list_skip_files_extends(tmp_path, monkeypatch):
+    """Check that the converter's init_assignment hands skip_files the submission folder before nbgrader copies it,
+    and that nbgrader's copy walk still skips what CourseDirectory.ignore names (how only regular files reach the
+    sandbox)"""
+    from nbgrader.converters import Autograde, base
+    from nbgrader.coursedir import CourseDirectory
+
+    source = tmp_path / "submitted" / "ada" / "a1"
+    source.mkdir(parents=True)
+    (source / "data.csv").write_text("x\n")
+    (source / "secret.txt").write_text("x\n")
+    assert "super(Autograde, self).init_assignment(" in inspect.getsource(Autograde.init_assignment)
+    assert "find_all_files(source, self.coursedir.ignore" in inspect.getsource(base.BaseConverter.init_assignment)
+    copied = []
+    monkeypatch.setattr(Autograde, "init_assignment", lambda self, a, s: copied.append(
+        sorted(os.path.relpath(f, source) for f in base.find_all_files(str(source), self.coursedir.ignore))))
+    app = converter.autograde_class()(coursedir=CourseDirectory())
+    app._format_source = lambda assignment, student: str(source)
+    app.skip_files = lambda folder: [os.path.join(folder, "secret.txt")] if folder == str(source) else []
+    app.init_assignment("a1", "ada")
+    assert copied == [["data.csv"]]
+
+
 def test_the_stock_autograde_pipeline_still_runs_execute():
     """Check that the Autograde trait's default still lists Execute, which RemoteExecute replaces"""
     from nbgrader.converters import Autograde
     from nbgrader.preprocessors import Execute, SaveAutoGrades
 
-    stock = glue.stock_autograde_preprocessors()
+    stock = converter.stock_autograde_preprocessors()
     assert stock == list(Autograde().autograde_preprocessors)
     assert stock.index(Execute) < stock.index(SaveAutoGrades)
 
@@ -70,7 +95,7 @@ def test_the_hidden_test_region_is_still_cut():
     from nbgrader.preprocessors import NbGraderPreprocessor
 
     cell = nbformat.v4.new_code_cell("assert visible()\n### BEGIN HIDDEN TESTS\nassert secret()\n### END HIDDEN TESTS")
-    assert glue.remove_hidden_test_region(NbGraderPreprocessor(), cell) is True
+    assert converter.remove_hidden_test_region(NbGraderPreprocessor(), cell) is True
     assert "secret" not in cell.source and "visible" in cell.source
 
 
@@ -84,14 +109,14 @@ def test_faster_nbgrader_shares_one_engine_and_still_validates(tmp_path):
     url = f"sqlite:///{tmp_path / 'gradebook.db'}"
     bad = nbformat.v4.new_code_cell("x", metadata={"nbgrader": {"grade": True, "solution": False, "grade_id": "a",
                                                                  "points": "many", "schema_version": 3}})
-    with glue.faster_nbgrader():
+    with gradebook.faster_nbgrader():
         assert api.create_engine is not stock_engine and common.jsonschema is not stock_schema
         with api.Gradebook(url) as first, api.Gradebook(url) as second:
             assert first.db.get_bind() is second.db.get_bind()
-        glue._validator.cache_clear()
+        gradebook._validator.cache_clear()
         with pytest.raises(common.ValidationError):
             MetadataValidator().validate_cell(bad)  # nbgrader's own validator, through the cached schema
-        assert glue._validator.cache_info().misses == 1
+        assert gradebook._validator.cache_info().misses == 1
     assert api.create_engine is stock_engine and common.jsonschema is stock_schema
     assert "create_all" not in vars(api.Base.metadata)
 
@@ -100,7 +125,7 @@ def test_faster_nbgrader_shares_one_engine_and_still_validates(tmp_path):
 def test_rejoin_lines_still_joins_sources():
     """Check that nbformat's rejoin_lines turns line lists back into strings"""
     nb = nbformat.from_dict({"cells": [{"cell_type": "code", "source": ["a\n", "b"], "metadata": {}}]})
-    assert glue.rejoin_lines(nb).cells[0].source == "a\nb"
+    assert kernel_client.rejoin_lines(nb).cells[0].source == "a\nb"
 
 
 # -- jupyter_client ----------------------------------------------------------------------------------
@@ -122,7 +147,7 @@ def _warm_server():
 
 async def _start_and_wait(server, env) -> tuple[float, object]:
     folder = server.new_job({})
-    km = glue.manager_class(server, folder, {**env, "HOME": str(folder / "run" / "home")}, Limits())()
+    km = kernel_client.manager_class(server, folder, {**env, "HOME": str(folder / "run" / "home")}, Limits())()
     start = time.perf_counter()
     await km.start_kernel()
     client = km.client()
@@ -130,10 +155,10 @@ async def _start_and_wait(server, env) -> tuple[float, object]:
     try:
         await client.wait_for_ready(timeout=30)
         seconds = time.perf_counter() - start
-        sockets = [glue.ipc_socket_path(km.ip, port)
+        sockets = [kernel_client.ipc_socket_path(km.ip, port)
                    for port in (km.shell_port, km.iopub_port, km.stdin_port, km.control_port, km.hb_port)]
         assert all(s.exists() for s in sockets), "jupyter_client names its ipc sockets differently now"
-        assert isinstance(km.provisioner, glue.ForkProvisioner)
+        assert isinstance(km.provisioner, kernel_client.ForkProvisioner)
     finally:
         client.stop_channels()
         await km.shutdown_kernel(now=True)

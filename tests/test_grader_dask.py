@@ -111,3 +111,39 @@ def test_a_worker_without_bubblewrap_fails_the_key_canary_before_grading(tmp_pat
     assert "does not score full marks on the Dask worker" in err[0] and "no submission was graded" in err[0]
     assert "bubblewrap (bwrap) is not installed on the worker" in err[0] and "/w0" in err[0]
     assert nbgrader_batch.scores(course, ASSIGNMENT) == {}
+
+
+def key_job(test: str) -> dict:
+    """A one-test answer key as the batch sends it (judged, sandboxed)."""
+    from dataclasses import asdict
+
+    import nbformat
+
+    from autograder.limits import Limits
+    from autograder.sandbox import check_available
+
+    cell = nbformat.v4.new_code_cell(test)
+    cell.metadata["nbgrader"] = {"grade": True, "solution": False, "locked": True, "points": 1,
+                                 "grade_id": "correct_key", "schema_version": 3}
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("answer = 42"), cell])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    return {"notebook": nbformat.writes(nb), "files": {}, "limits": asdict(Limits(cell_timeout=30, notebook_timeout=90)),
+            "mode": check_available(), "execute_config": {"timeout": 30}, "env": {}, "preload": [], "judge": True}
+
+
+def test_every_worker_grades_the_key_before_a_submission_late_joiners_included():
+    """Check that the key canary's WorkerPlugin, set up on a worker (as distributed does for every worker, one
+    that joins mid-batch included), grades the key there: the batch's verdict reads that result, submissions wait
+    for it, and a worker whose key falls short of full marks refuses every submission (a grader error)"""
+    from autograder import canary
+    from autograder.pools import dask as dask_pool
+
+    passing, failing = key_job("assert answer == 42"), key_job("assert answer == 43, 'not the key'")
+    student = key_job("assert answer == 42")
+    dask_pool._Proof({"key": passing}).setup(worker=None)
+    assert canary.failures("key", dask_pool._key_result(dask_pool._digest(passing))) == []
+    assert dask_pool._proven_run(student)["status"] == "graded"
+    dask_pool._Proof({"key": failing}).setup(worker=None)  # a worker that joins with a broken environment
+    with pytest.raises(RuntimeError, match=r"does not grade the answer key to full marks.*key: correct_key"):
+        dask_pool._proven_run(student)
+    assert canary.failures("key", dask_pool._key_result(dask_pool._digest(failing)))

@@ -8,9 +8,12 @@ a copy.
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import signal
 import socket
 import threading
+from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
 
@@ -18,7 +21,8 @@ import nbformat
 import pytest
 
 import shared_run
-from autograder import batch, ledger
+from autograder import batch, ledger, worker
+from autograder.kernels import warm
 from autograder.ledger import Outcome
 from autograder.limits import Limits
 from processes import running
@@ -28,6 +32,8 @@ pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("grader")]
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 EXPECTED = json.loads((FIXTURES / "expected.json").read_text())
+# Honest students whose grading the harness makes fail (their "grader_error": words of their notebook).
+GRADER_ERRORS = sorted(s for s, e in EXPECTED.items() if e.get("grader_error"))
 ASSIGNMENT = "01-data-quality"
 # 30 s a cell: the file-system walk takes ~8 s on a cold cache and must finish even while other tests load
 # both cores; the infinite loop still reaches the limit.
@@ -63,6 +69,41 @@ class Listener:
         self.sock.close()
 
 
+@contextmanager
+def losing_a_fork_server(*marks: str):
+    """While it lasts, a job whose notebook holds one of ``marks`` loses its slot's fork server just as the student's
+    kernel is about to be forked (after the judge's): the grader's own failure mid-batch, as when the kernel
+    OOM-kills the server. Every other job, the key canary's included, runs untouched. Yields the count of
+    servers it killed."""
+    real_run, real_acquire, real_spawn = worker.run_submission, warm.acquire, warm.ForkServer.spawn
+    marked, killed = threading.local(), []
+
+    def run(job):
+        marked.on = any(mark in job["notebook"] for mark in marks)
+        try:
+            return real_run(job)
+        finally:
+            marked.on = False
+
+    def acquire(key):  # called in the job's own thread: the server it hands out is this job's
+        server = real_acquire(key)
+        server.lost_at_student_kernel = getattr(marked, "on", False)
+        return server
+
+    def spawn(server, argv, job, env, limits, channel=None):
+        if channel == "student" and getattr(server, "lost_at_student_kernel", False):
+            os.killpg(server.proc.pid, signal.SIGKILL)
+            server.proc.wait()
+            killed.append(server.slot.name)
+        return real_spawn(server, argv, job, env, limits, channel)
+
+    worker.run_submission, warm.acquire, warm.ForkServer.spawn = run, acquire, spawn
+    try:
+        yield killed
+    finally:
+        worker.run_submission, warm.acquire, warm.ForkServer.spawn = real_run, real_acquire, real_spawn
+
+
 def sleeping_children() -> list[str]:
     return running("sleep 4242") + running("sleep 4243")
 
@@ -75,11 +116,12 @@ def grade_the_class(root: Path) -> dict:
     (course / "submitted" / "socket" / ASSIGNMENT / "port.txt").write_text(f"{listener.port}\n")
     repo_before = sorted(p.name for p in nbgrader_batch.REPO_ROOT.iterdir())
     try:
-        outcomes = batch.main(assignment=ASSIGNMENT, course=course, workers=2, limits=LIMITS, progress=False)
+        with losing_a_fork_server(*(EXPECTED[s]["grader_error"] for s in GRADER_ERRORS)) as killed:
+            outcomes = batch.main(assignment=ASSIGNMENT, course=course, workers=2, limits=LIMITS, progress=False)
     finally:
         listener.close()
     return {"course": str(course), "outcomes": [asdict(o) for o in outcomes], "accepted": listener.accepted,
-            "repo_before": repo_before}
+            "repo_before": repo_before, "servers_killed": len(killed)}
 
 
 @pytest.fixture(scope="module")
@@ -90,6 +132,7 @@ def hostile(tmp_path_factory):
     course = Path(graded["course"])
     return {"course": course, "outcomes": {o["student"]: Outcome(**o) for o in graded["outcomes"]},
             "accepted": graded["accepted"], "repo_before": graded["repo_before"],
+            "servers_killed": graded["servers_killed"],
             "scores": nbgrader_batch.scores(course, ASSIGNMENT)}
 
 
@@ -106,10 +149,35 @@ def test_every_student_has_a_gradebook_row_and_a_reason(hostile):
     assert sorted(hostile["scores"]) == sorted(EXPECTED)
     for student, outcome in hostile["outcomes"].items():
         assert outcome.reason, student
-        assert outcome.versions or outcome.status in ("invalid", "empty", "missing"), student
+        assert outcome.versions or outcome.status in ("invalid", "empty", "missing", "error"), student
 
 
-@pytest.mark.parametrize("student", sorted(EXPECTED))
+def auto_scores(course: Path, student: str) -> dict[str, tuple]:
+    """Each graded cell's (auto_score, manual_score, needs_manual_grade) as the gradebook holds them."""
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        submission = gb.find_submission(ASSIGNMENT, student)
+        return {g.name: (g.auto_score, g.manual_score, g.needs_manual_grade)
+                for nb in submission.notebooks for g in nb.grades}
+
+
+@pytest.mark.parametrize("student", GRADER_ERRORS)
+def test_a_grader_error_mid_batch_saves_no_score(hostile, student):
+    """The grader's failure (its fork server lost) is no grade: status error and why, no autograded score saved
+    (no zero), the free response untouched, no autograded copy or feedback page; the rest of the class is graded."""
+    outcome = hostile["outcomes"][student]
+    assert hostile["servers_killed"] == len(GRADER_ERRORS)
+    assert outcome.status == "error", outcome.reason
+    assert EXPECTED[student]["reason"] in outcome.reason and "fork server" in outcome.reason, outcome.reason
+    cells = auto_scores(hostile["course"], student)
+    assert cells and all(auto is None and manual is None for auto, manual, _ in cells.values()), cells
+    assert not list((hostile["course"] / "autograded" / student).rglob("*.ipynb"))  # nbgrader removed its copy
+    assert not (hostile["course"] / "feedback" / student).exists()
+    assert ledger.read(ledger.folder(hostile["course"], ASSIGNMENT), student).status == "error"
+
+
+@pytest.mark.parametrize("student", sorted(set(EXPECTED) - set(GRADER_ERRORS)))
 def test_expected_outcome(hostile, student):
     expected, outcome = EXPECTED[student], hostile["outcomes"][student]
     autograded_points = sum(s.score for s in hostile["scores"][student].values() if not s.needs_manual_grade)
@@ -159,7 +227,8 @@ def test_output_is_bounded(hostile):
 
 def test_feedback_never_shows_hidden_tests(hostile):
     pages = list((hostile["course"] / "feedback").rglob("*.html"))
-    assert {p.relative_to(hostile["course"] / "feedback").parts[0] for p in pages} == set(EXPECTED)
+    assert {p.relative_to(hostile["course"] / "feedback").parts[0] for p in pages} == \
+        set(EXPECTED) - set(GRADER_ERRORS)
     for page in pages:
         text = page.read_text(encoding="utf-8")
         assert "BEGIN HIDDEN TESTS" not in text and "HIDDEN TESTS" not in text, page
@@ -178,15 +247,24 @@ def test_exports_and_report(hostile):
 
 
 def test_rerun_grades_only_what_is_left(hostile, tmp_path):
-    """As after a kill mid-batch: students without a ledger entry are graded, the others are not."""
+    """As after a kill mid-batch: students without a ledger entry are graded, and so is the grader's error (not
+    final); the others are not. The error's student gets the points of its answers, its free response is in
+    formgrader's queue."""
     course = Path(shutil.copytree(hostile["course"], tmp_path / "course", symlinks=True))  # others read the class
     for student in ("invalid-json", "missing-notebook"):
         (course / ledger.LEDGER_DIR / ASSIGNMENT / f"{student}.json").unlink()
     again = batch.main(assignment=ASSIGNMENT, course=course, workers=2, limits=LIMITS, progress=False,
                        feedback=False, report=False)
-    regraded = sorted(o.student for o in again if not o.skipped)
-    assert regraded == ["invalid-json", "missing-notebook"]
-    assert nbgrader_batch.scores(course, ASSIGNMENT) == hostile["scores"]
+    regraded = {o.student: o for o in again if not o.skipped}
+    assert sorted(regraded) == sorted(["invalid-json", "missing-notebook", *GRADER_ERRORS])
+    scores = nbgrader_batch.scores(course, ASSIGNMENT)
+    for student in GRADER_ERRORS:
+        assert regraded[student].status == "graded", regraded[student].reason
+        assert sum(s.score for s in scores[student].values() if not s.needs_manual_grade) == \
+            EXPECTED[student]["score"]
+        assert auto_scores(course, student)["free_response"][2] is True  # waiting in formgrader's queue
+    assert {s: c for s, c in scores.items() if s not in GRADER_ERRORS} == \
+        {s: c for s, c in hostile["scores"].items() if s not in GRADER_ERRORS}
 
 
 TRICKS = sorted(s for s, e in EXPECTED.items() if e.get("tricks_one_kernel"))

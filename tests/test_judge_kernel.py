@@ -131,6 +131,24 @@ def test_a_pipeline_over_a_notebook_function_is_cloned_as_in_one_kernel():
     assert_passes_in_the_judge_and_in_one_kernel(student, graded_test(test))
 
 
+def test_a_layout_dependent_mistake_gets_one_verdict_in_the_judge_and_in_one_kernel():
+    """The hidden inputs reach the learner's function with their layout (Fortran order, strided and reversed views):
+    hashing a view's buffer or reading it in memory order fails in the judge as in one kernel, where a C copy of
+    each input would pass; the answer that reads values passes both ways."""
+    test = ("import numpy as np\nbase = np.arange(24.0).reshape(4, 6)\n"
+            "for x in (base, np.asfortranarray(base), base[::-1, ::2], base.T):\n"
+            "    assert fingerprint(x) == fingerprint(np.ascontiguousarray(x)), 'a view has the fingerprint of its values'")
+    buffer = "import hashlib\ndef fingerprint(x):\n    return hashlib.sha256(x).hexdigest()"
+    memory_order = ("import hashlib\ndef fingerprint(x):\n"
+                    "    return hashlib.sha256(x.ravel(order='K').tobytes()).hexdigest()")
+    right = ("import hashlib\nimport numpy as np\ndef fingerprint(x):\n"
+             "    return hashlib.sha256(np.ascontiguousarray(x).tobytes()).hexdigest() + str(x.shape)")
+    for mistake in (buffer, memory_order):
+        in_one_kernel = run(mistake, graded_test(test), judge=False)[-1]
+        assert in_one_kernel and run(mistake, graded_test(test))[-1], mistake
+    assert_passes_in_the_judge_and_in_one_kernel(right, graded_test(test))
+
+
 def test_a_call_that_never_returns_fails_its_own_test_and_the_later_tests_run():
     student = "def double(x):\n    while x == 7:\n        pass\n    return 2 * x"
     cells = executed(student, graded_test("assert double(7) == 14"), graded_test("assert double(21) == 42", "b"),

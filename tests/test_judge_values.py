@@ -1,6 +1,8 @@
 """What may cross from the student's kernel to the judge: admitted values round-trip exactly, others are refused."""
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 
 import numpy as np
@@ -38,6 +40,60 @@ def test_numpy_arrays_and_scalars_keep_dtype_shape_and_bits():
         assert type(got) is type(array) and got.dtype == array.dtype and got.shape == array.shape
         assert np.array_equal(got, array, equal_nan=array.dtype.kind == "f")
     assert type(roundtrip(np.float64(0.25))) is np.float64 and type(roundtrip(np.bool_(True))) is np.bool_
+
+
+def test_arrays_cross_with_their_layout_as_views_of_a_base():
+    """Fortran order, strided and reversed views, a broadcast (read-only, stride 0) view: the received array reads
+    its memory as the sent one does (strides, flags, order 'K', a buffer export), so a learner's mistake that
+    depends on it gets one verdict in the judge and in one kernel."""
+    base = np.arange(60, dtype=np.float64).reshape(6, 10)
+    fields = np.zeros(5, dtype=[("a", "i4"), ("b", "f8")])
+    fields["b"] = np.arange(5)
+    views = [np.asfortranarray(base), base.T, base[::-1, ::-2], base[:, 3], base[::2], fields["b"],
+             np.broadcast_to(np.arange(3.0), (4, 3)), np.arange(6, dtype=np.int8)[::-1]]
+    for view in views:
+        got = roundtrip(view)
+        assert np.array_equal(got, view) and got.dtype == view.dtype and got.strides == view.strides
+        assert (got.flags.c_contiguous, got.flags.f_contiguous, got.flags.writeable) == \
+            (view.flags.c_contiguous, view.flags.f_contiguous, view.flags.writeable)
+        assert got.base is not None and np.array_equal(got.ravel(order="K"), view.ravel(order="K"))
+        with pytest.raises(ValueError, match="not C-contiguous"):
+            hashlib.sha256(got)  # as it fails on the sent view in one kernel
+    assert roundtrip(base).flags.c_contiguous and roundtrip(base).base is None  # a C array is sent as before
+    wide = np.arange(200_000.0).reshape(1000, 200)
+    column = roundtrip(wide[:, 1])  # spans the whole matrix: sent as its values, not the matrix
+    assert np.array_equal(column, wide[:, 1]) and len(values.dumps(wide[:, 1])) < 20_000
+    fortran_rows = roundtrip(np.asfortranarray(np.arange(600_000.0).reshape(3000, 200))[:2])
+    assert fortran_rows.flags.f_contiguous  # too sparse to send whole: its axis order is kept
+
+
+@pytest.mark.parametrize("forged, words", [
+    ({"strides": [8, 80], "offset": 0}, "reach outside its data"),  # reads past the end of the bytes sent
+    ({"strides": [-8, 8], "offset": 0}, "reach outside its data"),  # reads before the start
+    ({"strides": [8], "offset": 0}, "reach outside its data"),  # one stride for two axes
+    ({"strides": [0, 0], "offset": 0, "shape": [10**6, 10**6]}, "more than"),  # a broadcast bomb
+    ({"shape": [-1, 2]}, "shape"),
+])
+def test_a_forged_array_layout_is_refused(forged, words):
+    sent = json.loads(values.dumps(np.asfortranarray(np.arange(6.0).reshape(2, 3))))
+    sent["nd"].update(forged)
+    with pytest.raises(Refused, match=words):
+        values.loads(json.dumps(sent))
+
+
+def test_time_scalars_round_trip_and_a_local_datetime_is_refused():
+    """Check the time scalars a learner's function may return beside the keys' frames (01 parses dates): pandas'
+    Timestamp (with its zone and unit) and Timedelta, datetime in UTC, date, timedelta"""
+    import datetime as dt
+
+    scalars = [pd.Timestamp("2026-03-01 12:30", tz="Europe/Paris"), pd.Timestamp("2026-03-01").as_unit("s"),
+               pd.Timedelta(days=2, hours=3), dt.datetime(2026, 3, 1, 12, tzinfo=dt.timezone.utc), dt.date(2026, 3, 1),
+               dt.timedelta(days=1, seconds=5, microseconds=7)]
+    for value in scalars:
+        got = roundtrip(value)
+        assert got == value and type(got) is type(value) and repr(got) == repr(value)
+    with pytest.raises(Refused, match="time zone other than UTC"):
+        values.dumps(dt.datetime(2026, 3, 1, tzinfo=dt.timezone(dt.timedelta(hours=2))))
 
 
 def test_pandas_objects_round_trip():

@@ -97,7 +97,7 @@ def test_readme_layout_table_names_every_module():
 LAYERS = {
     "autograder": 0, "autograder.errors": 0, "autograder.limits": 0, "autograder.intake": 0, "autograder.ledger": 0,
     "autograder.sandbox": 0, "autograder.judge": 0,
-    "autograder.kernels": 1, "autograder.preprocessors.bounded_execute": 1,
+    "autograder.kernels": 1, "autograder.glue": 1, "autograder.preprocessors.bounded_execute": 1,
     "autograder.worker": 2,
     "autograder.preprocessors": 3, "autograder.pools": 3, "autograder.canary": 3, "autograder.coursedir": 3,
     "autograder.precheck": 3, "autograder.lock": 3, "autograder.outputs": 3, "autograder.assignments": 3,
@@ -122,6 +122,21 @@ def test_imports_point_down_the_layers():
             if name.startswith("autograder.judge") and target != "autograder" and not target.startswith("autograder.judge"):
                 upward.append(f"{name} imports {target}: the judge runs inside kernels and imports only itself")
     assert not upward, upward
+
+
+# Glue adapts libraries and decides nothing: it may lean on the warm servers it drives and the limits it passes on,
+# never on a module of the grader's policy (what a submission may copy, what a grade or an outcome means).
+GLUE_MAY_IMPORT = {"autograder", "autograder.kernels.warm", "autograder.limits"}
+
+
+def test_glue_imports_no_policy():
+    """Check that autograder/glue/ imports only itself, the warm servers and the limits"""
+    known = modules()
+    found = {name: sorted(t for t in imports(path, set(known)) if not t.startswith("autograder.glue")
+                          and t not in GLUE_MAY_IMPORT)
+             for name, path in known.items() if name.startswith("autograder.glue")}
+    assert set(found) >= {"autograder.glue.converter", "autograder.glue.kernel_client", "autograder.glue.gradebook"}
+    assert not any(found.values()), found
 
 
 def test_dask_is_imported_only_by_its_pool():

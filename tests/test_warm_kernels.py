@@ -153,6 +153,39 @@ def test_server_start_failure_is_one_clear_error(monkeypatch):
         warm.ForkServer(key)
 
 
+def test_a_server_started_by_a_thread_outlives_it():
+    """Check that a fork server started from a short-lived thread (a Dask worker's warm-up, its key canary) is still
+    there once the thread has exited: bubblewrap's --die-with-parent follows the thread that started it"""
+    import threading
+    import time
+
+    key = warm.ServerKey(mode=check_available(), preload=(), processes=64, env=(("PATH", "/usr/bin:/bin"),))
+    started = []
+    thread = threading.Thread(target=lambda: started.append(warm.ForkServer(key)))
+    thread.start()
+    thread.join()
+    time.sleep(0.5)
+    try:
+        assert started[0].proc.poll() is None and started[0].request("pair").get("ok")
+    finally:
+        started[0].close()
+
+
+def test_with_debug_the_servers_own_failures_reach_the_graders_log(caplog, tmp_path):
+    """Check that with the grader's loggers at DEBUG (`autograder --debug`) what the fork server and the sandbox
+    went past instead of failing (a preload that does not import, a cgroup that will not go) is logged"""
+    from autograder import sandbox
+
+    caplog.set_level("DEBUG", logger="autograder")
+    key = warm.ServerKey(mode=check_available(), preload=("no_such_module_for_the_log",), processes=64,
+                         env=(("PATH", "/usr/bin:/bin"),))
+    warm.ForkServer(key).close()
+    relayed = [r.getMessage() for r in caplog.records if r.name == "autograder.kernels.warm"]
+    assert any("preloading no_such_module_for_the_log failed" in m for m in relayed), relayed
+    sandbox.remove_cgroup(tmp_path / "not-a-cgroup")
+    assert any(r.name == "autograder.sandbox" and "not removed" in r.getMessage() for r in caplog.records)
+
+
 def test_a_cluster_worker_without_bubblewrap_refuses_in_one_clear_line(monkeypatch):
     from autograder import sandbox
 

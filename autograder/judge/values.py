@@ -6,7 +6,8 @@ student wrote. Admitted, by exact type (a subclass of float or dict is the class
 `isinstance` is not enough):
 
 - None, bool, int, float, complex, str, bytes; list, tuple, dict, set, frozenset of admitted values;
-- numpy arrays and scalars of any dtype but object (an object array holds anything);
+- numpy arrays and scalars of any dtype but object (an object array holds anything); an array with its layout
+  (`_array`: strides, negative steps, Fortran order, read-only), rebuilt as a view of a base of its own;
 - pandas Series, DataFrame and Index whose values are admitted (object columns of admitted scalars,
   e.g. strings, included), categoricals with their categories and order;
 - scikit-learn and imbalanced-learn estimators (their class defined in those packages) whose attributes
@@ -105,7 +106,7 @@ def encode(value: Any, callables: Callable[[Any], str] | None = None, path: str 
         if value.dtype.hasobject:  # element by element, each through the allowlist (an ensemble's estimators_)
             return {"ndo": [list(value.shape), [encode(v, callables, f"{path}[{i}]", depth + 1)
                                                 for i, v in enumerate(value.ravel(order="C").tolist())]]}
-        return {"nd": _array(value, path)}
+        return {"nd": _array(value, path, layout=True)}
     if isinstance(value, np.generic) and kind.__module__ == "numpy":
         if value.dtype.kind == "O":
             raise Refused(f"{path}: a numpy object scalar")
@@ -334,12 +335,47 @@ def _untime(tag: str, data):
     return _dt.timedelta(days=int(days), seconds=int(seconds), microseconds=int(micros))
 
 
-def _array(array: np.ndarray, path: str) -> dict:
+# A view is sent with the bytes it spans in its base when they are at most this many times its own (plus
+# LAYOUT_BYTES): a column of a wide matrix spans the matrix, so past that it is sent as a copy in its axis order.
+LAYOUT_SPAN = 16
+LAYOUT_BYTES = 1 << 16
+# What a received array may claim to be (shape times item size, its strides of 0 included: a broadcast view of a
+# few bytes can claim terabytes).
+MAX_ARRAY_BYTES = 1 << 31
+
+
+def _array(array: np.ndarray, path: str, layout: bool = False) -> dict:
+    """An array as plain data. With ``layout``, as the receiver must see it to read its memory as the sender
+    does: a non-C-contiguous array (Fortran order, a strided or reversed view) with the bytes it spans, its strides
+    and the offset of its first element in them, and whether it is read-only. A function that relies on its
+    input's layout (a buffer export such as `hashlib.sha256(x)`, `ravel(order="K")`, `x.strides`, writing into a
+    view) then behaves in the judge as in one kernel."""
     if array.dtype.hasobject:
         raise Refused(f"{path}: a numpy array of object dtype (it may hold anything); convert it first")
+    spec = {"dtype": _dtype_spec(array.dtype), "shape": list(array.shape)}
+    if layout and not array.flags.writeable:
+        spec["readonly"] = True
+    if layout and array.size > 1 and not array.flags.c_contiguous:
+        low, high = _extent(array.shape, array.strides, array.itemsize)
+        if high - low > LAYOUT_SPAN * array.nbytes + LAYOUT_BYTES:
+            array = np.array(array, order="K")  # the axes' order kept (Fortran stays Fortran), not the gaps
+            low, high = _extent(array.shape, array.strides, array.itemsize)
+        if not array.flags.c_contiguous:
+            # The element at the lowest address, as a size-1 view (contiguous, so viewable as bytes), then every
+            # byte up to the highest one the array reads: all of them within the memory the array itself reads.
+            first = array[tuple(slice(n - 1, n) if s < 0 else slice(0, 1) for n, s in zip(array.shape, array.strides))]
+            raw = np.lib.stride_tricks.as_strided(first.reshape(-1).view(np.uint8), shape=(high - low,), strides=(1,),
+                                                  writeable=False)
+            return {**spec, "strides": list(array.strides), "offset": -low,
+                    "data": base64.b64encode(raw.tobytes()).decode()}
     data = np.asarray(array, order="C")  # not ascontiguousarray: it makes a 0-d array 1-d
-    return {"dtype": _dtype_spec(data.dtype), "shape": list(data.shape),
-            "data": base64.b64encode(data.tobytes()).decode()}
+    return {**spec, "data": base64.b64encode(data.tobytes()).decode()}
+
+
+def _extent(shape, strides, itemsize: int) -> tuple[int, int]:
+    """The bytes an array reads, from its first element's address: [low, high) (low <= 0 with negative steps)."""
+    low = sum(s * (n - 1) for n, s in zip(shape, strides) if s < 0)
+    return low, sum(s * (n - 1) for n, s in zip(shape, strides) if s > 0) + itemsize
 
 
 def _dtype_spec(dtype: np.dtype):
@@ -363,7 +399,29 @@ def _unarray(data: dict) -> np.ndarray:
     dtype = _dtype_from(data["dtype"])
     if dtype.hasobject:
         raise Refused("a numpy array of object dtype")
-    return np.frombuffer(base64.b64decode(data["data"]), dtype=dtype).reshape(data["shape"]).copy()
+    shape = [int(n) for n in data["shape"]]
+    if min(shape, default=0) < 0 or _product(shape) * dtype.itemsize > MAX_ARRAY_BYTES:
+        raise Refused(f"a numpy array of shape {shape[:8]} (more than {MAX_ARRAY_BYTES:,} bytes)")
+    raw = base64.b64decode(data["data"])
+    if "strides" not in data:
+        array = np.frombuffer(raw, dtype=dtype).reshape(shape).copy()
+    else:  # a view of a base of its own, laid out as the sender's: every byte it reads checked to be in the data
+        strides, offset = [int(s) for s in data["strides"]], int(data["offset"])
+        low, high = _extent(shape, strides, dtype.itemsize)
+        if len(strides) != len(shape) or 0 in shape or offset + low < 0 or offset + high > len(raw):
+            raise Refused("a numpy array whose strides or offset reach outside its data")
+        base = np.frombuffer(raw, dtype=np.uint8).copy()
+        array = np.ndarray(shape, dtype=dtype, buffer=base, offset=offset, strides=strides)
+    if data.get("readonly"):
+        array.flags.writeable = False
+    return array
+
+
+def _product(shape: list[int]) -> int:
+    total = 1
+    for n in shape:
+        total *= n
+    return total
 
 
 def _pandas(value, callables, path: str, depth: int):

@@ -24,6 +24,7 @@ signal {pid, sig}, reap {}; each gets one reply line. The first line the server 
 import ctypes
 import gc
 import json
+import logging
 import os
 import resource
 import signal
@@ -41,6 +42,9 @@ HOLD = "/autograder-job"  # empty mount points bubblewrap creates, used while bu
 NEW_TMP = "/autograder-tmp"
 
 libc = ctypes.CDLL(None, use_errno=True)
+# On the server's stderr (its slot's server.log) when the grader runs with --debug: `warm.ForkServer` passes
+# "debug" and relays the log when it closes the server.
+log = logging.getLogger("autograder.kernels.forkserver")
 
 
 def _check(result, what):
@@ -62,7 +66,7 @@ def preload(modules):
             __import__(name)
             loaded.append(name)
         except BaseException:  # a module that fails to import is simply imported by the kernel, as usual
-            pass
+            log.debug("preloading %s failed", name, exc_info=True)
     return loaded
 
 
@@ -85,8 +89,8 @@ def warm_tracebacks():
                 function()
             except (AssertionError, AttributeError):
                 ultratb.AutoFormattedTB(mode="Context").structured_traceback(*sys.exc_info())
-    except BaseException:
-        pass
+    except BaseException:  # only a kernel's first traceback is slower
+        log.debug("warming up tracebacks failed", exc_info=True)
 
 
 def private_view(job, keep=()):
@@ -202,14 +206,14 @@ def reap(isolated, exits, kernels):
             try:
                 os.kill(-1, signal.SIGKILL)  # inside our own PID namespace: everything but init and us
                 killed += 1
-            except ProcessLookupError:
-                pass
+            except ProcessLookupError:  # nothing left to kill
+                log.debug("reap: no process left to kill")
         else:
             for pid in kernels:
                 try:
                     os.killpg(pid, signal.SIGKILL)
-                except (ProcessLookupError, PermissionError):
-                    pass
+                except (ProcessLookupError, PermissionError) as exc:  # the kernel's group is gone already
+                    log.debug("reap: kernel group %s not killed (%s)", pid, exc)
         while True:
             try:
                 pid, status = os.waitpid(-1, os.WNOHANG)
@@ -241,6 +245,12 @@ def _others_alive():
 
 def serve(config):
     start = time.perf_counter()
+    if config.get("debug"):
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(asctime)s forkserver %(levelname)s: %(message)s"))
+        log.addHandler(handler)
+        log.setLevel(logging.DEBUG)
+        log.propagate = False
     isolated = config["isolated"]
     requests = os.fdopen(os.dup(0), "r")
     replies = os.fdopen(os.dup(1), "w")
@@ -296,8 +306,8 @@ def serve(config):
             except (ProcessLookupError, PermissionError):
                 try:
                     os.kill(request["pid"], request["sig"])
-                except (ProcessLookupError, PermissionError):
-                    pass
+                except (ProcessLookupError, PermissionError) as exc:  # the kernel exited already
+                    log.debug("signal %s to kernel %s not sent (%s)", request["sig"], request["pid"], exc)
             reply({"ok": True})
         elif op == "reap":
             reply(reap(isolated, exits, kernels))

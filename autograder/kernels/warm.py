@@ -7,7 +7,7 @@ submission: a fork that takes its own mount namespace, drops its capabilities an
 well under a second. After each submission the server kills everything left in the sandbox and the
 job's directory is deleted, so nothing carries over from one student to the next.
 
-jupyter_client drives the forked kernel through `autograder.kernels.glue.ForkProvisioner` (a kernel
+jupyter_client drives the forked kernel through `autograder.glue.kernel_client.ForkProvisioner` (a kernel
 provisioner, jupyter_client's own extension point), so nbgrader's Execute and nbclient run it exactly
 like a spawned kernel.
 """
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import atexit
 import json
+import logging
 import os
 import select
 import shutil
@@ -24,6 +25,7 @@ import sys
 import tempfile
 import threading
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,6 +33,7 @@ from autograder import sandbox
 from autograder.kernels import forkserver
 from autograder.limits import Limits
 
+log = logging.getLogger(__name__)
 SERVER_SOURCE = Path(forkserver.__file__).read_text()
 KERNEL_MODULES = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell", "ipykernel.debugger", "IPython",
                   "matplotlib_inline.backend_inline", "jupyter_client.session",
@@ -42,6 +45,12 @@ SLOT_PREFIX = "autograder-slot-"
 START_TIMEOUT = 180
 SERVER_MEMORY = 1024**3  # the warm server itself (pandas, scikit-learn, matplotlib imported), shared by its forks
 REQUEST_TIMEOUT = 30
+
+
+# bubblewrap's --die-with-parent is the kernel's PR_SET_PDEATHSIG, which fires when the *thread* that started it
+# exits: a server started from a short-lived thread (a Dask worker's warm-up or key canary) would die with it.
+# Every server is started from this one thread, which lives as long as the process.
+_launcher = ThreadPoolExecutor(1, thread_name_prefix="autograder-server-launcher")
 
 
 class ServerError(RuntimeError):
@@ -77,7 +86,8 @@ class ForkServer:
         env.update(MPLCONFIGDIR=str(mpl), HOME=str(self.slot / "jobs"))
         isolated = key.mode == "bwrap"
         config = {"isolated": isolated, "preload": list(KERNEL_MODULES) + list(key.preload),
-                  "cwd": str(self.slot / "jobs"), "keep": [str(p) for p in sandbox.kept_paths()]}
+                  "cwd": str(self.slot / "jobs"), "keep": [str(p) for p in sandbox.kept_paths()],
+                  "debug": log.isEnabledFor(logging.DEBUG)}
         cmd = [sys.executable, "-c", SERVER_SOURCE, json.dumps(config)]
         self.cgroup = None
         if isolated:
@@ -87,8 +97,9 @@ class ForkServer:
             cmd = sandbox.server_command(cmd, self.slot, env, self.cgroup, sandbox.FORK_HOLDS)
             env = {}
         self._log = open(self.slot / "server.log", "wb")
-        self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._log,
-                                     env=env or {**os.environ, **dict(key.env)}, start_new_session=True)
+        self.proc = _launcher.submit(subprocess.Popen, cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=self._log, env=env or {**os.environ, **dict(key.env)},
+                                     start_new_session=True).result()
         try:
             self.ready = self._read(START_TIMEOUT)
         except ServerError:
@@ -174,12 +185,15 @@ class ForkServer:
         if self.proc.poll() is None:
             try:
                 os.killpg(self.proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
+            except ProcessLookupError:  # exited between the poll and the kill
+                log.debug("fork server %s exited already", self.slot.name)
         self.proc.wait()
         for stream in (self.proc.stdin, self.proc.stdout):
             stream.close()
         self._log.close()
+        if log.isEnabledFor(logging.DEBUG):
+            log.debug("fork server %s closed; its log:\n%s", self.slot.name,
+                      (self.slot / "server.log").read_text(errors="replace")[-20_000:])
         sandbox.remove_cgroup(self.cgroup)
         shutil.rmtree(self.slot, ignore_errors=True)
 
@@ -207,8 +221,8 @@ def _processes_of_this_user() -> int:
         if entry.name.isdigit():
             try:
                 count += entry.stat().st_uid == uid
-            except OSError:
-                pass
+            except OSError:  # exited while counted
+                continue
     return count
 
 
@@ -221,7 +235,7 @@ def _seed_matplotlib_cache(dest: Path) -> None:
         for font_list in Path(get_cachedir()).glob("fontlist-*.json"):
             shutil.copy(font_list, dest / font_list.name)
     except Exception:  # matplotlib absent or unreadable cache: the server builds it
-        pass
+        log.debug("matplotlib's font cache not copied", exc_info=True)
 
 
 # -- one process's idle servers --------------------------------------------------------------------

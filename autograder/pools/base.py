@@ -20,8 +20,9 @@ class Pool(Protocol):
 
     def submit(self, job: dict) -> Future: ...
 
-    def submitters(self) -> list[tuple[str, Callable[[dict], Future]]]:
-        """(where, submit) for each distinct environment: the key canary runs once in each."""
+    def submitters(self, key_jobs: dict[str, dict]) -> list[tuple[str, Callable[[dict], Future]]]:
+        """(where, submit) for each distinct environment: the key canary runs ``key_jobs`` once in each (a pool
+        whose environments may change while it runs, a Dask cluster, also proves each one that joins)."""
         ...
 
     def close(self) -> None: ...

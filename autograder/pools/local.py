@@ -24,7 +24,7 @@ class LocalPool:
     def submit(self, job: dict):
         return self._pool.submit(worker.run_submission, job)
 
-    def submitters(self) -> list[tuple[str, object]]:
+    def submitters(self, key_jobs: dict[str, dict]) -> list[tuple[str, object]]:
         """Where a job can be sent, for the key canary: every slot is this one environment."""
         return [("in this environment", self.submit)]
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import nbformat
 from nbgrader.preprocessors import NbGraderPreprocessor
 
-from autograder.kernels import glue
+from autograder.glue import converter
 
 NOTE = ("**How this was graded.** Hidden tests decide the grade: passing the visible tests in this notebook "
         "does not mean full marks. Where a hidden check failed, its message is shown below the test cell; "
@@ -24,7 +24,7 @@ class HideHiddenTests(NbGraderPreprocessor):
             meta = cell.get("metadata", {}).get("nbgrader", {})
             if cell.cell_type != "code" or not meta.get("grade") or meta.get("solution"):
                 continue
-            if glue.remove_hidden_test_region(self, cell):
+            if converter.remove_hidden_test_region(self, cell):
                 cell.source = cell.source.rstrip() + "\n# (hidden tests run here when grading)"
             for output in cell.get("outputs", []):
                 if output.get("output_type") == "error":

@@ -4,7 +4,7 @@ Order constraint: it sits exactly where Execute sat (after the sanitizing pass, 
 and it is the only step that releases the batch's gradebook lock, so N notebooks execute at once while
 everything that writes the gradebook stays serial. What it needs (the batch: pool, lock, the job's fields)
 and what it leaves (the worker's result, or its error) travel in nbgrader's resources, as
-``resources["autograder"]`` (set by `glue.autograde_class` from the run `autograder.batch` hands the app).
+``resources["autograder"]`` (set by `autograder.glue.converter.autograde_class` from the run `autograder.batch` hands the app).
 """
 from __future__ import annotations
 
