@@ -5,6 +5,7 @@ compares. These tests pin the rules the proof rests on, and check the shortcut a
 """
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import numpy as np
@@ -175,6 +176,9 @@ def test_an_interrupted_collect_stops_the_runner_and_everything_it_started(tmp_p
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
+    deadline = time.monotonic() + 10  # SIGKILL is delivered asynchronously
+    while alive_in_group(runner.pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
     assert not alive_in_group(runner.pid), "the runner's process group still runs"
 
 
