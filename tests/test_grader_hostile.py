@@ -7,6 +7,7 @@ a copy.
 """
 from __future__ import annotations
 
+import csv
 import json
 import os
 import shutil
@@ -24,6 +25,7 @@ import shared_run
 from autograder import batch, ledger, worker
 from autograder.kernels import warm
 from autograder.ledger import Outcome
+from autograder.outputs import feedback as feedback_module
 from autograder.limits import Limits
 from processes import running
 from tools import nbgrader_batch
@@ -175,6 +177,16 @@ def test_a_grader_error_mid_batch_saves_no_score(hostile, student):
     assert not list((hostile["course"] / "autograded" / student).rglob("*.ipynb"))  # nbgrader removed its copy
     assert not (hostile["course"] / "feedback" / student).exists()
     assert ledger.read(ledger.folder(hostile["course"], ASSIGNMENT), student).status == "error"
+    with open(hostile["course"] / "exports" / ASSIGNMENT / "canvas.csv", newline="", encoding="utf-8") as handle:
+        [row] = [r for r in csv.reader(handle) if len(r) > 2 and r[2] == student]
+    assert row[-1] == "", "canvas.csv leaves a grader error blank (Canvas keeps what it had), never 0"
+
+
+@pytest.mark.parametrize("student", GRADER_ERRORS)
+def test_autograder_feedback_alone_writes_no_page_for_a_grader_error(hostile, student):
+    """`autograder feedback` after the batch (say, after hand grading) does not tell them they earned nothing."""
+    feedback_module.main(assignment=ASSIGNMENT, course=hostile["course"])
+    assert not (hostile["course"] / "feedback" / student).exists()
 
 
 @pytest.mark.parametrize("student", sorted(set(EXPECTED) - set(GRADER_ERRORS)))

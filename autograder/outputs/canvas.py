@@ -31,7 +31,9 @@ class CanvasExportPlugin(ExportPlugin):
         for assignment in assignments:
             for submission in gradebook.assignment_submissions(assignment.name):
                 if not students or submission.student.id in students:
-                    rows.setdefault(submission.student.id, {})[assignment.name] = float(submission.score)
+                    row = rows.setdefault(submission.student.id, {})
+                    if _scored(submission):  # a row the grader never scored (its own error) is blank, not 0
+                        row[assignment.name] = float(submission.score)
         self.log.info("Exporting Canvas grades to %s", dest)
         with open(dest, "w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle)
@@ -41,6 +43,12 @@ class CanvasExportPlugin(ExportPlugin):
                 writer.writerow([_display_name(gradebook, student_id), "", student_id, student_id, "",
                                  *(f"{rows[student_id][a.name]:g}" if a.name in rows[student_id] else ""
                                    for a in assignments)])
+
+
+def _scored(submission) -> bool:
+    """Some cell of the submission holds a score (autograded or by hand)."""
+    return any(g.auto_score is not None or g.manual_score is not None
+               for notebook in submission.notebooks for g in notebook.grades)
 
 
 def _display_name(gradebook: Gradebook, student_id: str) -> str:

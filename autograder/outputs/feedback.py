@@ -89,6 +89,8 @@ def main(*, assignment: str, course: Path, students: list[str] | None = None, co
                 why = f"feedback could not be generated: {failed[student]}"
             else:
                 outcome = outcomes.get(student)
+                if outcome is not None and outcome.status == "error":
+                    continue  # the grader failed, not the student: no page until the next run grades it
                 why = outcome.reason if outcome else "no gradable notebook"
             files.write_text(dest / "feedback.html",
                              f"<html><head><meta charset='utf-8'><title>{html.escape(assignment)}</title></head><body>"
