@@ -958,7 +958,6 @@ def smallest_epsilon(n, lower, upper, max_error, epsilons, confidence=0.95):
     scores = np.concatenate([losses(X_in, y_in), losses(X_out, y_out)])
     return float(roc_auc_score(np.r_[np.ones(len(X_in)), np.zeros(len(X_out))], scores))
 ''',
-        cascades=["correct_choose_release_model"],
     ),
     dict(
         name="attack_label_as_column_number",
@@ -972,7 +971,6 @@ def smallest_epsilon(n, lower, upper, max_error, epsilons, confidence=0.95):
     scores = -np.concatenate([losses(X_in, y_in), losses(X_out, y_out)])
     return float(roc_auc_score(np.r_[np.ones(len(X_in)), np.zeros(len(X_out))], scores))
 ''',
-        cascades=["correct_choose_release_model"],
     ),
     dict(
         name="attack_confidence_not_true_label",
@@ -983,7 +981,6 @@ def smallest_epsilon(n, lower, upper, max_error, epsilons, confidence=0.95):
     scores = np.concatenate([model.predict_proba(X_in).max(axis=1), model.predict_proba(X_out).max(axis=1)])
     return float(roc_auc_score(np.r_[np.ones(len(X_in)), np.zeros(len(X_out))], scores))
 ''',
-        cascades=["correct_choose_release_model"],
     ),
     dict(
         name="attack_auc_ignores_ties",
@@ -996,46 +993,172 @@ def smallest_epsilon(n, lower, upper, max_error, epsilons, confidence=0.95):
     s_in, s_out = np.log(np.clip(p_true(X_in, y_in), 1e-12, 1)), np.log(np.clip(p_true(X_out, y_out), 1e-12, 1))
     return float(np.mean(s_in[:, None] > s_out[None, :]))
 ''',
-        cascades=["correct_choose_release_model"],
     ),
     # ------------------------------------------------------------ 11. release-model (decision)
+    dict(
+        name="release_by_auc_alone",
+        cell="release_solution",
+        loses=["correct_choose_release_model"],
+        why="releases every model whose attack AUC is near chance: a model that memorised a few members keeps an AUC near 0.5, and a harmless gap raises it",
+        code='''def choose_release_model(candidates):
+    from sklearn.metrics import roc_auc_score
+    evidence, safe = {}, []
+    for name, review in candidates.items():
+        m, o = review["member_scores"], review["nonmember_scores"]
+        auc = roc_auc_score(np.r_[np.ones(len(m)), np.zeros(len(o))], np.r_[m, o])
+        evidence[name] = float(auc)
+        if auc <= 0.55:
+            safe.append(name)
+    return (max(safe, key=lambda k: candidates[k]["accuracy"]) if safe else None), evidence
+''',
+    ),
+    dict(
+        name="release_by_auc_with_tpr_evidence",
+        cell="release_solution",
+        loses=["correct_choose_release_model"],
+        why="reports the right rate but decides by AUC: releases models that single out a few members, refuses harmless ones",
+        code='''def choose_release_model(candidates):
+    from sklearn.metrics import roc_auc_score
+    def tpr(review):
+        strangers = np.sort(review["nonmember_scores"])[::-1]
+        return float(np.mean(review["member_scores"] > strangers[int(0.01 * len(strangers))]))
+    evidence, safe = {}, []
+    for name, review in candidates.items():
+        m, o = review["member_scores"], review["nonmember_scores"]
+        evidence[name] = tpr(review)
+        if roc_auc_score(np.r_[np.ones(len(m)), np.zeros(len(o))], np.r_[m, o]) <= 0.55:
+            safe.append(name)
+    return (max(safe, key=lambda k: candidates[k]["accuracy"]) if safe else None), evidence
+''',
+    ),
+    dict(
+        name="release_point_estimate_no_uncertainty",
+        cell="release_solution",
+        loses=["correct_choose_release_model"],
+        why="refuses any model whose measured rate exceeds 1 %: with a handful of non-members above the threshold, luck alone does that to safe models",
+        code='''def choose_release_model(candidates):
+    def tpr(review):
+        strangers = np.sort(review["nonmember_scores"])[::-1]
+        return float(np.mean(review["member_scores"] > strangers[int(0.01 * len(strangers))]))
+    evidence = {name: tpr(review) for name, review in candidates.items()}
+    safe = [name for name in candidates if evidence[name] <= 0.01]
+    return (max(safe, key=lambda k: candidates[k]["accuracy"]) if safe else None), evidence
+''',
+    ),
     dict(
         name="release_most_accurate_ignores_leak",
         cell="release_solution",
         loses=["correct_choose_release_model"],
-        why="ships the most accurate model without checking the attack: the leaky forest goes out",
-        code='''def choose_release_model(candidates, X_in, y_in, X_out, y_out, max_auc):
-    scores = {name: float(np.mean(m.predict(X_out) == np.asarray(y_out))) for name, m in candidates.items()}
-    return max(scores, key=scores.get)
+        why="ships the most accurate model without weighing the attack's evidence",
+        code='''def choose_release_model(candidates):
+    def tpr(review):
+        strangers = np.sort(review["nonmember_scores"])[::-1]
+        return float(np.mean(review["member_scores"] > strangers[int(0.01 * len(strangers))]))
+    evidence = {name: tpr(review) for name, review in candidates.items()}
+    return max(candidates, key=lambda k: candidates[k]["accuracy"]), evidence
 ''',
     ),
     dict(
         name="release_least_leaky_ignores_accuracy",
         cell="release_solution",
         loses=["correct_choose_release_model"],
-        why="ships the model with the lowest attack AUC, however inaccurate: privacy is a constraint, not the goal",
-        code='''def choose_release_model(candidates, X_in, y_in, X_out, y_out, max_auc):
-    aucs = {name: loss_threshold_attack(m, X_in, y_in, X_out, y_out) for name, m in candidates.items()}
-    if min(aucs.values()) > max_auc:
-        raise ValueError("none")
-    return min(aucs, key=aucs.get)
+        why="ships the candidate with the lowest measured rate, however inaccurate, and never refuses: privacy is a constraint, not the goal",
+        code='''def choose_release_model(candidates):
+    def tpr(review):
+        strangers = np.sort(review["nonmember_scores"])[::-1]
+        return float(np.mean(review["member_scores"] > strangers[int(0.01 * len(strangers))]))
+    evidence = {name: tpr(review) for name, review in candidates.items()}
+    return min(evidence, key=evidence.get), evidence
+''',
+    ),
+    # ------------------------------------------------------------ 11b. clip-bound (decision)
+    dict(
+        name="clip_at_public_maximum",
+        cell="clip_solution",
+        loses=["correct_choose_clip_bound"],
+        why="clips at the largest public value: no bias, but at a small n epsilon the noise swamps the mean",
+        code='''def choose_clip_bound(public_sample, n, epsilon):
+    return float(np.max(public_sample))
 ''',
     ),
     dict(
-        name="release_accuracy_on_training_rows",
-        cell="release_solution",
-        loses=["correct_choose_release_model"],
-        why="ranks the passing models by accuracy on the rows they were trained on, which rewards memorising",
-        code='''def choose_release_model(candidates, X_in, y_in, X_out, y_out, max_auc):
-    best = None
-    for order, (name, model) in enumerate(candidates.items()):
-        auc = loss_threshold_attack(model, X_in, y_in, X_out, y_out)
-        if auc <= max_auc:
-            rank = (-float(np.mean(model.predict(X_in) == np.asarray(y_in))), auc, order)
-            best = min(best, (rank, name)) if best else (rank, name)
-    if best is None:
-        raise ValueError("none")
-    return best[1]
+        name="clip_at_public_median",
+        cell="clip_solution",
+        loses=["correct_choose_clip_bound"],
+        why="clips at the median: little noise, but the mean loses everything above it, however many rows there are",
+        code='''def choose_clip_bound(public_sample, n, epsilon):
+    return float(np.median(public_sample))
+''',
+    ),
+    dict(
+        name="clip_at_fixed_percentile",
+        cell="clip_solution",
+        loses=["correct_choose_clip_bound"],
+        why="a fixed 99th percentile ignores n and epsilon: too high when the noise dominates, too low when the bias does",
+        code='''def choose_clip_bound(public_sample, n, epsilon):
+    return float(np.quantile(public_sample, 0.99))
+''',
+    ),
+    dict(
+        name="clip_noise_of_the_sum",
+        cell="clip_solution",
+        loses=["correct_choose_clip_bound"],
+        why="weighs the bias against the noise of a sum (bound / epsilon), not of the mean (bound / (n epsilon)): the bound collapses towards zero",
+        code='''def choose_clip_bound(public_sample, n, epsilon):
+    x = np.sort(np.asarray(public_sample, dtype=float))
+    clipped = np.array([np.minimum(x, c).mean() for c in x])
+    return float(x[np.argmin((x.mean() - clipped) ** 2 + 2 * (x / epsilon) ** 2)])
+''',
+    ),
+    # ------------------------------------------------------------ 6b. neighbour-relation (decision)
+    dict(
+        name="neighbour_histogram_scale_one_always",
+        cell="neighbour_solution",
+        loses=["correct_release_noise"],
+        why="calibrates a histogram to sensitivity 1 under replace-one too: replacing a person moves two bins, so the promise holds only at 2 epsilon",
+        code='''def release_noise(release):
+    public, kind, eps = release["membership_public"], release["statistic"], release["epsilon"]
+    if kind in ("count", "histogram"):
+        delta = 1.0
+    elif kind == "sum":
+        delta = release["upper"] - release["lower"] if public else max(abs(release["lower"]), abs(release["upper"]))
+    else:
+        delta = (release["upper"] - release["lower"]) / release["n"]
+    return ("replace-one" if public else "add/remove"), float(delta / eps)
+''',
+    ),
+    dict(
+        name="neighbour_sum_range_always",
+        cell="neighbour_solution",
+        loses=["correct_release_noise"],
+        why="gives a sum the sensitivity upper - lower under add/remove too: a person who joins adds their whole value, up to max(|lower|, |upper|)",
+        code='''def release_noise(release):
+    public, kind, eps = release["membership_public"], release["statistic"], release["epsilon"]
+    if kind == "count":
+        delta = 1.0
+    elif kind == "histogram":
+        delta = 2.0 if public else 1.0
+    elif kind == "sum":
+        delta = release["upper"] - release["lower"]
+    else:
+        delta = (release["upper"] - release["lower"]) / release["n"]
+    return ("replace-one" if public else "add/remove"), float(delta / eps)
+''',
+    ),
+    dict(
+        name="neighbour_always_add_remove",
+        cell="neighbour_solution",
+        loses=["correct_release_noise"],
+        why="uses add/remove for every release: where who is in the data is public, the promise is about values (replace-one)",
+        code='''def release_noise(release):
+    kind, eps = release["statistic"], release["epsilon"]
+    if kind in ("count", "histogram"):
+        delta = 1.0
+    elif kind == "sum":
+        delta = max(abs(release["lower"]), abs(release["upper"]))
+    else:
+        delta = (release["upper"] - release["lower"]) / release["n"]
+    return "add/remove", float(delta / eps)
 ''',
     ),
     # ------------------------------------------------------------ 12. dp-sgd
