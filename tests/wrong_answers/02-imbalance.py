@@ -281,6 +281,26 @@ WRONG_ANSWERS = [
 ''',
     ),
     dict(
+        name="smote_high_end_taken_as_inclusive",
+        cell="smote_solution",
+        loses=["correct_smote_segments"],
+        why="draws the minority sample with rng.integers(0, m - 1), as if the high end were included (random.randint's "
+            "habit): the last minority sample never starts a row",
+        code='''def smote(X, y, n_new: int, k: int = 5, minority_label=1, rng=0) -> np.ndarray:
+    X_min = np.asarray(X, dtype=float)[np.asarray(y, dtype=object) == minority_label]
+    rng = np.random.default_rng(rng) if isinstance(rng, (int, np.integer)) else rng
+    if n_new == 0:
+        return np.empty((0, X_min.shape[1]))
+    distances = ((X_min[:, None, :] - X_min[None, :, :]) ** 2).sum(axis=-1)
+    np.fill_diagonal(distances, np.inf)
+    neighbours = np.argsort(distances, axis=1)[:, :k]
+    base = rng.integers(0, len(X_min) - 1, size=n_new)
+    partner = neighbours[base, rng.integers(0, k, size=n_new)]
+    lam = rng.random((n_new, 1))
+    return X_min[base] + lam * (X_min[partner] - X_min[base])
+''',
+    ),
+    dict(
         name="sample_is_its_own_neighbour",
         cell="smote_solution",
         loses=["correct_smote_segments"],

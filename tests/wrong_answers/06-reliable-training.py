@@ -1192,3 +1192,30 @@ WRONG_ANSWERS += [
 ''',
     ),
 ]
+WRONG_ANSWERS += [
+    dict(
+        name="clip_scaled_by_the_first_array",
+        cell="clip_solution",
+        loses=["correct_clip_by_global_norm"],
+        why="scales every array by the largest value of the first one: a tiny or frozen (all-zero) first layer beside an "
+            "exploding one overflows or gives a norm of 0",
+        code='''def clip_by_global_norm(grads: list, max_norm: float) -> tuple[list, float]:
+    grads = [np.asarray(g, dtype=np.float64) for g in grads]
+    if not all(np.all(np.isfinite(g)) for g in grads):
+        raise ValueError("non-finite gradient")
+    peak = float(np.max(np.abs(grads[0]))) if grads and grads[0].size else 0.0''' + _CLIP_REST,
+    ),
+    dict(
+        name="quantize_fails_on_an_empty_array",
+        cell="quantize_solution",
+        loses=["correct_quantize_int8"],
+        why="takes np.max of w without a guard: an empty tensor (a layer without weights) raises instead of giving scale 1.0",
+        code=_DEQUANTIZE + '''
+def quantize_int8(w: np.ndarray) -> tuple[np.ndarray, float]:
+    w = np.asarray(w, dtype=np.float64)
+    peak = float(np.max(np.abs(w)))
+    scale = peak / 127.0 if peak > 0 else 1.0
+    return np.clip(np.rint(w / scale), -127, 127).astype(np.int8), scale
+''',
+    ),
+]
