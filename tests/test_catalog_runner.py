@@ -193,3 +193,32 @@ def alive_in_group(pgid: int) -> list[int]:
         if int(fields[2]) == pgid and fields[0] != "Z":
             alive.append(int(stat.parent.name))
     return alive
+
+
+def test_a_mistake_run_only_to_the_end_of_its_own_exercise(tmp_path):
+    """tools/mutation.py's question: do the exercise's own tests catch the change? A change that only a later
+    exercise's test notices is run, and scored, to the end of its own exercise and no further."""
+    import nbformat
+
+    from notebook_cells import nbgrader_meta
+
+    cells = [("def double(x):\n    return 2 * x", "double_solution", False, True, 0),
+             ("assert double(0) == 0", "correct_double", True, False, 1),  # too weak to see a change
+             ("def quadruple(x):\n    return double(double(x))", "quadruple_solution", False, True, 0),
+             ("assert quadruple(1) == 4", "correct_quadruple", True, False, 1)]
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(src, metadata=nbgrader_meta(
+        gid, grade=grade, solution=solution, points=points)) for src, gid, grade, solution, points in cells])
+    key = tmp_path / "key.ipynb"
+    nbformat.write(nb, str(key))
+    mistake = {"cell": "double_solution", "code": "def double(x):\n    return 3 * x", "through": []}
+    proc = catalog_runner.run_catalog(
+        key, {"whole": mistake, "own": {**mistake, "own_exercise": True}},
+        [["double_solution", "correct_double"], ["quadruple_solution", "correct_quadruple"]], tmp_path / "out",
+        jobs=1, timeout_s=120, offline=False)
+    results = catalog_runner.collect(proc, tmp_path / "out", ["whole", "own"])
+    assert results["whole"]["success"] and results["own"]["success"]
+    whole = catalog_runner.scores(tmp_path / "out" / "whole.ipynb")
+    own = catalog_runner.scores(tmp_path / "out" / "own.ipynb")
+    assert whole["correct_double"].score == 1 and whole["correct_quadruple"].score == 0
+    assert own["correct_double"].score == 1 and own["correct_quadruple"].score == 1  # not run: not counted
+    assert results["own"]["stopped_before"] == "quadruple_solution"

@@ -53,7 +53,8 @@ def run_catalog(notebook: Path, mistakes: dict[str, dict], exercises: list[list[
                 timeout_s: float = 600, offline: bool = True, stop_early: bool = True) -> subprocess.Popen:
     """Start the runner on ``notebook`` (a key), network off, in a child process; returns it (see `collect`).
 
-    ``mistakes``: name -> {"cell": grade_id, "code": source, "through": [grade_ids it cascades to]};
+    ``mistakes``: name -> {"cell": grade_id, "code": source, "through": [grade_ids it cascades to]}, and
+    optionally "own_exercise": true to run it only to the end of its own exercise (the later cells unexecuted);
     ``exercises``: the grade_ids of each exercise's cells, whose ends are where a mistake may stop early
     (``stop_early=False`` runs every mistake to the end: the reference the early stops are tested against)."""
     out.mkdir(parents=True, exist_ok=True)
@@ -197,11 +198,15 @@ def _execute(shell, cell) -> None:
     cell.execution_count = shell.execution_count - 1
 
 
-def _run(shell, nb, start: int, out: Path, name: str, checks: list[int]) -> None:
-    """Run cells ``start``.. of ``nb``; at each boundary in ``checks`` stop if the rest provably runs as for the key."""
+def _run(shell, nb, start: int, out: Path, name: str, checks: list[int], stop_at: int | None = None) -> None:
+    """Run cells ``start``.. of ``nb``; at each boundary in ``checks`` stop if the rest provably runs as for the key;
+    at ``stop_at`` stop whatever the state (the later cells are not graded: see ``own_exercise`` in `main`)."""
     began = time.perf_counter()
     stopped, apart = None, {}
     for index in range(start, len(nb.cells)):
+        if index == stop_at:
+            stopped = index
+            break
         if index in checks:
             blockers = sorted(_what_keeps_the_rest_apart(shell, nb, index, out, start))
             if not blockers:
@@ -383,19 +388,22 @@ def main(argv: list[str]) -> int:
         first = max([ends.get(mistake["cell"], where[mistake["cell"]] + 1),
                      *(where[g] + 1 for g in mistake["through"])])
         checks = [b for b in boundaries if b >= first]
-        starts.setdefault(where[mistake["cell"]], []).append((name, mistake["code"], checks))
+        # ``own_exercise``: only the cells up to the end of the mistake's exercise count (tools/mutation.py asks
+        # whether the exercise's own tests catch a change to its key; the later cells stay unexecuted).
+        stop_at = first if mistake.get("own_exercise") else None
+        starts.setdefault(where[mistake["cell"]], []).append((name, mistake["code"], checks, stop_at))
     shell = _shell()
     children: dict[int, tuple[str, float, float]] = {}
     key_pid = _fork(lambda: _run_key(shell, key, out, boundaries))
     children[key_pid] = (KEY, time.monotonic(), time.monotonic() + plan["timeout_s"])
     for index, cell in enumerate(key.cells):
-        for name, code, checks in starts.get(index, []):
+        for name, code, checks, stop_at in starts.get(index, []):
             while len(children) - (key_pid in children) >= plan["jobs"]:
                 _reap(children, out)
                 time.sleep(0.02)
             mistake = nbformat.from_dict(json.loads(json.dumps(key)))
             mistake.cells[index].source = code
-            pid = _fork(lambda: _run(shell, mistake, index, out, name, checks))
+            pid = _fork(lambda: _run(shell, mistake, index, out, name, checks, stop_at))
             children[pid] = (name, time.monotonic(), time.monotonic() + plan["timeout_s"])
         if cell.cell_type == "code":
             _execute(shell, cell)

@@ -3,9 +3,11 @@
 A hidden test means something when a key changed in one small place (an operator, a comparison, a constant,
 and/or, min/max, mean/median, an axis, a sort's stability, a copy dropped, an input guard removed) loses
 points. This makes such mutants of every solution cell of a module, runs each through the catalog runner
-(tools/catalog_runner.py: the key's process forks at the mutated cell, and a mutant stops early once
-nothing later can differ from the key), and scores them with nbgrader's rule. A mutant is *killed* when any
-autograded cell loses points, or when it crashes or hangs (the grader would give that cell nothing).
+(tools/catalog_runner.py: the key's process forks at the mutated cell and runs the mutant to the end of its
+own exercise), and scores them with nbgrader's rule. A mutant is *killed* when an autograded cell of its own
+exercise loses points, or when it crashes or hangs (the grader would give that cell nothing): a change caught
+only by a later exercise that happens to call the function does not count, since the exercise's own hidden
+tests are what the score measures (and stopping there makes a module minutes, not hours).
 
 A survivor is a test to write, or an equivalent mutant (it computes the same function on the whole domain the
 task states): those are listed with the reason in ``tests/mutation/<module>.yml``::
@@ -258,7 +260,7 @@ def run(module: Module, made: list[Mutant], out: Path, jobs: int = 2) -> list[Ou
     notebook = REPO_ROOT / "source" / module.id / module.notebook
     names = {f"m{i:04d}": m for i, m in enumerate(made)}
     proc = catalog_runner.run_catalog(
-        notebook, {n: {"cell": m.cell, "code": m.code, "through": []} for n, m in names.items()},
+        notebook, {n: {"cell": m.cell, "code": m.code, "through": [], "own_exercise": True} for n, m in names.items()},
         [[*e.graded_cells, *e.solution_cells] for e in module.exercises], out, jobs=jobs,
         # A hang guard, not the grader's limit: the key runs beside the mutants on a loaded machine too. A mutant
         # that hangs past it counts as killed (the grader's cell limit would stop it) and is shown as such.
