@@ -195,7 +195,7 @@ def review_queue(X, y, budget, seed=0):
     {guard}
     y = np.asarray(y)
     budget = min(int(budget), len(y))
-    model = make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000))
+    model = make_pipeline(StandardScaler(), LogisticRegression(solver="liblinear"))
     proba = cross_val_predict(model, X, y, cv=StratifiedKFold(5, shuffle=True, random_state=seed), method="predict_proba")
     conf = proba[np.arange(len(y)), np.searchsorted(np.unique(y), y)]
     {rank}
@@ -658,6 +658,11 @@ WRONG_ANSWERS = [
     dict(name="most_confident_reviewed", cell="review_solution", loses=["correct_review_precision"],
          why="sorts by self-confidence the wrong way round and sends the rows the model is surest about",
          code=_review(rank='order = np.argsort(-conf, kind="stable")')),
+    dict(name="fixed_cutoff_reviewed", cell="review_solution", loses=["correct_review_precision"],
+         why="sends the rows whose label has an out-of-sample probability below 0.2 in table order, then the rest in "
+             "table order: it stops ranking at a cut-off that suits one base rate and budget (the old grading, four "
+             "tables of 6 % wrong labels and a budget of 20, passed it)",
+         code=_review(rank="order = np.r_[np.flatnonzero(conf < 0.2), np.flatnonzero(conf >= 0.2)]")),
     dict(name="budget_not_checked", cell="review_solution", loses=["correct_review_budget"],
          why="int(budget) truncates 2.5 to 2 and a budget of -1 slices off the last row instead of failing",
          code=_review(guard="pass")),
