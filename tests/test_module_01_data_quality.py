@@ -213,7 +213,7 @@ def test_verdict_hidden_test_stops_catalogued_rules(name, message):
         exec(hidden_tests("correct_verdict_decision"), namespace)
 
 
-def test_validation_messages_and_profile_of_the_clinic_table():
+def test_profile_and_duplicates_of_the_clinic_table():
     """The lesson's own data shows what the exercises find: token gaps in email, duplicates after normalising."""
     namespace = key_namespace("profile_solution", "duplicates_solution")
     raw = make_patients()
@@ -224,6 +224,7 @@ def test_validation_messages_and_profile_of_the_clinic_table():
 
 
 def test_messy_export_is_deterministic_and_plants_every_kind_of_flaw():
+    """The export generator stays for the grader's fixture class (tests/fixtures/), whose notebooks call it."""
     raw, truth, gaps = make_messy_export(return_truth=True)
     assert raw.equals(make_messy_export()) and not raw.equals(make_messy_export(seed=1))
     assert list(raw.columns) == ["record_id", "smoker", "visit_date", "city"] and len(truth) == len(raw) == 40
@@ -233,22 +234,6 @@ def test_messy_export_is_deterministic_and_plants_every_kind_of_flaw():
     slash = raw["visit_date"].map(lambda v: isinstance(v, str) and "/" in v and int(v.strip()[:2]) <= 12)
     assert slash.any(), "a day-first date that month-first parsing misreads"
     assert raw["smoker"].map(lambda v: isinstance(v, str) and ("\t" in v or "\u3000" in v)).any()
-
-
-def test_export_checks_hold_for_the_key_on_other_seeds():
-    hidden = hidden_tests("correct_parse_export")
-    assert "for _seed in (811, 812, 813):" in hidden
-    namespace = key_namespace("export_solution")
-    exec(hidden.replace("for _seed in (811, 812, 813):", f"for _seed in {tuple(range(900, 960))}:"), namespace)
-
-
-@pytest.mark.parametrize("cell, literal", [("correct_parse_smoker", "seed=907"), ("correct_parse_dates", "default_rng(2077)")])
-def test_parser_checks_hold_for_the_key_on_other_seeds(cell, literal):
-    hidden = hidden_tests(cell)
-    assert literal in hidden
-    for seed in range(30):
-        fresh = literal.replace("907", str(1000 + seed)).replace("2077", str(3000 + seed))
-        exec(hidden.replace(literal, fresh), key_namespace("export_solution"))
 
 
 def _catalog():
