@@ -68,7 +68,7 @@ def test_progress_shows_pass_fail_and_not_attempted_per_exercise(checked):
     got = statuses(results[MODULE.id])
     assert got["dq-profile"] == got["dq-duplicates"] == progress.PASS
     assert got["dq-standardize"] == progress.FAIL
-    for exercise in ("dq-outliers", "dq-imputation", "dq-label-issues", "dq-validation"):
+    for exercise in ("dq-outliers", "dq-imputation", "dq-label-issues", "dq-verdict"):
         assert got[exercise] == progress.NOT_ATTEMPTED, exercise
     assert got["dq-plan"] == progress.TO_GRADE, "the free response is unanswered and graded by the instructor"
     assert results[MODULE.id].passed == 2 and results[MODULE.id].autograded == len(MODULE.autograded)
@@ -143,8 +143,8 @@ def test_solution_after_trying_prints_the_worked_solution_without_markers(tmp_pa
 
 
 def test_solution_anyway_skips_the_check(tmp_path, capsys):
-    assert cli.main(["solution", "dq-validation", "--dir", str(tmp_path), "--anyway"]) == 0
-    assert "def validate_rows" in capsys.readouterr().out
+    assert cli.main(["solution", "dq-verdict", "--dir", str(tmp_path), "--anyway"]) == 0
+    assert "def cleaning_helped" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize("exercise", [e for m in load_syllabus() for e in m.autograded], ids=lambda e: e.id)

@@ -65,31 +65,57 @@ def test_review_task_is_the_clinic_table_with_its_own_flips():
     assert not np.array_equal(make_review_task(seed=1)[0], X)
 
 
-def test_review_precision_bar_holds_for_the_key_on_other_seeds():
-    """The key clears the quarter-precision bar on every window of four fresh generator seeds."""
+REVIEW_SEEDS = "range(600, 620)"
+
+
+@pytest.mark.slow
+def test_review_bar_holds_for_the_key_on_other_months():
+    """The key finds three times chance or more on other months of fresh tables, not only on the graded one."""
     hidden = hidden_tests("correct_review_precision")
-    assert "(101, 102, 103, 104)" in hidden
-    for start in range(200, 240, 4):
-        seeds = tuple(range(start, start + 4))
-        exec(hidden.replace("(101, 102, 103, 104)", repr(seeds)), key_namespace("review_solution"))
+    assert REVIEW_SEEDS in hidden
+    for start in (700, 800, 900):
+        exec(hidden.replace(REVIEW_SEEDS, f"range({start}, {start + 20})"), key_namespace("review_solution"))
+
+
+def test_review_tables_vary_base_rate_size_and_budget():
+    """The month holds the base rates, sizes and budgets the task states, so a rule tuned to one of them fails."""
+    namespace = {}
+    exec(hidden_tests("correct_review_precision").split("_found = _chance")[0], namespace)
+    tables = [namespace["_table"](seed) for seed in range(600, 620)]
+    rates = [flipped.mean() for _, _, flipped, _ in tables]
+    budgets = [budget for *_, budget in tables]
+    sizes = [len(y) for _, y, _, _ in tables]
+    assert 0.015 <= min(rates) < 0.04 and 0.15 < max(rates) <= 0.21, rates
+    assert min(budgets) >= 5 and max(budgets) <= 60 and max(budgets) - min(budgets) >= 30, budgets
+    assert min(sizes) >= 80 and max(sizes) <= 900 and max(sizes) > 3 * min(sizes), sizes
 
 
 @pytest.mark.parametrize("rank", ["order = np.random.default_rng(seed).permutation(len(y))",
-                                  'order = np.argsort(-conf, kind="stable")'])
-def test_review_precision_bar_stops_random_and_reversed_queues_on_other_seeds(rank):
-    """The bar has power: a random queue or the most confident rows fail it on every window tried."""
+                                  'order = np.argsort(-conf, kind="stable")',
+                                  "order = np.r_[np.flatnonzero(conf < 0.2), np.flatnonzero(conf >= 0.2)]"])
+def test_review_bar_stops_random_reversed_and_cut_off_queues(rank):
+    """The bar has power: a random queue, the most confident rows, or a fixed cut-off in table order fail it."""
     import importlib.util
 
     spec = importlib.util.spec_from_file_location("wa01", REPO / "tests" / "wrong_answers" / "01-data-quality.py")
     catalog = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(catalog)
-    hidden = hidden_tests("correct_review_precision")
-    for start in (300, 304, 308):
-        namespace = key_namespace()
-        exec(catalog._review(rank=rank), namespace)
-        seeds = tuple(range(start, start + 4))
-        with pytest.raises(AssertionError, match="fewer than a quarter"):
-            exec(hidden.replace("(101, 102, 103, 104)", repr(seeds)), namespace)
+    namespace = key_namespace()
+    exec(catalog._review(rank=rank), namespace)
+    with pytest.raises(AssertionError, match="three times or more"):
+        exec(hidden_tests("correct_review_precision"), namespace)
+
+
+def test_the_old_review_grading_let_the_cut_off_queue_through():
+    """Four tables of 6 % wrong labels and a budget of 20 (the grading this replaces) pass the fixed cut-off."""
+    namespace = key_namespace()
+    exec(_catalog()["fixed_cutoff_reviewed"]["code"], namespace)
+    hits = sent = 0
+    for seed in (101, 102, 103, 104):
+        X, y, flipped = make_review_task(seed=seed)
+        queue = namespace["review_queue"](X, y, 20)
+        hits, sent = hits + flipped[queue].sum(), sent + len(queue)
+    assert hits >= 0.25 * sent
 
 
 def test_huber_line_matches_huber_regressor_on_other_clinic_tables():
@@ -120,40 +146,74 @@ def test_iqr_check_holds_for_the_key_on_other_seeds():
         exec(hidden.replace("default_rng(7)", f"default_rng({seed})"), key_namespace("outliers_solution"))
 
 
-VERDICT_SEEDS = "range(7100, 7124)"
+VERDICT_SEEDS = "range(7200, 7264)"
+
+
+def _verdict_tasks():
+    """The hidden test's generator and its tasks: [(seed, kind, case, draw)]."""
+    hidden = hidden_tests("correct_verdict_decision")
+    assert VERDICT_SEEDS in hidden
+    namespace = {}
+    exec(hidden.split("_tasks = [")[0], namespace)
+    kinds = namespace["_KINDS"]
+    return [(seed, kinds[seed % 8]) + namespace["_scenario"](seed, kinds[seed % 8]) for seed in namespace["_SEEDS"]]
 
 
 @pytest.mark.slow
 def test_verdict_tasks_have_the_truth_the_hidden_test_states():
-    """On 3,000 new patients per task: dropping the planted flips from a memorising model gains 2 points or more,
-    dropping as many rows at random from the other models changes the accuracy by less than 5 points."""
+    """On 4,000 new patients per task: every cleaning of kind 0 and 1 gains half a point or more, every one of kind 2
+    and 3 less; kind 0's real gains are small (under seven points), so a fixed margin cannot catch them and the
+    spread of kind 2 at once."""
     from sklearn.base import clone
 
-    hidden = hidden_tests("correct_verdict_decision")
-    assert VERDICT_SEEDS in hidden
-    namespace = {}
-    exec(hidden.split("def _decision")[0], namespace)
-    for k, seed in enumerate(range(7100, 7124)):
-        X, _, y_true = make_label_noise_task(n=3400, noise=0.2, seed=seed)
-        for case, (low, high) in ((namespace["_helps"][k], (0.02, 1.0)), (namespace["_nulls"][k], (-0.05, 0.05))):
-            model, X_train, y_train, _, _, keep = case
-            before = (clone(model).fit(X_train, y_train).predict(X[400:]) == y_true[400:]).mean()
-            after = (clone(model).fit(X_train[keep], y_train[keep]).predict(X[400:]) == y_true[400:]).mean()
-            assert low <= after - before <= high, (seed, type(model).__name__, after - before)
+    gains = {0: [], 1: [], 2: [], 3: []}
+    for seed, kind, (model, X_train, y_train, _, _, keep), draw in _verdict_tasks():
+        X_new, y_new = draw(4000)
+        before = (clone(model).fit(X_train, y_train).predict(X_new) == y_new).mean()
+        after = (clone(model).fit(X_train[keep], y_train[keep]).predict(X_new) == y_new).mean()
+        gains[kind].append(after - before)
+        assert (after - before >= 0.005) == (kind < 2), (seed, kind, after - before)
+    assert max(gains[0]) < 0.07 and min(gains[1]) > 0.05 and max(gains[2] + gains[3]) < 0.005
 
 
-@pytest.mark.parametrize("window", ["range(7200, 7224)", "range(7300, 7324)"])
-def test_verdict_budget_holds_for_the_key_and_stops_a_one_split_rule_on_other_tasks(window):
-    hidden = hidden_tests("correct_verdict_decision").replace(VERDICT_SEEDS, window)
-    exec(hidden, key_namespace("verdict_solution"))
-    one_split = _catalog()["one_split_verdict"]["code"]
+def _margin_decisions():
+    """(cleaning really helps, held-out accuracy after minus before) on every hidden task."""
+    from sklearn.base import clone
+
+    said = []
+    for _, kind, (model, X_train, y_train, X_test, y_test, keep), _ in _verdict_tasks():
+        before = (clone(model).fit(X_train, y_train).predict(X_test) == y_test).mean()
+        after = (clone(model).fit(X_train[keep], y_train[keep]).predict(X_test) == y_test).mean()
+        said.append((kind < 2, after - before))
+    return said
+
+
+def test_verdict_budget_holds_for_the_key_and_stops_every_fixed_margin():
+    """The key keeps both error budgets; "helped if the accuracy rose by more than m points" breaks one of them for
+    every m from -1 to 20 points (the issue's 4-point rule included), so no fixed margin earns the points."""
+    exec(hidden_tests("correct_verdict_decision"), key_namespace("verdict_solution"))
+    said = _margin_decisions()
+    nulls = [diff for helps, diff in said if not helps]
+    helps = [diff for helps, diff in said if helps]
+    for margin in np.arange(-0.01, 0.2, 0.0025):
+        for strict in (True, False):
+            rises = (lambda d: d > margin + 1e-12) if strict else (lambda d: d >= margin - 1e-12)
+            false_alarms = sum(map(rises, nulls))
+            misses = sum(not rises(d) for d in helps)
+            assert false_alarms > 0.1 * len(nulls) or misses > 0.3 * len(helps), (margin, strict)
+
+
+@pytest.mark.parametrize("name, message", [("one_split_verdict", "more than one in ten"),
+                                           ("four_point_margin", "more than one in ten"),
+                                           ("ten_point_margin", "more than three in ten")])
+def test_verdict_hidden_test_stops_catalogued_rules(name, message):
     namespace = key_namespace()
-    exec(one_split, namespace)
-    with pytest.raises(AssertionError, match="more than one in ten"):
-        exec(hidden, namespace)
+    exec(_catalog()[name]["code"], namespace)
+    with pytest.raises(AssertionError, match=message):
+        exec(hidden_tests("correct_verdict_decision"), namespace)
 
 
-def test_validation_messages_and_profile_of_the_clinic_table():
+def test_profile_and_duplicates_of_the_clinic_table():
     """The lesson's own data shows what the exercises find: token gaps in email, duplicates after normalising."""
     namespace = key_namespace("profile_solution", "duplicates_solution")
     raw = make_patients()
@@ -164,6 +224,7 @@ def test_validation_messages_and_profile_of_the_clinic_table():
 
 
 def test_messy_export_is_deterministic_and_plants_every_kind_of_flaw():
+    """The export generator stays for the grader's fixture class (tests/fixtures/), whose notebooks call it."""
     raw, truth, gaps = make_messy_export(return_truth=True)
     assert raw.equals(make_messy_export()) and not raw.equals(make_messy_export(seed=1))
     assert list(raw.columns) == ["record_id", "smoker", "visit_date", "city"] and len(truth) == len(raw) == 40
@@ -173,22 +234,6 @@ def test_messy_export_is_deterministic_and_plants_every_kind_of_flaw():
     slash = raw["visit_date"].map(lambda v: isinstance(v, str) and "/" in v and int(v.strip()[:2]) <= 12)
     assert slash.any(), "a day-first date that month-first parsing misreads"
     assert raw["smoker"].map(lambda v: isinstance(v, str) and ("\t" in v or "\u3000" in v)).any()
-
-
-def test_export_checks_hold_for_the_key_on_other_seeds():
-    hidden = hidden_tests("correct_parse_export")
-    assert "for _seed in (811, 812, 813):" in hidden
-    namespace = key_namespace("export_solution")
-    exec(hidden.replace("for _seed in (811, 812, 813):", f"for _seed in {tuple(range(900, 960))}:"), namespace)
-
-
-@pytest.mark.parametrize("cell, literal", [("correct_parse_smoker", "seed=907"), ("correct_parse_dates", "default_rng(2077)")])
-def test_parser_checks_hold_for_the_key_on_other_seeds(cell, literal):
-    hidden = hidden_tests(cell)
-    assert literal in hidden
-    for seed in range(30):
-        fresh = literal.replace("907", str(1000 + seed)).replace("2077", str(3000 + seed))
-        exec(hidden.replace(literal, fresh), key_namespace("export_solution"))
 
 
 def _catalog():
