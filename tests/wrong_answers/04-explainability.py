@@ -965,7 +965,8 @@ WRONG_ANSWERS = [
         name="surrogate_most_faithful_depth",
         cell="surrogate_solution",
         loses=["correct_surrogate_choice"],
-        why="returns the most faithful depth whatever the target: the committee asked for the shallowest that suffices",
+        why="returns the most faithful depth whatever each level costs the readers: about a level deeper than needed, "
+            "a rulebook nobody reads",
         code='''def smallest_faithful_surrogate(black_box, X_fit, X_val, target_fidelity=0.9, max_depth=8, random_state=0):
     if not 0.0 < target_fidelity <= 1.0:
         raise ValueError("target_fidelity must be in (0, 1]")
