@@ -49,9 +49,9 @@ _FIND_LEAKS = '''def find_leaky_features(model_factory, X_train, y_train, X_test
 # A sound choose_background: each background_* answer below built on it changes one choice.
 _BACKGROUND = '''def choose_background(explain, candidates):
     recent = np.asarray(candidates["recent"], dtype=float)
-    rng = np.random.default_rng(0)
+    draws = np.random.default_rng(0)
     values = {name: np.asarray(explain(np.asarray(rows, dtype=float)), dtype=float) for name, rows in candidates.items()}
-    resampled = np.array([explain(recent[rng.integers(0, len(recent), len(recent))]) for _ in range(10)])
+    resampled = np.array([explain(recent[draws.integers(0, len(recent), len(recent))]) for _ in range(10)])
     noise = float(resampled.var(axis=0, ddof=1).sum())
     squared = {name: max(float(np.sum((values[name] - values["recent"]) ** 2)) - noise, 0.0) for name in candidates}
     squared["recent"] = noise
