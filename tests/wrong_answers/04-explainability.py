@@ -4,7 +4,7 @@ from tools.simulated import variant as _variant
 
 
 # A correct choose_kernel_width: each width_* answer below changes one rule of it.
-_CHOOSE_WIDTH = '''def choose_kernel_width(explain, widths, seeds, k=2, min_agreement=0.8):
+_CHOOSE_WIDTH = '''def choose_kernel_width(explain, widths, seeds, k=2):
     seeds = list(seeds)
     if len(seeds) < 2:
         raise ValueError("need two seeds")
@@ -13,7 +13,8 @@ _CHOOSE_WIDTH = '''def choose_kernel_width(explain, widths, seeds, k=2, min_agre
         tops = [set(np.argsort(-np.abs(np.asarray(explain(width, s), dtype=float)), kind="stable")[:k].tolist())
                 for s in seeds]
         agreement[width] = float(np.mean([len(a & b) / len(a | b) for a, b in combinations(tops, 2)]))
-    stable = [w for w in widths if agreement[w] >= min_agreement]
+    line = 0.8
+    stable = [w for w in widths if agreement[w] >= line]
     return (min(stable) if stable else None), agreement
 '''
 
@@ -43,6 +44,19 @@ _FIND_LEAKS = '''def find_leaky_features(model_factory, X_train, y_train, X_test
         aucs.append(roc_auc_score(y_test, single.predict_proba(X_test[:, [j]])[:, 1]))
     order = sorted(range(len(aucs)), key=lambda j: -aucs[j])
     return [str(names[j]) for j in order if aucs[j] >= line]
+'''
+
+# A sound choose_background: each background_* answer below built on it changes one choice.
+_BACKGROUND = '''def choose_background(explain, candidates):
+    recent = np.asarray(candidates["recent"], dtype=float)
+    draws = np.random.default_rng(0)
+    values = {name: np.asarray(explain(np.asarray(rows, dtype=float)), dtype=float) for name, rows in candidates.items()}
+    resampled = np.array([explain(recent[draws.integers(0, len(recent), len(recent))]) for _ in range(10)])
+    noise = float(resampled.var(axis=0, ddof=1).sum())
+    squared = {name: max(float(np.sum((values[name] - values["recent"]) ** 2)) - noise, 0.0) for name in candidates}
+    squared["recent"] = noise
+    choice = "training" if squared["training"] < 2.0 * noise else "recent"
+    return choice, {name: float(np.sqrt(squared[name])) for name in candidates}
 '''
 
 WRONG_ANSWERS = [
@@ -827,8 +841,8 @@ WRONG_ANSWERS = [
         loses=["correct_lime_width_choice"],
         why="ships the most stable width (usually the widest: the global fit) instead of the narrowest stable one",
         code=_variant(_CHOOSE_WIDTH,
-                  ('    stable = [w for w in widths if agreement[w] >= min_agreement]\n    return (min(stable) if stable else None), agreement\n',
-                   '    best = max(agreement.values())\n    if best < min_agreement:\n        return None, agreement\n    return max(w for w in widths if agreement[w] == best), agreement\n')),
+                  ('    stable = [w for w in widths if agreement[w] >= line]\n    return (min(stable) if stable else None), agreement\n',
+                   '    best = max(agreement.values())\n    if best < line:\n        return None, agreement\n    return max(w for w in widths if agreement[w] == best), agreement\n')),
     ),
     dict(
         name="width_first_listed",
@@ -836,17 +850,41 @@ WRONG_ANSWERS = [
         loses=["correct_lime_width_choice"],
         why="returns the first width in the order given that reaches the target, assuming the widths come sorted",
         code=_variant(_CHOOSE_WIDTH,
-                  ('    stable = [w for w in widths if agreement[w] >= min_agreement]\n    return (min(stable) if stable else None), agreement\n',
-                   '    for width in widths:\n        if agreement[width] >= min_agreement:\n            return width, agreement\n    return None, agreement\n')),
+                  ('    stable = [w for w in widths if agreement[w] >= line]\n    return (min(stable) if stable else None), agreement\n',
+                   '    for width in widths:\n        if agreement[width] >= line:\n            return width, agreement\n    return None, agreement\n')),
     ),
     dict(
-        name="width_strict_target",
+        name="width_widest_always",
         cell="lime_stability_solution",
         loses=["correct_lime_width_choice"],
-        why="requires agreement strictly above min_agreement, so a width exactly at the target is rejected",
+        why="always sends the widest kernel (the most stable): it explains the population, not the applicant",
         code=_variant(_CHOOSE_WIDTH,
-                  ('    stable = [w for w in widths if agreement[w] >= min_agreement]\n',
-                   '    stable = [w for w in widths if agreement[w] > min_agreement]\n')),
+                  ('    return (min(stable) if stable else None), agreement\n', '    return max(widths), agreement\n')),
+    ),
+    dict(
+        name="width_narrowest_always",
+        cell="lime_stability_solution",
+        loses=["correct_lime_width_choice"],
+        why="always sends the narrowest kernel (the most local), whatever its seeds say: letters of noise",
+        code=_variant(_CHOOSE_WIDTH,
+                  ('    return (min(stable) if stable else None), agreement\n', '    return min(widths), agreement\n')),
+    ),
+    dict(
+        name="width_lime_default",
+        cell="lime_stability_solution",
+        loses=["correct_lime_width_choice"],
+        why="sends the width closest to lime's default 0.75 * sqrt(p), whatever the agreements say",
+        code=_variant(_CHOOSE_WIDTH,
+                  ('    return (min(stable) if stable else None), agreement\n',
+                   '    p = len(np.asarray(explain(widths[0], seeds[0])))\n'
+                   '    return min(widths, key=lambda w: abs(w - 0.75 * np.sqrt(p))), agreement\n')),
+    ),
+    dict(
+        name="width_never_sends",
+        cell="lime_stability_solution",
+        loses=["correct_lime_width_choice"],
+        why="sends every case to a person: safe, and twice as costly as letters from a stable local width",
+        code=_variant(_CHOOSE_WIDTH, ('    return (min(stable) if stable else None), agreement\n', '    return None, agreement\n')),
     ),
     dict(
         name="width_signed_top_k",
@@ -927,7 +965,8 @@ WRONG_ANSWERS = [
         name="surrogate_most_faithful_depth",
         cell="surrogate_solution",
         loses=["correct_surrogate_choice"],
-        why="returns the most faithful depth whatever the target: the committee asked for the shallowest that suffices",
+        why="returns the most faithful depth whatever each level costs the readers: about a level deeper than needed, "
+            "a rulebook nobody reads",
         code='''def smallest_faithful_surrogate(black_box, X_fit, X_val, target_fidelity=0.9, max_depth=8, random_state=0):
     if not 0.0 < target_fidelity <= 1.0:
         raise ValueError("target_fidelity must be in (0, 1]")
@@ -942,40 +981,36 @@ WRONG_ANSWERS = [
 ''',
     ),
     dict(
-        name="surrogate_strict_target",
+        name="surrogate_minimum_rule",
         cell="surrogate_solution",
         loses=["correct_surrogate_choice"],
-        why="asks for a fidelity strictly above the target, so a tree that reaches it exactly is passed over",
+        why="stops at the first depth whose validation fidelity reaches the target, as if a few hundred rows measured "
+            "it exactly: about one rulebook in three then fails the audit",
         code='''def smallest_faithful_surrogate(black_box, X_fit, X_val, target_fidelity=0.9, max_depth=8, random_state=0):
     if not 0.0 < target_fidelity <= 1.0:
         raise ValueError("target_fidelity must be in (0, 1]")
     fit_labels, val_labels = black_box.predict(X_fit), black_box.predict(X_val)
     best = (None, -1.0)
-    for depth in range(1, max_depth + 1):
-        tree = DecisionTreeClassifier(max_depth=depth, random_state=random_state).fit(X_fit, fit_labels)
-        fidelity = float(np.mean(tree.predict(X_val) == val_labels))
-        if fidelity > target_fidelity:
-            return tree, fidelity
-        if fidelity > best[1]:
-            best = (tree, fidelity)
-    return best
-''',
-    ),
-    dict(
-        name="surrogate_deepest_when_unreached",
-        cell="surrogate_solution",
-        loses=["correct_surrogate_choice"],
-        why="returns the deepest tree when no depth reaches the target, though a shallower one is more faithful",
-        code='''def smallest_faithful_surrogate(black_box, X_fit, X_val, target_fidelity=0.9, max_depth=8, random_state=0):
-    if not 0.0 < target_fidelity <= 1.0:
-        raise ValueError("target_fidelity must be in (0, 1]")
-    fit_labels, val_labels = black_box.predict(X_fit), black_box.predict(X_val)
     for depth in range(1, max_depth + 1):
         tree = DecisionTreeClassifier(max_depth=depth, random_state=random_state).fit(X_fit, fit_labels)
         fidelity = float(np.mean(tree.predict(X_val) == val_labels))
         if fidelity >= target_fidelity:
             return tree, fidelity
-    return tree, fidelity
+        if fidelity > best[1]:
+            best = (tree, fidelity)
+    return best
+''',
+    ),
+    dict(
+        name="surrogate_always_deepest",
+        cell="surrogate_solution",
+        loses=["correct_surrogate_choice"],
+        why="hands the committee the deepest tree to be safe: it passes audits, at eight levels of rules every time",
+        code='''def smallest_faithful_surrogate(black_box, X_fit, X_val, target_fidelity=0.9, max_depth=8, random_state=0):
+    if not 0.0 < target_fidelity <= 1.0:
+        raise ValueError("target_fidelity must be in (0, 1]")
+    tree = DecisionTreeClassifier(max_depth=max_depth, random_state=random_state).fit(X_fit, black_box.predict(X_fit))
+    return tree, float(np.mean(tree.predict(X_val) == black_box.predict(X_val)))
 ''',
     ),
     dict(
@@ -995,5 +1030,41 @@ WRONG_ANSWERS = [
             best = (tree, fidelity)
     return best
 ''',
+    ),
+    # ---------------------------------------------------------------- SHAP background
+    dict(
+        name="background_always_training",
+        cell="background_solution",
+        loses=["correct_background_basics", "correct_background_choice"],
+        why="uses the training rows because the model was fitted on them: after a drift they answer 'compared with "
+            "last year's applicants'",
+        code=_variant(_BACKGROUND, ('    choice = "training" if squared["training"] < 2.0 * noise else "recent"\n',
+                                    '    choice = "training"\n')),
+    ),
+    dict(
+        name="background_always_recent",
+        cell="background_solution",
+        loses=["correct_background_basics", "correct_background_choice"],
+        why="always uses the handful of recent rows, the right population, ignoring how noisy five rows are",
+        code=_variant(_BACKGROUND, ('    choice = "training" if squared["training"] < 2.0 * noise else "recent"\n',
+                                    '    choice = "recent"\n')),
+    ),
+    dict(
+        name="background_largest_recent_table",
+        cell="background_solution",
+        loses=["correct_background_basics", "correct_background_choice"],
+        why="takes the approved loans, the largest table of this month: selected on the model's own score, they "
+            "answer 'compared with approved applicants'",
+        code=_variant(_BACKGROUND, ('    choice = "training" if squared["training"] < 2.0 * noise else "recent"\n',
+                                    '    choice = "approved"\n')),
+    ),
+    dict(
+        name="background_difference_without_noise",
+        cell="background_solution",
+        loses=["correct_background_choice"],
+        why="keeps the training rows only when their values equal recent's within a fixed tolerance, never measuring "
+            "how noisy the recent values are: a handful of rows always differs, so it nearly always picks them",
+        code=_variant(_BACKGROUND, ('    choice = "training" if squared["training"] < 2.0 * noise else "recent"\n',
+                                    '    choice = "training" if np.allclose(values["training"], values["recent"], atol=0.1) else "recent"\n')),
     ),
 ]
