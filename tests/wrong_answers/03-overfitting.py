@@ -157,17 +157,25 @@ def tree_count(model) -> int:
     return int(model.get_params().get("n_estimators", 1))
 
 
-def pick_model(candidates: dict, X_train, y_train, X_val, y_val, max_trees: float) -> tuple[str, dict]:
-    """Name of the best validation score among candidates within the tree budget, and the scores as evidence."""
-    if np.isnan(max_trees):
-        raise ValueError("max_trees is NaN: state a budget (float('inf') for none)")
-    affordable = {name: m for name, m in candidates.items() if tree_count(m) <= max_trees}
-    if not affordable:
-        raise ValueError(f"no candidate has at most {max_trees} trees")
-    scores = {name: train_val_scores(m, X_train, y_train, X_val, y_val) for name, m in affordable.items()}
-    choice = max(scores, key=lambda name: (scores[name][1], -tree_count(affordable[name])))
-    return choice, scores
+def choose_ensemble(fold_scores: dict, trees: dict, min_accuracy: float) -> str | None:
+    """The candidate to ship under an accuracy floor and a cost per tree, or None to ship nothing."""
+    if not 0 <= min_accuracy <= 1:
+        raise ValueError(f"min_accuracy must be an accuracy between 0 and 1, got {min_accuracy}")
+    for name in sorted(fold_scores, key=lambda name: trees[name]):
+        scores = np.asarray(fold_scores[name], dtype=float)
+        standard_error = scores.std(ddof=1) / np.sqrt(len(scores)) if len(scores) > 1 else np.inf
+        if scores.mean() - 2 * standard_error >= min_accuracy:
+            return name
+    return None
+
+
+def pick_model(candidates: dict, X, y, cv, min_accuracy: float) -> tuple[str | None, dict]:
+    """The candidate to ship and its evidence: every candidate's scores on the folds of ``cv``."""
+    evidence = {name: cross_val_score(model, X, y, cv=cv).astype(float) for name, model in candidates.items()}
+    trees = {name: tree_count(model) for name, model in candidates.items()}
+    return choose_ensemble(evidence, trees, min_accuracy), evidence
 '''
+_ENS_TEST = "        if scores.mean() - 2 * standard_error >= min_accuracy:\n"
 
 
 _CD = '''
@@ -225,7 +233,6 @@ WRONG_ANSWERS = [
         name="gap_fit_on_train_and_val",
         cell="gap_solution",
         loses=["correct_train_val_scores"],
-        cascades=["correct_ensemble_scores", "correct_pick_model"],  # pick_model scores through train_val_scores
         why="'more data is better': fits on train + validation, so the validation score is no longer out-of-sample",
         code='''
 def train_val_scores(model, X_train, y_train, X_val, y_val) -> tuple[float, float]:
@@ -238,7 +245,6 @@ def train_val_scores(model, X_train, y_train, X_val, y_val) -> tuple[float, floa
         name="gap_fits_the_callers_model",
         cell="gap_solution",
         loses=["correct_train_val_scores"],
-        cascades=["correct_ensemble_scores", "correct_pick_model"],  # pick_model scores through train_val_scores
         why="fits the model it was given instead of a clone: the scores are right, but the caller's model is changed",
         code='''
 def train_val_scores(model, X_train, y_train, X_val, y_val) -> tuple[float, float]:
@@ -745,40 +751,69 @@ elif epoch - best_epoch >= patience:
         elif epoch - best_epoch >= patience:
             break""").replace("{RETURNED}", "best_model"),
     ),
-    # ---------------------------------------------------------------- exercise 10: ensemble-choice
+    # ---------------------------------------------------------------- exercise 10: ensemble-choice (a decision)
+    dict(
+        name="ensemble_mean_clears_the_floor",
+        cell="ens_solution",
+        loses=["correct_pick_model"],
+        why="ships the cheapest candidate whose mean fold score reaches the floor: a mean just above it is often noise",
+        code=_ENS.replace(_ENS_TEST, "        if scores.mean() >= min_accuracy:\n"),
+    ),
+    dict(
+        name="ensemble_one_split",
+        cell="ens_solution",
+        loses=["correct_pick_model"],
+        why="reads one fold (one train/validation split) per candidate: one noisy draw, and no spread to weigh it with",
+        code=_ENS.replace(_ENS_TEST, "        if scores[0] >= min_accuracy:\n"),
+    ),
+    dict(
+        name="ensemble_fixed_safety_margin",
+        cell="ens_solution",
+        loses=["correct_pick_model"],
+        why="demands a fixed margin of 0.02 above the floor whatever the folds' spread: too little for a few hundred "
+            "rows, needless delays and trees for many thousands",
+        code=_ENS.replace(_ENS_TEST, "        if scores.mean() >= min_accuracy + 0.02:\n"),
+    ),
+    dict(
+        name="ensemble_one_standard_error",
+        cell="ens_solution",
+        loses=["correct_pick_model"],
+        why="weighs the spread, but one standard error leaves about one in six borderline candidates below the floor",
+        code=_ENS.replace(_ENS_TEST, "        if scores.mean() - standard_error >= min_accuracy:\n"),
+    ),
+    dict(
+        name="ensemble_biggest_is_safest",
+        cell="ens_solution",
+        loses=["correct_pick_model"],
+        why="ships the largest ensemble whenever it clears the floor with confidence: safe, but pays for trees the "
+            "floor does not need",
+        code=_ENS.replace("for name in sorted(fold_scores, key=lambda name: trees[name]):",
+                          "for name in sorted(fold_scores, key=lambda name: -trees[name])[:1]:"),
+    ),
+    dict(
+        name="ensemble_no_guard_on_the_floor",
+        cell="ens_solution",
+        loses=["correct_pick_model"],
+        why="checks the floor with two comparisons that NaN passes, and with the wrong bound for values above 1",
+        code=_ENS.replace("    if not 0 <= min_accuracy <= 1:\n", "    if min_accuracy < 0:\n"),
+    ),
     dict(
         name="ensemble_fits_the_callers_models",
         cell="ens_solution",
         loses=["correct_ensemble_scores"],
-        why="fits the candidates it was given instead of clones: the choice is right, the caller's models are changed",
-        code=_ENS.replace("scores = {name: train_val_scores(m, X_train, y_train, X_val, y_val) for name, m in affordable.items()}",
-                          "scores = {name: (float(m.fit(X_train, y_train).score(X_train, y_train)), "
-                          "float(m.score(X_val, y_val))) for name, m in affordable.items()}"),
+        why="runs the folds on the candidate it was given instead of clones: the scores are right, the caller's "
+            "models are left fitted",
+        code=_ENS.replace(
+            "    evidence = {name: cross_val_score(model, X, y, cv=cv).astype(float) for name, model in candidates.items()}\n",
+            "    evidence = {name: np.array([model.fit(X[tr], y[tr]).score(X[va], y[va]) for tr, va in cv.split(X, y)])\n"
+            "                for name, model in candidates.items()}\n"),
     ),
     dict(
-        name="ensemble_removes_candidates_over_budget",
+        name="ensemble_own_default_folds",
         cell="ens_solution",
         loses=["correct_ensemble_scores"],
-        why="deletes the candidates over budget from the caller's dict: the choice is right, the caller's dict shrank",
-        code=_ENS.replace("    affordable = {name: m for name, m in candidates.items() if tree_count(m) <= max_trees}\n",
-                          "    for name in [n for n, m in candidates.items() if tree_count(m) > max_trees]:\n"
-                          "        del candidates[name]\n"
-                          "    affordable = candidates\n"),
-    ),
-    dict(
-        name="ensemble_ties_go_to_the_first_listed",
-        cell="ens_solution",
-        loses=["correct_pick_model"],
-        why="picks the best validation score but breaks ties by listing order only, so an expensive forest beats a tree",
-        code=_ENS.replace("key=lambda name: (scores[name][1], -tree_count(affordable[name])))",
-                          "key=lambda name: scores[name][1])"),
-    ),
-    dict(
-        name="ensemble_budget_strictly_below",
-        cell="ens_solution",
-        loses=["correct_pick_model"],
-        why="reads 'at most max_trees' as fewer than max_trees, so a model with exactly the budget is dropped",
-        code=_ENS.replace("if tree_count(m) <= max_trees}", "if tree_count(m) < max_trees}"),
+        why="ignores the splitter it was given and uses cross_val_score's default 5 folds: other evidence than asked",
+        code=_ENS.replace("cross_val_score(model, X, y, cv=cv)", "cross_val_score(model, X, y)"),
     ),
     # ---------------------------------------------------------------- exercise 11: nested-cv
     dict(
