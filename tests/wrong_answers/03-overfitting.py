@@ -903,6 +903,24 @@ def nested_cv(estimator, param_grid: dict, X, y, inner_cv, outer_cv) -> tuple[np
     return np.array(scores, dtype=float), chosen
 ''',
     ),
+    dict(
+        name="nested_records_the_first_parameter_only",
+        cell="nested_solution",
+        loses=["correct_nested_params"],
+        why="written for a one-parameter grid: records only the first parameter's chosen value, so a two-parameter "
+            "grid loses the rest",
+        code='''
+def nested_cv(estimator, param_grid: dict, X, y, inner_cv, outer_cv) -> tuple[np.ndarray, list[dict]]:
+    """Outer-fold scores of a grid search tuned on each outer training part, and the chosen parameters."""
+    scores, chosen = [], []
+    name = next(iter(param_grid))
+    for train_idx, test_idx in outer_cv.split(X, y):
+        search = GridSearchCV(clone(estimator), param_grid, cv=inner_cv).fit(X[train_idx], y[train_idx])
+        scores.append(search.score(X[test_idx], y[test_idx]))
+        chosen.append({name: search.best_params_[name]})
+    return np.array(scores, dtype=float), chosen
+''',
+    ),
     # ---------------------------------------------------------------- exercise 12: shift-augmentation
     dict(
         name="shift_slices_past_the_edge",
