@@ -93,18 +93,20 @@ def _diagnose_curve(train_sizes, train_scores, val_scores, target):
     from scipy import stats
     val, train = np.asarray(val_scores), np.asarray(train_scores)
     k = val.shape[1]
-    lower = val[-1].mean() - stats.t.ppf(0.975, k - 1) * val[-1].std(ddof=1) / np.sqrt(k)
-    if lower >= target:
-        return "ship"
-    if train[-1].mean() < target:
-        return "more capacity"
+    se = val[-1].std(ddof=1) / np.sqrt(k)
     n = np.asarray(train_sizes, dtype=float)
     fits = []
     for c in np.arange(0.05, 2.0, 0.05):  # v = a - b n^-c, a and b by least squares
         basis = np.column_stack([np.ones(len(n)), -(n / n[-1]) ** -c])
         (a, b), *_ = np.linalg.lstsq(basis, val.mean(axis=1), rcond=None)
         fits.append((np.sum((basis @ [a, b] - val.mean(axis=1)) ** 2), a - b * 4.0 ** -c))
-    return "more data" if min(min(fits)[1], train[-1].mean()) >= target else "more capacity"
+    projected = min(min(fits)[1], train[-1].mean())
+    evidence = {"validation": float(val[-1].mean()), "standard error": float(se), "projected": float(projected)}
+    if val[-1].mean() - stats.t.ppf(0.975, k - 1) * se >= target:
+        return "ship", evidence
+    if train[-1].mean() < target:
+        return "more capacity", evidence
+    return ("more data" if projected >= target else "more capacity"), evidence
 
 
 def _choose_ensemble(fold_scores, trees, min_accuracy):

@@ -116,19 +116,13 @@ def learning_curve_by_hand(model, X, y, train_sizes, cv) -> tuple[np.ndarray, np
 '''
 
 _DG_KEY = '''
-def diagnose_curve(train_sizes, train_scores: np.ndarray, val_scores: np.ndarray, target: float) -> str:
-    """"ship", "more data" or "more capacity", weighing the curves' shape and their split-to-split spread."""
+def diagnose_curve(train_sizes, train_scores: np.ndarray, val_scores: np.ndarray, target: float) -> tuple[str, dict]:
+    """"ship", "more data" or "more capacity", and the evidence it weighed: level, noise and projection."""
     sizes = np.asarray(train_sizes, dtype=float)
     train_mean = np.asarray(train_scores, dtype=float).mean(axis=1)
     val = np.asarray(val_scores, dtype=float)
     val_mean = val.mean(axis=1)
-    # shipping below target is the costliest mistake: ship only when the last validation mean clears the
-    # target by two standard errors of the split-to-split spread
-    spread = val[-1].std(ddof=1) / np.sqrt(val.shape[1]) if val.shape[1] > 1 else np.inf
-    if val_mean[-1] - 2 * spread >= target:
-        return "ship"
-    if train_mean[-1] < target:  # the two curves meet below the training curve: rows cannot lift it
-        return "more capacity"
+    standard_error = val[-1].std(ddof=1) / np.sqrt(val.shape[1])
     # extrapolate the validation curve to four times the rows with a power law v = a - b (n / N)^-c,
     # least squares in (a, b) for each c on a grid; the curves meet below the training score, so cap there
     relative = sizes / sizes[-1]
@@ -140,15 +134,25 @@ def diagnose_curve(train_sizes, train_scores: np.ndarray, val_scores: np.ndarray
         if best is None or misfit < best[0] - 1e-12:
             best = (misfit, coef, c)
     _, (a, b), c = best
-    at_four_times = min(a - b * 4.0 ** -c, train_mean[-1])
-    return "more data" if at_four_times >= target else "more capacity"
+    projected = min(a - b * 4.0 ** -c, train_mean[-1])
+    evidence = {"validation": float(val_mean[-1]), "standard error": float(standard_error),
+                "projected": float(projected)}
+    # shipping below target is the costliest mistake: ship only when the last validation mean clears the
+    # target by two standard errors of the split-to-split spread
+    if val_mean[-1] - 2 * standard_error >= target:
+        return "ship", evidence
+    if train_mean[-1] < target:  # the two curves meet below the training curve: rows cannot lift it
+        return "more capacity", evidence
+    return ("more data" if projected >= target else "more capacity"), evidence
 '''
 
 
-def _dg(start: str, end: str = "") -> str:
-    """The key with its decision made from the lines before `end` replaced by `start` (a simpler rule)."""
-    head = _DG_KEY[:_DG_KEY.index("    sizes = np.asarray")]
-    return head + start.strip("\n").replace("\n", "\n    ").join(["    ", "\n"])
+def _dg(rule: str) -> str:
+    """The key with its decision (the lines after the evidence) replaced by `rule`, whose returns keep the evidence."""
+    head = _DG_KEY[:_DG_KEY.index("    # shipping below target")]
+    lines = [line[:len(line) - len(line.lstrip())] + f"return ({line.lstrip()[len('return '):]}), evidence"
+             if line.lstrip().startswith("return ") else line for line in rule.strip("\n").splitlines()]
+    return head + "".join(f"    {line}\n" for line in lines)
 
 
 _ENS = '''
@@ -296,7 +300,7 @@ return "more capacity" if train_last < target else "more data"
         cell="dg_solution",
         loses=["correct_diagnose_fresh"],
         why="extrapolates well but ships whenever the validation mean is at the target, however noisy the splits are",
-        code=_DG_KEY.replace("if val_mean[-1] - 2 * spread >= target:", "if val_mean[-1] >= target:"),
+        code=_DG_KEY.replace("if val_mean[-1] - 2 * standard_error >= target:", "if val_mean[-1] >= target:"),
     ),
     dict(
         name="diagnose_gap_means_more_data",
@@ -304,8 +308,8 @@ return "more capacity" if train_last < target else "more data"
         loses=["correct_diagnose_fresh"],
         why="weighs the spread before shipping, but reads any training score above the target as 'more data will "
             "close the gap', without asking where the validation curve is heading",
-        code=_DG_KEY.replace("    return \"more data\" if at_four_times >= target else \"more capacity\"\n",
-                             "    return \"more data\"\n"),
+        code=_DG_KEY.replace("    return (\"more data\" if projected >= target else \"more capacity\"), evidence\n",
+                             "    return \"more data\", evidence\n"),
     ),
     dict(
         name="diagnose_first_split_only",
@@ -327,6 +331,22 @@ if val_first >= target:
     return "ship"
 return "more capacity" if train_first < target else "more data"
 """),
+    ),
+    dict(
+        name="diagnose_evidence_population_spread",
+        cell="dg_solution",
+        loses=["correct_diagnose_scripted", "correct_diagnose_fresh"],
+        why="reports the standard error with numpy's default ddof=0: the spread of five or ten splits understated",
+        code=_DG_KEY.replace("standard_error = val[-1].std(ddof=1) / np.sqrt(val.shape[1])",
+                             "standard_error = val[-1].std() / np.sqrt(val.shape[1])"),
+    ),
+    dict(
+        name="diagnose_evidence_last_point_as_projection",
+        cell="dg_solution",
+        loses=["correct_diagnose_fresh"],
+        why="decides from its projection but reports the last validation mean as the projection: the evidence does "
+            "not back the choice to buy data",
+        code=_DG_KEY.replace('"projected": float(projected)', '"projected": float(val_mean[-1])'),
     ),
     # ---------------------------------------------------------------- exercise 4: kfold-by-hand
     dict(
