@@ -167,7 +167,7 @@ def choose_ensemble(fold_scores: dict, trees: dict, min_accuracy: float) -> str 
         raise ValueError(f"min_accuracy must be an accuracy between 0 and 1, got {min_accuracy}")
     for name in sorted(fold_scores, key=lambda name: trees[name]):
         scores = np.asarray(fold_scores[name], dtype=float)
-        standard_error = scores.std(ddof=1) / np.sqrt(len(scores)) if len(scores) > 1 else np.inf
+        standard_error = scores.std(ddof=1) / np.sqrt(len(scores))
         if scores.mean() - 2 * standard_error >= min_accuracy:
             return name
     return None
