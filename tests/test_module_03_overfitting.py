@@ -93,30 +93,42 @@ def _diagnose_curve(train_sizes, train_scores, val_scores, target):
     from scipy import stats
     val, train = np.asarray(val_scores), np.asarray(train_scores)
     k = val.shape[1]
-    lower = val[-1].mean() - stats.t.ppf(0.975, k - 1) * val[-1].std(ddof=1) / np.sqrt(k)
-    if lower >= target:
-        return "ship"
-    if train[-1].mean() < target:
-        return "more capacity"
+    se = val[-1].std(ddof=1) / np.sqrt(k)
     n = np.asarray(train_sizes, dtype=float)
     fits = []
     for c in np.arange(0.05, 2.0, 0.05):  # v = a - b n^-c, a and b by least squares
         basis = np.column_stack([np.ones(len(n)), -(n / n[-1]) ** -c])
         (a, b), *_ = np.linalg.lstsq(basis, val.mean(axis=1), rcond=None)
         fits.append((np.sum((basis @ [a, b] - val.mean(axis=1)) ** 2), a - b * 4.0 ** -c))
-    return "more data" if min(min(fits)[1], train[-1].mean()) >= target else "more capacity"
+    projected = min(min(fits)[1], train[-1].mean())
+    evidence = {"validation": float(val[-1].mean()), "standard error": float(se), "projected": float(projected)}
+    if val[-1].mean() - stats.t.ppf(0.975, k - 1) * se >= target:
+        return "ship", evidence
+    if train[-1].mean() < target:
+        return "more capacity", evidence
+    return ("more data" if projected >= target else "more capacity"), evidence
 
 
-def _pick_model(candidates, X_train, y_train, X_val, y_val, max_trees):
-    if max_trees != max_trees:
-        raise ValueError("NaN budget")
-    cost = {n: m.get_params().get("n_estimators", 1) for n, m in candidates.items()}
-    scores = {n: _train_val_scores(m, X_train, y_train, X_val, y_val) for n, m in candidates.items()
-              if cost[n] <= max_trees}
-    if not scores:
-        raise ValueError("nothing within budget")
-    ranked = sorted(enumerate(scores), key=lambda p: (-scores[p[1]][1], cost[p[1]], p[0]))
-    return ranked[0][1], scores
+def _choose_ensemble(fold_scores, trees, min_accuracy):
+    from scipy import stats
+    if min_accuracy != min_accuracy or min_accuracy < 0 or min_accuracy > 1:
+        raise ValueError("a floor is an accuracy")
+    ranked = sorted(fold_scores.items(), key=lambda item: trees[item[0]])
+    for name, scores in ranked:  # a one-sided 97.5 % t bound instead of two standard errors
+        k = len(scores)
+        lower = np.mean(scores) - stats.t.ppf(0.975, k - 1) * np.std(scores, ddof=1) / np.sqrt(k)
+        if lower >= min_accuracy:
+            return name
+    return None
+
+
+def _pick_model(candidates, X, y, cv, min_accuracy):
+    from sklearn.base import clone
+    evidence = {}
+    for name, model in candidates.items():
+        evidence[name] = np.array([clone(model).fit(X[tr], y[tr]).score(X[va], y[va]) for tr, va in cv.split(X, y)])
+    trees = {name: model.get_params().get("n_estimators", 1) for name, model in candidates.items()}
+    return _choose_ensemble(evidence, trees, min_accuracy), evidence
 
 
 def _group_kfold_indices(groups, k):
@@ -227,7 +239,7 @@ def _split_then_augment(X, y, test_size, seed):
 
 OTHERS = {
     "train_val_scores": _train_val_scores, "learning_curve_by_hand": _learning_curve_by_hand,
-    "diagnose_curve": _diagnose_curve, "pick_model": _pick_model, "group_kfold_indices": _group_kfold_indices,
+    "diagnose_curve": _diagnose_curve, "pick_model": _pick_model, "choose_ensemble": _choose_ensemble, "group_kfold_indices": _group_kfold_indices,
     "soft_threshold": _soft_threshold, "lasso_coordinate_descent": _lasso_coordinate_descent, "kfold_indices": _kfold_indices, "manual_cv_scores": _manual_cv_scores,
     "ridge_closed_form": _ridge_closed_form, "lasso_survivors": _lasso_survivors,
     "early_stopping_fit": _early_stopping_fit, "nested_cv": _nested_cv, "shift_image": _shift_image,

@@ -116,19 +116,13 @@ def learning_curve_by_hand(model, X, y, train_sizes, cv) -> tuple[np.ndarray, np
 '''
 
 _DG_KEY = '''
-def diagnose_curve(train_sizes, train_scores: np.ndarray, val_scores: np.ndarray, target: float) -> str:
-    """"ship", "more data" or "more capacity", weighing the curves' shape and their split-to-split spread."""
+def diagnose_curve(train_sizes, train_scores: np.ndarray, val_scores: np.ndarray, target: float) -> tuple[str, dict]:
+    """"ship", "more data" or "more capacity", and the evidence it weighed: level, noise and projection."""
     sizes = np.asarray(train_sizes, dtype=float)
     train_mean = np.asarray(train_scores, dtype=float).mean(axis=1)
     val = np.asarray(val_scores, dtype=float)
     val_mean = val.mean(axis=1)
-    # shipping below target is the costliest mistake: ship only when the last validation mean clears the
-    # target by two standard errors of the split-to-split spread
-    spread = val[-1].std(ddof=1) / np.sqrt(val.shape[1]) if val.shape[1] > 1 else np.inf
-    if val_mean[-1] - 2 * spread >= target:
-        return "ship"
-    if train_mean[-1] < target:  # the two curves meet below the training curve: rows cannot lift it
-        return "more capacity"
+    standard_error = val[-1].std(ddof=1) / np.sqrt(val.shape[1])
     # extrapolate the validation curve to four times the rows with a power law v = a - b (n / N)^-c,
     # least squares in (a, b) for each c on a grid; the curves meet below the training score, so cap there
     relative = sizes / sizes[-1]
@@ -140,15 +134,25 @@ def diagnose_curve(train_sizes, train_scores: np.ndarray, val_scores: np.ndarray
         if best is None or misfit < best[0] - 1e-12:
             best = (misfit, coef, c)
     _, (a, b), c = best
-    at_four_times = min(a - b * 4.0 ** -c, train_mean[-1])
-    return "more data" if at_four_times >= target else "more capacity"
+    projected = min(a - b * 4.0 ** -c, train_mean[-1])
+    evidence = {"validation": float(val_mean[-1]), "standard error": float(standard_error),
+                "projected": float(projected)}
+    # shipping below target is the costliest mistake: ship only when the last validation mean clears the
+    # target by two standard errors of the split-to-split spread
+    if val_mean[-1] - 2 * standard_error >= target:
+        return "ship", evidence
+    if train_mean[-1] < target:  # the two curves meet below the training curve: rows cannot lift it
+        return "more capacity", evidence
+    return ("more data" if projected >= target else "more capacity"), evidence
 '''
 
 
-def _dg(start: str, end: str = "") -> str:
-    """The key with its decision made from the lines before `end` replaced by `start` (a simpler rule)."""
-    head = _DG_KEY[:_DG_KEY.index("    sizes = np.asarray")]
-    return head + start.strip("\n").replace("\n", "\n    ").join(["    ", "\n"])
+def _dg(rule: str) -> str:
+    """The key with its decision (the lines after the evidence) replaced by `rule`, whose returns keep the evidence."""
+    head = _DG_KEY[:_DG_KEY.index("    # shipping below target")]
+    lines = [line[:len(line) - len(line.lstrip())] + f"return ({line.lstrip()[len('return '):]}), evidence"
+             if line.lstrip().startswith("return ") else line for line in rule.strip("\n").splitlines()]
+    return head + "".join(f"    {line}\n" for line in lines)
 
 
 _ENS = '''
@@ -157,17 +161,25 @@ def tree_count(model) -> int:
     return int(model.get_params().get("n_estimators", 1))
 
 
-def pick_model(candidates: dict, X_train, y_train, X_val, y_val, max_trees: float) -> tuple[str, dict]:
-    """Name of the best validation score among candidates within the tree budget, and the scores as evidence."""
-    if np.isnan(max_trees):
-        raise ValueError("max_trees is NaN: state a budget (float('inf') for none)")
-    affordable = {name: m for name, m in candidates.items() if tree_count(m) <= max_trees}
-    if not affordable:
-        raise ValueError(f"no candidate has at most {max_trees} trees")
-    scores = {name: train_val_scores(m, X_train, y_train, X_val, y_val) for name, m in affordable.items()}
-    choice = max(scores, key=lambda name: (scores[name][1], -tree_count(affordable[name])))
-    return choice, scores
+def choose_ensemble(fold_scores: dict, trees: dict, min_accuracy: float) -> str | None:
+    """The candidate to ship under an accuracy floor and a cost per tree, or None to ship nothing."""
+    if not 0 <= min_accuracy <= 1:
+        raise ValueError(f"min_accuracy must be an accuracy between 0 and 1, got {min_accuracy}")
+    for name in sorted(fold_scores, key=lambda name: trees[name]):
+        scores = np.asarray(fold_scores[name], dtype=float)
+        standard_error = scores.std(ddof=1) / np.sqrt(len(scores))
+        if scores.mean() - 2 * standard_error >= min_accuracy:
+            return name
+    return None
+
+
+def pick_model(candidates: dict, X, y, cv, min_accuracy: float) -> tuple[str | None, dict]:
+    """The candidate to ship and its evidence: every candidate's scores on the folds of ``cv``."""
+    evidence = {name: cross_val_score(model, X, y, cv=cv).astype(float) for name, model in candidates.items()}
+    trees = {name: tree_count(model) for name, model in candidates.items()}
+    return choose_ensemble(evidence, trees, min_accuracy), evidence
 '''
+_ENS_TEST = "        if scores.mean() - 2 * standard_error >= min_accuracy:\n"
 
 
 _CD = '''
@@ -225,7 +237,6 @@ WRONG_ANSWERS = [
         name="gap_fit_on_train_and_val",
         cell="gap_solution",
         loses=["correct_train_val_scores"],
-        cascades=["correct_ensemble_scores", "correct_pick_model"],  # pick_model scores through train_val_scores
         why="'more data is better': fits on train + validation, so the validation score is no longer out-of-sample",
         code='''
 def train_val_scores(model, X_train, y_train, X_val, y_val) -> tuple[float, float]:
@@ -238,7 +249,6 @@ def train_val_scores(model, X_train, y_train, X_val, y_val) -> tuple[float, floa
         name="gap_fits_the_callers_model",
         cell="gap_solution",
         loses=["correct_train_val_scores"],
-        cascades=["correct_ensemble_scores", "correct_pick_model"],  # pick_model scores through train_val_scores
         why="fits the model it was given instead of a clone: the scores are right, but the caller's model is changed",
         code='''
 def train_val_scores(model, X_train, y_train, X_val, y_val) -> tuple[float, float]:
@@ -290,7 +300,7 @@ return "more capacity" if train_last < target else "more data"
         cell="dg_solution",
         loses=["correct_diagnose_fresh"],
         why="extrapolates well but ships whenever the validation mean is at the target, however noisy the splits are",
-        code=_DG_KEY.replace("if val_mean[-1] - 2 * spread >= target:", "if val_mean[-1] >= target:"),
+        code=_DG_KEY.replace("if val_mean[-1] - 2 * standard_error >= target:", "if val_mean[-1] >= target:"),
     ),
     dict(
         name="diagnose_gap_means_more_data",
@@ -298,8 +308,8 @@ return "more capacity" if train_last < target else "more data"
         loses=["correct_diagnose_fresh"],
         why="weighs the spread before shipping, but reads any training score above the target as 'more data will "
             "close the gap', without asking where the validation curve is heading",
-        code=_DG_KEY.replace("    return \"more data\" if at_four_times >= target else \"more capacity\"\n",
-                             "    return \"more data\"\n"),
+        code=_DG_KEY.replace("    return (\"more data\" if projected >= target else \"more capacity\"), evidence\n",
+                             "    return \"more data\", evidence\n"),
     ),
     dict(
         name="diagnose_first_split_only",
@@ -321,6 +331,22 @@ if val_first >= target:
     return "ship"
 return "more capacity" if train_first < target else "more data"
 """),
+    ),
+    dict(
+        name="diagnose_evidence_population_spread",
+        cell="dg_solution",
+        loses=["correct_diagnose_scripted", "correct_diagnose_fresh"],
+        why="reports the standard error with numpy's default ddof=0: the spread of five or ten splits understated",
+        code=_DG_KEY.replace("standard_error = val[-1].std(ddof=1) / np.sqrt(val.shape[1])",
+                             "standard_error = val[-1].std() / np.sqrt(val.shape[1])"),
+    ),
+    dict(
+        name="diagnose_evidence_last_point_as_projection",
+        cell="dg_solution",
+        loses=["correct_diagnose_fresh"],
+        why="decides from its projection but reports the last validation mean as the projection: the evidence does "
+            "not back the choice to buy data",
+        code=_DG_KEY.replace('"projected": float(projected)', '"projected": float(val_mean[-1])'),
     ),
     # ---------------------------------------------------------------- exercise 4: kfold-by-hand
     dict(
@@ -745,40 +771,69 @@ elif epoch - best_epoch >= patience:
         elif epoch - best_epoch >= patience:
             break""").replace("{RETURNED}", "best_model"),
     ),
-    # ---------------------------------------------------------------- exercise 10: ensemble-choice
+    # ---------------------------------------------------------------- exercise 10: ensemble-choice (a decision)
+    dict(
+        name="ensemble_mean_clears_the_floor",
+        cell="ens_solution",
+        loses=["correct_pick_model"],
+        why="ships the cheapest candidate whose mean fold score reaches the floor: a mean just above it is often noise",
+        code=_ENS.replace(_ENS_TEST, "        if scores.mean() >= min_accuracy:\n"),
+    ),
+    dict(
+        name="ensemble_one_split",
+        cell="ens_solution",
+        loses=["correct_pick_model"],
+        why="reads one fold (one train/validation split) per candidate: one noisy draw, and no spread to weigh it with",
+        code=_ENS.replace(_ENS_TEST, "        if scores[0] >= min_accuracy:\n"),
+    ),
+    dict(
+        name="ensemble_fixed_safety_margin",
+        cell="ens_solution",
+        loses=["correct_pick_model"],
+        why="demands a fixed margin of 0.02 above the floor whatever the folds' spread: too little for a few hundred "
+            "rows, needless delays and trees for many thousands",
+        code=_ENS.replace(_ENS_TEST, "        if scores.mean() >= min_accuracy + 0.02:\n"),
+    ),
+    dict(
+        name="ensemble_one_standard_error",
+        cell="ens_solution",
+        loses=["correct_pick_model"],
+        why="weighs the spread, but one standard error leaves about one in six borderline candidates below the floor",
+        code=_ENS.replace(_ENS_TEST, "        if scores.mean() - standard_error >= min_accuracy:\n"),
+    ),
+    dict(
+        name="ensemble_biggest_is_safest",
+        cell="ens_solution",
+        loses=["correct_pick_model"],
+        why="ships the largest ensemble whenever it clears the floor with confidence: safe, but pays for trees the "
+            "floor does not need",
+        code=_ENS.replace("for name in sorted(fold_scores, key=lambda name: trees[name]):",
+                          "for name in sorted(fold_scores, key=lambda name: -trees[name])[:1]:"),
+    ),
+    dict(
+        name="ensemble_no_guard_on_the_floor",
+        cell="ens_solution",
+        loses=["correct_pick_model"],
+        why="checks the floor with two comparisons that NaN passes, and with the wrong bound for values above 1",
+        code=_ENS.replace("    if not 0 <= min_accuracy <= 1:\n", "    if min_accuracy < 0:\n"),
+    ),
     dict(
         name="ensemble_fits_the_callers_models",
         cell="ens_solution",
         loses=["correct_ensemble_scores"],
-        why="fits the candidates it was given instead of clones: the choice is right, the caller's models are changed",
-        code=_ENS.replace("scores = {name: train_val_scores(m, X_train, y_train, X_val, y_val) for name, m in affordable.items()}",
-                          "scores = {name: (float(m.fit(X_train, y_train).score(X_train, y_train)), "
-                          "float(m.score(X_val, y_val))) for name, m in affordable.items()}"),
+        why="runs the folds on the candidate it was given instead of clones: the scores are right, the caller's "
+            "models are left fitted",
+        code=_ENS.replace(
+            "    evidence = {name: cross_val_score(model, X, y, cv=cv).astype(float) for name, model in candidates.items()}\n",
+            "    evidence = {name: np.array([model.fit(X[tr], y[tr]).score(X[va], y[va]) for tr, va in cv.split(X, y)])\n"
+            "                for name, model in candidates.items()}\n"),
     ),
     dict(
-        name="ensemble_removes_candidates_over_budget",
+        name="ensemble_own_default_folds",
         cell="ens_solution",
         loses=["correct_ensemble_scores"],
-        why="deletes the candidates over budget from the caller's dict: the choice is right, the caller's dict shrank",
-        code=_ENS.replace("    affordable = {name: m for name, m in candidates.items() if tree_count(m) <= max_trees}\n",
-                          "    for name in [n for n, m in candidates.items() if tree_count(m) > max_trees]:\n"
-                          "        del candidates[name]\n"
-                          "    affordable = candidates\n"),
-    ),
-    dict(
-        name="ensemble_ties_go_to_the_first_listed",
-        cell="ens_solution",
-        loses=["correct_pick_model"],
-        why="picks the best validation score but breaks ties by listing order only, so an expensive forest beats a tree",
-        code=_ENS.replace("key=lambda name: (scores[name][1], -tree_count(affordable[name])))",
-                          "key=lambda name: scores[name][1])"),
-    ),
-    dict(
-        name="ensemble_budget_strictly_below",
-        cell="ens_solution",
-        loses=["correct_pick_model"],
-        why="reads 'at most max_trees' as fewer than max_trees, so a model with exactly the budget is dropped",
-        code=_ENS.replace("if tree_count(m) <= max_trees}", "if tree_count(m) < max_trees}"),
+        why="ignores the splitter it was given and uses cross_val_score's default 5 folds: other evidence than asked",
+        code=_ENS.replace("cross_val_score(model, X, y, cv=cv)", "cross_val_score(model, X, y)"),
     ),
     # ---------------------------------------------------------------- exercise 11: nested-cv
     dict(
@@ -865,6 +920,24 @@ def nested_cv(estimator, param_grid: dict, X, y, inner_cv, outer_cv) -> tuple[np
         estimator.set_params(**search.best_params_).fit(X[train_idx], y[train_idx])
         scores.append(estimator.score(X[test_idx], y[test_idx]))
         chosen.append(search.best_params_)
+    return np.array(scores, dtype=float), chosen
+''',
+    ),
+    dict(
+        name="nested_records_the_first_parameter_only",
+        cell="nested_solution",
+        loses=["correct_nested_params"],
+        why="written for a one-parameter grid: records only the first parameter's chosen value, so a two-parameter "
+            "grid loses the rest",
+        code='''
+def nested_cv(estimator, param_grid: dict, X, y, inner_cv, outer_cv) -> tuple[np.ndarray, list[dict]]:
+    """Outer-fold scores of a grid search tuned on each outer training part, and the chosen parameters."""
+    scores, chosen = [], []
+    name = next(iter(param_grid))
+    for train_idx, test_idx in outer_cv.split(X, y):
+        search = GridSearchCV(clone(estimator), param_grid, cv=inner_cv).fit(X[train_idx], y[train_idx])
+        scores.append(search.score(X[test_idx], y[test_idx]))
+        chosen.append({name: search.best_params_[name]})
     return np.array(scores, dtype=float), chosen
 ''',
     ),
