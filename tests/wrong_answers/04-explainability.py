@@ -1067,4 +1067,13 @@ WRONG_ANSWERS = [
         code=_variant(_BACKGROUND, ('    choice = "training" if squared["training"] < 2.0 * noise else "recent"\n',
                                     '    choice = "training" if np.allclose(values["training"], values["recent"], atol=0.1) else "recent"\n')),
     ),
+    dict(
+        name="background_evidence_in_squared_units",
+        cell="background_solution",
+        loses=["correct_background_choice"],
+        why="chooses well but reports each candidate's squared distance (the noise-corrected sum of squares) as its "
+            "distance: the evidence is in the wrong units",
+        code=_variant(_BACKGROUND, ('    return choice, {name: float(np.sqrt(squared[name])) for name in candidates}\n',
+                                    '    return choice, {name: float(squared[name]) for name in candidates}\n')),
+    ),
 ]
