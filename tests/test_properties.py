@@ -1,6 +1,7 @@
 """course.properties: what hidden tests share to explore a task's domain (COURSE_GUIDE §3)."""
 from __future__ import annotations
 
+import re
 import sys
 import types
 
@@ -8,6 +9,8 @@ import numpy as np
 import pytest
 from hypothesis import strategies as st
 
+from course import notebooks
+from course.syllabus import load_syllabus
 from course.properties import Counterexample, RecordedGenerator, explore, forbidden, record_calls, shown
 
 
@@ -39,7 +42,28 @@ def test_the_same_examples_on_every_run():
         seen = []
         explore(lambda x: seen.append(x), x=st.floats(allow_nan=True), max_examples=20)
         runs.append(seen)
-    assert runs[0] == runs[1] or all(np.isnan(a) == np.isnan(b) for a, b in zip(*runs))
+    assert [repr(x) for x in runs[0]] == [repr(x) for x in runs[1]]  # repr: NaN equals itself, -0.0 differs from 0.0
+
+
+def test_no_example_database_is_written_beside_a_submission(tmp_path, monkeypatch):
+    """hypothesis's default database is a `.hypothesis` folder in the working directory: a grade must leave none."""
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(Counterexample):
+        explore(lambda x: None if x < 3 else 1 / 0, x=st.integers(0, 10), max_examples=20)
+    assert not list(tmp_path.iterdir())
+
+
+HYPOTHESIS_OUTSIDE_EXPLORE = re.compile(r"@given|\bgiven\(|\bsettings\(|\bfind\(|\.example\(|@seed\b|register_random")
+
+
+@pytest.mark.parametrize("module", load_syllabus(), ids=lambda m: m.id)
+def test_the_notebooks_reach_hypothesis_only_through_explore(module):
+    """explore's settings (derandomized, no database, no deadline) are the only ones a hidden test runs under."""
+    nb = notebooks.read(notebooks.course_notebook("source", module))
+    for cell in nb.cells:
+        if cell.cell_type == "code" and "hypothesis" in cell.source:
+            found = HYPOTHESIS_OUTSIDE_EXPLORE.search(cell.source)
+            assert not found, f"{module.id} {notebooks.grade_id(cell)}: {found.group(0)} runs hypothesis outside explore"
 
 
 def test_an_exception_from_the_learners_code_is_named_by_its_type_only():
