@@ -18,3 +18,16 @@ def command_lines() -> dict[int, str]:
 def running(part: str) -> list[str]:
     """``pid: command`` of every process whose command line contains ``part``."""
     return [f"{pid}: {cmd}" for pid, cmd in sorted(command_lines().items()) if part in cmd]
+
+
+def alive_in_group(pgid: int) -> list[int]:
+    """Processes of group ``pgid`` that still run (zombies wait for init to reap them; they run nothing)."""
+    alive = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid and fields[0] != "Z":
+            alive.append(int(stat.parent.name))
+    return alive

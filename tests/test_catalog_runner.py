@@ -6,7 +6,6 @@ compares. These tests pin the rules the proof rests on, and check the shortcut a
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -14,6 +13,7 @@ import pytest
 from tools import catalog_runner, notebook_state
 from tools.notebook_state import digest, later_reads, reached, what_keeps_the_rest_apart
 from conftest import module_params
+from processes import alive_in_group
 
 
 def test_a_name_the_later_cells_assign_before_reading_is_their_own():
@@ -181,18 +181,6 @@ def test_an_interrupted_collect_stops_the_runner_and_everything_it_started(tmp_p
         time.sleep(0.05)
     assert not alive_in_group(runner.pid), "the runner's process group still runs"
 
-
-def alive_in_group(pgid: int) -> list[int]:
-    """Processes of group ``pgid`` that still run (zombies wait for init to reap them; they run nothing)."""
-    alive = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[2]) == pgid and fields[0] != "Z":
-            alive.append(int(stat.parent.name))
-    return alive
 
 
 def test_a_mistake_run_only_to_the_end_of_its_own_exercise(tmp_path):

@@ -20,19 +20,17 @@ from pathlib import Path
 import nbformat
 from nbconvert.preprocessors import Preprocessor
 from nbgrader.coursedir import CourseDirectory
+from nbgrader.utils import is_grade, is_solution, is_task
 
+from course.notebooks import grade_id as _grade_id
 from course.rubrics import split_answer
 
 GRADER_NOTE = "For the grader (formgrader only; students never see this)"
 
 
 def hand_graded(cell) -> bool:
-    meta = cell.get("metadata", {}).get("nbgrader", {})
-    return bool(meta.get("task") or (meta.get("grade") and meta.get("solution")))
-
-
-def _grade_id(cell) -> str | None:
-    return cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+    """A task, or a graded answer cell: what formgrader gives a score box to fill in (nbgrader's own tests)."""
+    return is_task(cell) or (is_grade(cell) and is_solution(cell))
 
 
 class FormgradeView(Preprocessor):
