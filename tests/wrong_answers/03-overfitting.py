@@ -3,6 +3,8 @@
 Every entry replaces the whole source of one solution cell; the rest of the notebook keeps the key's answers.
 """
 
+from tools.simulated import variant as _variant
+
 _GAP_SCORES_KEY = '''
 def train_val_scores(model, X_train, y_train, X_val, y_val) -> tuple[float, float]:
     """Fit a fresh copy of ``model`` on the training split; return (train score, validation score)."""
@@ -238,24 +240,24 @@ WRONG_ANSWERS = [
         cell="gap_solution",
         loses=["correct_train_val_scores"],
         why="'more data is better': fits on train + validation, so the validation score is no longer out-of-sample",
-        code='''
-def train_val_scores(model, X_train, y_train, X_val, y_val) -> tuple[float, float]:
-    """Fit a fresh copy of ``model`` on the training split; return (train score, validation score)."""
-    fitted = clone(model).fit(np.vstack([X_train, X_val]), np.concatenate([y_train, y_val]))
-    return float(fitted.score(X_train, y_train)), float(fitted.score(X_val, y_val))
-''',
+        code=_variant(
+            _GAP_SCORES_KEY,
+            ('    fitted = clone(model).fit(X_train, y_train)\n',
+             '    fitted = clone(model).fit(np.vstack([X_train, X_val]), np.concatenate([y_train, y_val]))\n'),
+            ('    return float(fitted.score(X_train, y_train)), float(fitted.score(X_val, y_val))\n\n',
+             '    return float(fitted.score(X_train, y_train)), float(fitted.score(X_val, y_val))\n'),
+        ),
     ),
     dict(
         name="gap_fits_the_callers_model",
         cell="gap_solution",
         loses=["correct_train_val_scores"],
         why="fits the model it was given instead of a clone: the scores are right, but the caller's model is changed",
-        code='''
-def train_val_scores(model, X_train, y_train, X_val, y_val) -> tuple[float, float]:
-    """Fit a fresh copy of ``model`` on the training split; return (train score, validation score)."""
-    model.fit(X_train, y_train)
-    return float(model.score(X_train, y_train)), float(model.score(X_val, y_val))
-''',
+        code=_variant(
+            _GAP_SCORES_KEY,
+            ('    fitted = clone(model).fit(X_train, y_train)\n    return float(fitted.score(X_train, y_train)), float(fitted.score(X_val, y_val))\n\n',
+             '    model.fit(X_train, y_train)\n    return float(model.score(X_train, y_train)), float(model.score(X_val, y_val))\n'),
+        ),
     ),
     # ---------------------------------------------------------------- exercise 2: learning-curve
     dict(

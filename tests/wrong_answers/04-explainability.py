@@ -86,19 +86,13 @@ WRONG_ANSWERS = [
         cell="permutation_solution",
         loses=["correct_permutation_basics", "correct_permutation_matches_sklearn"],
         why="shuffles the rows of X against y (every column at once), so every feature gets the same drop",
-        code='''def permutation_importance_by_hand(model, X, y, n_repeats=5, random_state=0):
-    rng = np.random.default_rng(random_state)
-    X = np.asarray(X)
-    baseline = model.score(X, y)
-    importances = np.zeros(X.shape[1])
-    for j in range(X.shape[1]):
-        drops = []
-        for _ in range(n_repeats):
-            X_shuffled = X[rng.permutation(X.shape[0])]
-            drops.append(baseline - model.score(X_shuffled, y))
-        importances[j] = np.mean(drops)
-    return importances
-''',
+        code=_variant(
+            _PERMUTATION,
+            ('    importances = np.zeros(X.shape[1], dtype=float)\n',
+             '    importances = np.zeros(X.shape[1])\n'),
+            ('            X_shuffled = X.copy()\n            X_shuffled[:, j] = X_shuffled[rng.permutation(X.shape[0]), j]\n',
+             '            X_shuffled = X[rng.permutation(X.shape[0])]\n'),
+        ),
     ),
     dict(
         name="permutation_in_place_never_restored",

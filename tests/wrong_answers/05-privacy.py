@@ -147,27 +147,11 @@ def pseudonymise(values: pd.Series, key: bytes) -> pd.Series:
         cell="generalise_solution",
         loses=["correct_generalise"],
         why="dropping the name but keeping phone and email leaves direct identifiers in the release",
-        code='''def generalise(df: pd.DataFrame, year_width: int, postcode_digits: int) -> pd.DataFrame:
-    out = df.drop(columns=[c for c in ["name"] if c in df.columns])
-    band = pd.to_datetime(out.pop("birth_date")).dt.year // year_width * year_width
-    out["birth_band"] = band.astype("int64") if band.notna().all() else band.astype("Int64")
-    out["postcode"] = out["postcode"].map(lambda code: code if pd.isna(code) else str(code)[:postcode_digits].ljust(6, "*"))
-    return out
-
-
-def choose_generalisation(df, k_target, year_widths, digit_options):
-    best = None
-    for width in year_widths:
-        for digits in digit_options:
-            sizes = generalise(df, width, digits).groupby(RELEASE_QIS, dropna=False).size()
-            if len(sizes) and sizes.min() >= k_target:
-                rank = (-len(sizes), width, -digits)
-                if best is None or rank < best[0]:
-                    best = (rank, (int(width), int(digits)))
-    if best is None:
-        raise ValueError("no setting reaches k")
-    return best[1]
-''',
+        code=_variant(
+            _GENERALISE,
+            ('def generalise(df, year_width, postcode_digits):\n    out = df.drop(columns=[c for c in DIRECT_IDENTIFIERS if c in df.columns])\n',
+             'def generalise(df: pd.DataFrame, year_width: int, postcode_digits: int) -> pd.DataFrame:\n    out = df.drop(columns=[c for c in ["name"] if c in df.columns])\n'),
+        ),
     ),
     dict(
         name="rounds_years_to_nearest_band",
@@ -274,27 +258,13 @@ def choose_generalisation(df, k_target, year_widths, digit_options):
         cell="generalise_solution",
         loses=["correct_choose_generalisation"],
         why="k >= k_target is the definition; requiring k > k_target rejects the best setting when it hits k exactly",
-        code='''def generalise(df: pd.DataFrame, year_width: int, postcode_digits: int) -> pd.DataFrame:
-    out = df.drop(columns=[c for c in DIRECT_IDENTIFIERS if c in df.columns])
-    band = pd.to_datetime(out.pop("birth_date")).dt.year // year_width * year_width
-    out["birth_band"] = band.astype("int64") if band.notna().all() else band.astype("Int64")
-    out["postcode"] = out["postcode"].map(lambda code: code if pd.isna(code) else str(code)[:postcode_digits].ljust(6, "*"))
-    return out
-
-
-def choose_generalisation(df, k_target, year_widths, digit_options):
-    best = None
-    for width in year_widths:
-        for digits in digit_options:
-            sizes = generalise(df, width, digits).groupby(RELEASE_QIS, dropna=False).size()
-            if len(sizes) and sizes.min() > k_target:
-                rank = (-len(sizes), width, -digits)
-                if best is None or rank < best[0]:
-                    best = (rank, (int(width), int(digits)))
-    if best is None:
-        raise ValueError("no setting reaches k")
-    return best[1]
-''',
+        code=_variant(
+            _GENERALISE,
+            ('def generalise(df, year_width, postcode_digits):\n',
+             'def generalise(df: pd.DataFrame, year_width: int, postcode_digits: int) -> pd.DataFrame:\n'),
+            ('            if len(sizes) and sizes.min() >= k_target:\n',
+             '            if len(sizes) and sizes.min() > k_target:\n'),
+        ),
     ),
     # ------------------------------------------------------------ 4. l-diversity
     dict(
@@ -302,64 +272,48 @@ def choose_generalisation(df, k_target, year_widths, digit_options):
         cell="ldiv_solution",
         loses=["correct_l_diversity"],
         why="returns the smallest class size, which is k: l counts distinct sensitive values, not rows",
-        code='''def l_diversity(df, quasi_identifiers, sensitive):
-    if len(df) == 0:
-        return 0
-    return int(df.groupby(list(quasi_identifiers), dropna=False).size().min())
-
-
-def exposed_rows(df, quasi_identifiers, sensitive):
-    n = df.groupby(list(quasi_identifiers), dropna=False)[sensitive].transform(lambda s: s.nunique(dropna=False))
-    return df.index[n.to_numpy() == 1].tolist()
-''',
+        code=_variant(
+            _LDIV,
+            ('    return int(df.groupby(list(quasi_identifiers), dropna=False)[sensitive].nunique(dropna=False).min())\n',
+             '    return int(df.groupby(list(quasi_identifiers), dropna=False).size().min())\n'),
+            ('    distinct = df.groupby(list(quasi_identifiers), dropna=False)[sensitive].transform(lambda s: s.nunique(dropna=False))\n    return df.index[distinct.to_numpy() == 1].tolist()\n',
+             '    n = df.groupby(list(quasi_identifiers), dropna=False)[sensitive].transform(lambda s: s.nunique(dropna=False))\n    return df.index[n.to_numpy() == 1].tolist()\n'),
+        ),
     ),
     dict(
         name="ldiv_nunique_drops_missing",
         cell="ldiv_solution",
         loses=["correct_l_diversity"],
         why="nunique() drops NaN by default: a missing diagnosis is one more value an attacker cannot rule out",
-        code='''def l_diversity(df, quasi_identifiers, sensitive):
-    if len(df) == 0:
-        return 0
-    return int(df.groupby(list(quasi_identifiers), dropna=False)[sensitive].nunique().min())
-
-
-def exposed_rows(df, quasi_identifiers, sensitive):
-    n = df.groupby(list(quasi_identifiers), dropna=False)[sensitive].transform(lambda s: s.nunique(dropna=False))
-    return df.index[n.to_numpy() == 1].tolist()
-''',
+        code=_variant(
+            _LDIV,
+            ('    return int(df.groupby(list(quasi_identifiers), dropna=False)[sensitive].nunique(dropna=False).min())\n',
+             '    return int(df.groupby(list(quasi_identifiers), dropna=False)[sensitive].nunique().min())\n'),
+            ('    distinct = df.groupby(list(quasi_identifiers), dropna=False)[sensitive].transform(lambda s: s.nunique(dropna=False))\n    return df.index[distinct.to_numpy() == 1].tolist()\n',
+             '    n = df.groupby(list(quasi_identifiers), dropna=False)[sensitive].transform(lambda s: s.nunique(dropna=False))\n    return df.index[n.to_numpy() == 1].tolist()\n'),
+        ),
     ),
     dict(
         name="exposed_positions_not_labels",
         cell="ldiv_solution",
         loses=["correct_exposed_rows"],
         why="returns row positions, not index labels: on a table with its own index they name the wrong people",
-        code='''def l_diversity(df, quasi_identifiers, sensitive):
-    if len(df) == 0:
-        return 0
-    return int(df.groupby(list(quasi_identifiers), dropna=False)[sensitive].nunique(dropna=False).min())
-
-
-def exposed_rows(df, quasi_identifiers, sensitive):
-    n = df.groupby(list(quasi_identifiers), dropna=False)[sensitive].transform(lambda s: s.nunique(dropna=False))
-    return [int(i) for i in np.flatnonzero(n.to_numpy() == 1)]
-''',
+        code=_variant(
+            _LDIV,
+            ('    distinct = df.groupby(list(quasi_identifiers), dropna=False)[sensitive].transform(lambda s: s.nunique(dropna=False))\n    return df.index[distinct.to_numpy() == 1].tolist()\n',
+             '    n = df.groupby(list(quasi_identifiers), dropna=False)[sensitive].transform(lambda s: s.nunique(dropna=False))\n    return [int(i) for i in np.flatnonzero(n.to_numpy() == 1)]\n'),
+        ),
     ),
     dict(
         name="exposed_sorted_labels",
         cell="ldiv_solution",
         loses=["correct_exposed_rows"],
         why="sorts the labels instead of keeping the table's order, which the task states",
-        code='''def l_diversity(df, quasi_identifiers, sensitive):
-    if len(df) == 0:
-        return 0
-    return int(df.groupby(list(quasi_identifiers), dropna=False)[sensitive].nunique(dropna=False).min())
-
-
-def exposed_rows(df, quasi_identifiers, sensitive):
-    n = df.groupby(list(quasi_identifiers), dropna=False)[sensitive].transform(lambda s: s.nunique(dropna=False))
-    return sorted(df.index[n.to_numpy() == 1].tolist())
-''',
+        code=_variant(
+            _LDIV,
+            ('    distinct = df.groupby(list(quasi_identifiers), dropna=False)[sensitive].transform(lambda s: s.nunique(dropna=False))\n    return df.index[distinct.to_numpy() == 1].tolist()\n',
+             '    n = df.groupby(list(quasi_identifiers), dropna=False)[sensitive].transform(lambda s: s.nunique(dropna=False))\n    return sorted(df.index[n.to_numpy() == 1].tolist())\n'),
+        ),
     ),
     # ------------------------------------------------------------ 4. laplace-mechanism
     dict(

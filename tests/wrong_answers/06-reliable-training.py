@@ -3,6 +3,8 @@
 Every entry replaces the whole source of one solution cell; the rest of the notebook keeps the key's answers.
 """
 
+from tools.simulated import variant as _variant
+
 _LOG_SOFTMAX_AND_LOSS = '''
 
 def log_softmax(z: np.ndarray) -> np.ndarray:
@@ -209,12 +211,11 @@ WRONG_ANSWERS = [
         cell="stable_solution",
         loses=["correct_logsumexp"],
         why="subtracts the maximum even when it is -inf: an all -inf row gives -inf - -inf = nan with a warning",
-        code='''def logsumexp(a: np.ndarray, axis: int = -1) -> np.ndarray:
-    a = np.asarray(a, dtype=np.float64)
-    shift = np.max(a, axis=axis, keepdims=True)
-    out = np.log(np.sum(np.exp(a - shift), axis=axis, keepdims=True)) + shift
-    return np.squeeze(out, axis=axis)
-''' + _LOG_SOFTMAX_AND_LOSS,
+        code=_variant(
+            _STABLE_LOGSUMEXP,
+            ('    shift = np.where(np.isfinite(shift), shift, 0.0)\n    with np.errstate(divide="ignore"):\n        out = np.log(np.sum(np.exp(a - shift), axis=axis, keepdims=True)) + shift\n',
+             '    out = np.log(np.sum(np.exp(a - shift), axis=axis, keepdims=True)) + shift\n'),
+        ) + _LOG_SOFTMAX_AND_LOSS,
     ),
     dict(
         name="loss_from_clipped_probabilities",
@@ -240,84 +241,61 @@ def cross_entropy_from_logits(z: np.ndarray, y: np.ndarray) -> float:
         cell="loss_scale_solution",
         loses=["correct_loss_scale"],
         why="treats the held gradients as unscaled and tests scale * max|g| > 65504: they are already scaled, so good steps are skipped",
-        code='''def dynamic_loss_scale_step(scaled_grads: np.ndarray, scale: float, good_steps: int,
-                            growth_interval: int = 2000) -> tuple:
-    held = np.asarray(scaled_grads, dtype=np.float32)
-    if not np.all(np.isfinite(held)) or float(scale) * float(np.max(np.abs(held), initial=0.0)) > 65504.0:
-        return None, float(scale) * 0.5, 0
-    grads = held / np.float32(scale)
-    good_steps = int(good_steps) + 1
-    if good_steps >= growth_interval:
-        return grads, float(scale) * 2.0, 0
-    return grads, float(scale), good_steps
-''' + _FP16_ROUNDTRIP,
+        code=_variant(
+            _DYNAMIC_STEP,
+            ('    held = np.asarray(scaled_grads)\n    if not np.all(np.isfinite(held)):\n',
+             '    held = np.asarray(scaled_grads, dtype=np.float32)\n    if not np.all(np.isfinite(held)) or float(scale) * float(np.max(np.abs(held), initial=0.0)) > 65504.0:\n'),
+            ('    grads = held.astype(np.float32) / np.float32(scale)\n',
+             '    grads = held / np.float32(scale)\n'),
+        ) + _FP16_ROUNDTRIP,
     ),
     dict(
         name="overflow_keeps_the_count",
         cell="loss_scale_solution",
         loses=["correct_loss_scale"],
         why="halves the scale on overflow but keeps counting good steps: the scale doubles again too soon",
-        code='''def dynamic_loss_scale_step(scaled_grads: np.ndarray, scale: float, good_steps: int,
-                            growth_interval: int = 2000) -> tuple:
-    held = np.asarray(scaled_grads)
-    if not np.all(np.isfinite(held)):
-        return None, float(scale) * 0.5, good_steps
-    grads = held.astype(np.float32) / np.float32(scale)
-    good_steps = int(good_steps) + 1
-    if good_steps >= growth_interval:
-        return grads, float(scale) * 2.0, 0
-    return grads, float(scale), good_steps
-''' + _FP16_ROUNDTRIP,
+        code=_variant(
+            _DYNAMIC_STEP,
+            ('        return None, float(scale) * 0.5, 0\n',
+             '        return None, float(scale) * 0.5, good_steps\n'),
+        ) + _FP16_ROUNDTRIP,
     ),
     dict(
         name="overflowed_step_applied",
         cell="loss_scale_solution",
         loses=["correct_loss_scale"],
         why="halves the scale but still returns the gradients: an update with inf or nan ruins the weights",
-        code='''def dynamic_loss_scale_step(scaled_grads: np.ndarray, scale: float, good_steps: int,
-                            growth_interval: int = 2000) -> tuple:
-    held = np.asarray(scaled_grads)
-    grads = held.astype(np.float32) / np.float32(scale)
-    if not np.all(np.isfinite(held)):
-        return grads, float(scale) * 0.5, 0
-    good_steps = int(good_steps) + 1
-    if good_steps >= growth_interval:
-        return grads, float(scale) * 2.0, 0
-    return grads, float(scale), good_steps
-''' + _FP16_ROUNDTRIP,
+        code=_variant(
+            _DYNAMIC_STEP,
+            ('    if not np.all(np.isfinite(held)):\n',
+             '    grads = held.astype(np.float32) / np.float32(scale)\n    if not np.all(np.isfinite(held)):\n'),
+            ('        return None, float(scale) * 0.5, 0\n    grads = held.astype(np.float32) / np.float32(scale)\n',
+             '        return grads, float(scale) * 0.5, 0\n'),
+        ) + _FP16_ROUNDTRIP,
     ),
     dict(
         name="unscaled_in_float16",
         cell="loss_scale_solution",
         loses=["correct_loss_scale"],
         why="divides by the scale while still in float16: the small gradients the scale rescued underflow again",
-        code='''def dynamic_loss_scale_step(scaled_grads: np.ndarray, scale: float, good_steps: int,
-                            growth_interval: int = 2000) -> tuple:
-    held = np.asarray(scaled_grads)
-    if not np.all(np.isfinite(held)):
-        return None, float(scale) * 0.5, 0
-    grads = (held / np.float16(scale)).astype(np.float32)
-    good_steps = int(good_steps) + 1
-    if good_steps >= growth_interval:
-        return grads, float(scale) * 2.0, 0
-    return grads, float(scale), good_steps
-''' + _FP16_ROUNDTRIP,
+        code=_variant(
+            _DYNAMIC_STEP,
+            ('    grads = held.astype(np.float32) / np.float32(scale)\n',
+             '    grads = (held / np.float16(scale)).astype(np.float32)\n'),
+        ) + _FP16_ROUNDTRIP,
     ),
     dict(
         name="growth_one_step_late",
         cell="loss_scale_solution",
         loses=["correct_loss_scale"],
         why="doubles only when the count exceeds growth_interval: one good step too many every time",
-        code='''def dynamic_loss_scale_step(scaled_grads: np.ndarray, scale: float, good_steps: int,
-                            growth_interval: int = 2000) -> tuple:
-    held = np.asarray(scaled_grads)
-    if not np.all(np.isfinite(held)):
-        return None, float(scale) * 0.5, 0
-    grads = held.astype(np.float32) / np.float32(scale)
-    if good_steps >= growth_interval:
-        return grads, float(scale) * 2.0, 0
-    return grads, float(scale), int(good_steps) + 1
-''' + _FP16_ROUNDTRIP,
+        code=_variant(
+            _DYNAMIC_STEP,
+            ('    good_steps = int(good_steps) + 1\n',
+             ''),
+            ('    return grads, float(scale), good_steps\n',
+             '    return grads, float(scale), int(good_steps) + 1\n'),
+        ) + _FP16_ROUNDTRIP,
     ),
     dict(
         name="cast_to_fp16_before_scaling",
@@ -781,14 +759,11 @@ def logsumexp(a: np.ndarray, axis: int = -1) -> np.ndarray:
         cell="stable_solution",
         loses=["correct_logsumexp"],
         why="np.squeeze without the axis also drops other axes of length one: (1, 5) over axis 1 gives () not (1,)",
-        code='''def logsumexp(a: np.ndarray, axis: int = -1) -> np.ndarray:
-    a = np.asarray(a, dtype=np.float64)
-    shift = np.max(a, axis=axis, keepdims=True)
-    shift = np.where(np.isfinite(shift), shift, 0.0)
-    with np.errstate(divide="ignore"):
-        out = np.log(np.sum(np.exp(a - shift), axis=axis, keepdims=True)) + shift
-    return np.squeeze(out)
-''' + _LOG_SOFTMAX_AND_LOSS,
+        code=_variant(
+            _STABLE_LOGSUMEXP,
+            ('    return np.squeeze(out, axis=axis)\n',
+             '    return np.squeeze(out)\n'),
+        ) + _LOG_SOFTMAX_AND_LOSS,
     ),
     dict(
         name="logsumexp_default_axis_one",
