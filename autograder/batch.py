@@ -254,9 +254,12 @@ def grade_one(ctx: _Context, student: str) -> Outcome:
     outcome = Outcome(student=student, status="graded",
                       digest=coursedir.submission_digest(ctx.course, ctx.config, student, ctx.assignment))
     with ctx.lock:
+        dest = Path(ctx.path("autograded_directory", student))
+        previous = _set_aside(dest)
         try:
             _grade_locked(ctx, student, outcome)
         except canary.CanaryFailed:
+            _put_back(previous, dest)
             raise  # the batch stops: nobody is graded
         except Exception as exc:  # never stop the batch
             # The grader's failure, not the student's: the gradebook keeps what it had (manual grades and the
@@ -271,9 +274,32 @@ def grade_one(ctx: _Context, student: str) -> Outcome:
         except Exception as exc:  # the gradebook itself failing (locked): recorded as the grader's error
             outcome.status = "error"
             outcome.reasons.append(f"could not read the gradebook: {type(exc).__name__}: {str(exc)[:200]}")
+        if outcome.status == "error":
+            _put_back(previous, dest)
+        elif previous is not None:
+            shutil.rmtree(previous, ignore_errors=True)
     outcome.seconds = time.perf_counter() - start
     outcome.graded_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
     return outcome
+
+
+def _set_aside(dest: Path) -> Path | None:
+    """Move a student's earlier autograded copy out of nbgrader's way. nbgrader deletes the copy of a notebook
+    whose grading fails; when the failure is the grader's, the copy formgrader shows (free responses, comments)
+    comes back (`_put_back`)."""
+    if not dest.is_dir():
+        return None
+    kept = dest.with_name(f".{dest.name}.before-regrade")
+    shutil.rmtree(kept, ignore_errors=True)
+    dest.rename(kept)
+    return kept
+
+
+def _put_back(previous: Path | None, dest: Path) -> None:
+    if previous is None or not previous.is_dir():
+        return
+    shutil.rmtree(dest, ignore_errors=True)
+    previous.rename(dest)
 
 
 def _grade_locked(ctx: _Context, student: str, outcome: Outcome) -> None:

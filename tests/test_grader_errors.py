@@ -2,7 +2,8 @@
 gradebook (manual grades, free responses waiting in formgrader's queue) left as it was.
 
 One student of the hostile class (tests/fixtures/submitted/) who answered the free response, graded, then
-regraded three times: a lost fork server, a gradebook locked while its row is written, then nothing wrong.
+regraded three times: a lost fork server (its earlier graded copy, which formgrader shows, kept), a gradebook
+locked while its row is written, then nothing wrong.
 """
 from __future__ import annotations
 
@@ -65,6 +66,10 @@ def test_a_grader_error_is_retried_and_never_touches_the_gradebook(tmp_path, mon
     assert lost.status == "error" and "fork server exited" in lost.reason and "grades it again" in lost.reason
     assert manual_grades(course) == before_manual  # nothing zeroed, the free response still in the queue
     assert nbgrader_batch.scores(course, ASSIGNMENT)[STUDENT] == before_scores
+    graded_copy = course / "autograded" / STUDENT / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    assert graded_copy.exists(), "nbgrader deleted the earlier graded copy that formgrader shows"
+    assert "deduplicate before splitting" in graded_copy.read_text()
+    assert not list((course / "autograded" / STUDENT).glob(".*")), "the copy set aside was left behind"
 
     from nbgrader.api import Gradebook
 
