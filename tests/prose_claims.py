@@ -141,13 +141,26 @@ def claims_in(texts: list[str], claims: list[Claim]) -> list[int]:
     return [i for i, c in enumerate(claims) if any(_quote_pattern(c.quote).search(t) for t in texts)]
 
 
-def with_checking_cell(nb: nbformat.NotebookNode, module_id: str) -> nbformat.NotebookNode:
+def checked_in(notebooks: list[Path], claims: list[Claim]) -> dict[Path, list[int]]:
+    """A module of several notebooks: the claims each notebook's key checks. A quote is checked in the first
+    notebook (in working order) whose prose holds it, where its names are defined; a later notebook that
+    repeats it (a summary, a model answer) repeats a number already checked."""
+    seen: set[int] = set()
+    out = {}
+    for path in notebooks:
+        out[path] = [i for i in claims_in(markdown_texts(path), claims) if i not in seen]
+        seen |= set(out[path])
+    return out
+
+
+def with_checking_cell(nb: nbformat.NotebookNode, module_id: str,
+                       only: list[int] | None = None) -> nbformat.NotebookNode:
     """The key with the claims' checking cell appended (ungraded: no nbgrader metadata); unchanged if none.
 
-    Only the claims whose quote this notebook's prose holds are checked in it: a module of several notebooks
-    checks each quote in the notebook that states it, where its names are defined."""
+    ``only``: the claims this notebook checks (`checked_in`, for a module of several notebooks); by default
+    every claim whose quote this notebook's prose holds."""
     claims = load_claims(module_id)
-    here = claims_in([c.source for c in nb.cells if c.cell_type == "markdown"], claims)
+    here = claims_in([c.source for c in nb.cells if c.cell_type == "markdown"], claims) if only is None else only
     if not any(check.value is not None for i in here for check in claims[i].checks):
         return nb
     cell = nbformat.v4.new_code_cell(checking_cell(claims, here))

@@ -39,12 +39,13 @@ def test_every_claim_quotes_the_notebook(module):
 @pytest.mark.parametrize("module", module_params())
 def test_claims_hold_on_the_executed_key(batches, module):
     """Each quoted number, recomputed on the key as it ran in the contract batch, lies in its band: a value in
-    every notebook whose prose quotes it (each notebook's key runs alone), a rule by the graded cell that tests it."""
+    the first notebook whose prose quotes it (each notebook's key runs alone), a rule by the graded cell that tests it."""
     claims = prose_claims.load_claims(module.id)
     batch = batches.get(module)
     wrong = []
+    checked = prose_claims.checked_in(notebooks(module), claims)
     for part, path in zip(module.notebooks, notebooks(module)):
-        here = prose_claims.claims_in(prose_claims.markdown_texts(path), claims)
+        here = checked[path]
         needs_values = any(c.value is not None for i in here for c in claims[i].checks)
         values = prose_claims.read_values(batch.autograded_notebook("key", part)) if needs_values else {}
         for i in here:
