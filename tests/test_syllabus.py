@@ -51,6 +51,15 @@ def test_each_graded_cell_sits_in_the_notebook_the_syllabus_names(module):
                 assert seen.get(cell) == part.file, f"{exercise.id}: {cell} is in {seen.get(cell)}, not {part.file}"
 
 
+@pytest.mark.parametrize("module", [p for p in module_params() if len(p.values[0].notebooks) > 1])
+def test_each_notebook_of_a_module_of_several_opens_with_its_own_title(module):
+    """A notebook of a module of several is worked alone: its first cell is a heading with the syllabus's title."""
+    for part, nb in keys(module):
+        first = nb.cells[0]
+        assert first.cell_type == "markdown" and first.source.startswith("# "), f"{part.file} opens without a title"
+        assert part.title in first.source.splitlines()[0], f"{part.file}'s title is not {part.title!r}"
+
+
 def test_a_module_of_several_notebooks_adds_up_their_times():
     text = """
 modules:
