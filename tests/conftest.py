@@ -72,26 +72,58 @@ class Batch:
 
 
 class Batches:
-    """Grades each module once per session, even across xdist workers.
+    """Grades each module once per session, even across xdist workers, and keeps every worker busy.
 
     Two xdist workers may ask for the same module (see shared_run): the first grades it under a file
-    lock in their shared directory, the other waits and reads the gradebook and the saved timings.
+    lock in their shared directory. A worker that finds a module's batch being graded by the other does not
+    wait idle: it grades another batch this session needs that nobody has started (`needed`, from the
+    collected tests), and waits only when none is left; then it reads the gradebook and the saved timings.
     """
+
+    needed: list[str] = []  # the modules whose batch the collected tests use (pytest_collection_finish)
 
     def __init__(self, root: Path):
         self.root = root
         self._done: dict[str, Batch] = {}
+        self._failed_here: set[str] = set()
 
     def get(self, module: Module) -> Batch:
-        if module.id not in self._done:
-            self._done[module.id] = self._shared(module)
+        while module.id not in self._done:
+            ready = self._try(module, wait=False)
+            if ready is not None:
+                self._done[module.id] = ready
+            elif not self._grade_another(module):  # nothing left to grade meanwhile: wait for the other worker
+                self._done[module.id] = self._try(module, wait=True)
         return self._done[module.id]
 
-    def _shared(self, module: Module) -> Batch:
+    def _grade_another(self, waiting_for: Module) -> bool:
+        """Grade one needed batch nobody has started; False when there is none."""
+        for other in MODULES:
+            if (other.id not in self.needed or other.id in self._done or other.id == waiting_for.id
+                    or other.id in self._failed_here or self._finished(other)):
+                continue
+            try:
+                started = self._try(other, wait=False)
+            except Exception:  # that module's own tests report it (its -failed.txt), not this one
+                self._failed_here.add(other.id)
+                return True
+            if started is not None:
+                self._done[other.id] = started
+                return True
+        return False
+
+    def _finished(self, module: Module) -> bool:
+        return any((self.root / f"{module.id}-{end}").exists() for end in ("results.json", "failed.txt"))
+
+    def _try(self, module: Module, wait: bool) -> Batch | None:
+        """The module's batch, graded here if nobody has; None if another worker holds it and ``wait`` is off."""
         saved = self.root / f"{module.id}-results.json"
         failed = self.root / f"{module.id}-failed.txt"
         with open(self.root / f"{module.id}.lock", "w") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+            except BlockingIOError:
+                return None
             if failed.exists():  # said once: every later test of the module fails at once with the same reason
                 raise RuntimeError(failed.read_text())
             if not saved.exists():
@@ -156,6 +188,14 @@ def grade_in_parallel(course: Path, assignment: str, students: list[str]) -> dic
                           feedback=False, report=False, exports=False)
     return {o.student: {"success": o.status == "graded", "seconds": o.seconds, "log": o.reason,
                         "error": "" if o.status == "graded" else o.reason} for o in outcomes}
+
+
+def pytest_collection_finish(session):
+    """Which modules' batches this session's tests use: a waiting worker grades only those meanwhile."""
+    used = {item.callspec.params["module"].id for item in session.items
+            if "batches" in getattr(item, "fixturenames", ()) and hasattr(item, "callspec")
+            and isinstance(item.callspec.params.get("module"), Module)}
+    Batches.needed = [m.id for m in MODULES if m.id in used]
 
 
 @pytest.fixture(scope="session")

@@ -214,3 +214,41 @@ def test_a_mistake_run_only_to_the_end_of_its_own_exercise(tmp_path):
     assert whole["correct_double"].score == 1 and whole["correct_quadruple"].score == 0
     assert own["correct_double"].score == 1 and own["correct_quadruple"].score == 1  # not run: not counted
     assert results["own"]["stopped_before"] == "quadruple_solution"
+
+
+def _two_exercise_catalog(tmp_path, later_test: str) -> dict:
+    """A key whose first exercise draws from numpy's global stream, a mistake that draws more, and a second
+    exercise whose test cell is ``later_test``: the mistake's run, stopped early or not."""
+    import nbformat
+
+    from notebook_cells import nbgrader_meta
+
+    cells = [("import numpy as np\nnp.random.seed(0)", "setup", False, False, 0),
+             ("def f():\n    np.random.rand(3)\n    return 1", "f_solution", False, True, 0),
+             ("assert f() == 1", "correct_f", True, False, 1),
+             ("def g(x):\n    return x + 1", "g_solution", False, True, 0),
+             (later_test, "correct_g", True, False, 1)]
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(src, metadata=nbgrader_meta(
+        gid, grade=grade, solution=solution, points=points)) for src, gid, grade, solution, points in cells])
+    key = tmp_path / "key.ipynb"
+    nbformat.write(nb, str(key))
+    mistake = {"cell": "f_solution", "code": "def f():\n    np.random.rand(5)\n    return 1", "through": []}
+    proc = catalog_runner.run_catalog(key, {"draws_more": mistake},
+                                      [["f_solution", "correct_f"], ["g_solution", "correct_g"]], tmp_path / "out",
+                                      jobs=1, timeout_s=120, offline=False)
+    return catalog_runner.collect(proc, tmp_path / "out", ["draws_more"])["draws_more"]
+
+
+def test_a_later_draw_whose_value_nothing_keeps_does_not_hold_a_mistake_apart(tmp_path):
+    """Only the global stream differs after the mistake's exercise; the later test draws from it but leaves and
+    shows the same whatever the stream's position, so the rest runs as for the key: the mistake stops there."""
+    result = _two_exercise_catalog(tmp_path, "np.random.rand(2)\nassert g(1) == 2")
+    assert result["success"], result["error"]
+    assert result["stopped_before"] == "g_solution", result
+
+
+def test_a_later_draw_that_shows_holds_a_mistake_apart_to_the_end(tmp_path):
+    """The later test prints a draw: what it shows depends on where the stream stood, so the mistake runs on."""
+    result = _two_exercise_catalog(tmp_path, "print(np.random.rand())\nassert g(1) == 2")
+    assert result["success"], result["error"]
+    assert result["stopped_before"] is None and "<numpy.random>" in result["kept_apart_by"]["g_solution"], result

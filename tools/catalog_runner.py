@@ -12,9 +12,10 @@ A child also stops early: a second fork runs the key itself to the end and publi
 exercise, digests of what the remaining cells can reach (tools/notebook_state.py). When, at such a boundary,
 nothing the rest can reach differs from the key's, the rest runs as it did for the key and scores what the
 key scores there (full marks); the child stops and records where. A global RNG stream that alone differs is
-followed through the key's run: cells that do not move it cannot read it, and the first cell that moves it
-is probed from another position of the stream to show it resets it (tests that disturb the global RNG seed
-it). Anything else keeps the child running, and its result says which globals did (`kept_apart_by`).
+followed through the key's run: cells that do not move it cannot read it, and each cell that moves it is
+probed from another position of the stream, to show that it resets it (tests that disturb the global RNG seed
+it) or that nothing it leaves or shows depends on where the stream stood (`_rng_apart`). Anything else keeps
+the child running, and its result says which globals did (`kept_apart_by`).
 
 Each child writes its executed notebook, with outputs recorded as a Jupyter kernel records them (streams,
 display data, the execute result, errors, in order); `scores()` reads them with nbgrader's own
@@ -177,7 +178,13 @@ def _shell():
         def _showtraceback(self, etype, evalue, stb):
             Recorder.add("error", ename=etype.__name__, evalue=str(evalue), traceback=list(stb))
 
-    shell = Shell.instance()
+    from traitlets.config import Config
+
+    # No history database: forked children writing one sqlite file would print "Session/line number was not
+    # unique" into a cell's output, as no kernel does.
+    config = Config()
+    config.HistoryManager.enabled = False
+    shell = Shell.instance(config=config)
     shell.recorder, shell.streams = Recorder, (Stream("stdout"), Stream("stderr"))
     return shell
 
@@ -249,6 +256,7 @@ def _run_key(shell, nb, out: Path, boundaries: list[int]) -> None:
         moved = sorted(s for s in after if after[s] != before.get(s))
         if moved:
             _publish(out / f"after-{index}.pickle", _state(shell, nb, index + 1))
+            _publish(out / f"after-outputs-{index}.pickle", _outputs(cell))
         _publish(out / f"moved-{index}.pickle", moved)
     for probe in probes:
         os.waitpid(probe, 0)
@@ -273,7 +281,13 @@ def _probe(shell, nb, index: int, out: Path) -> None:
     if notebook_state.RNG_STREAMS[1] in moved:
         random.seed(PROBE_SEED)
     _execute(shell, nb.cells[index])
+    _publish(out / f"probe-outputs-{index}.pickle", _outputs(nb.cells[index]))
     _publish(out / f"probe-{index}.pickle", _state(shell, nb, index + 1))
+
+
+def _outputs(cell) -> list:
+    """What a cell showed, as a grade reads it (errors, results, text, figures), its execution count aside."""
+    return [{k: v for k, v in output.items() if k != "execution_count"} for output in cell.get("outputs", [])]
 
 
 def _state(shell, nb, index: int) -> dict:
@@ -286,10 +300,12 @@ def _rng_apart(nb, index: int, out: Path, streams: set[str]) -> bool:
     """Whether the global RNG ``streams``, which alone differ from the key's at ``index``, can change what follows.
 
     Same state but the streams in, same statements: the later cells draw from a stream where the key's do.
-    Following the key's run from ``index``: cells that leave a stream alone read nothing from it; the first
-    cell that moves it matters only if its outcome depends on where the stream stood, which its probe (the
-    same cell run from another position of the streams it moves) shows. If the probe ends in the key's state,
-    the cell reset those streams (`np.random.seed(...)`, as tests that disturb them do)."""
+    Following the key's run from ``index``: cells that leave a stream alone read nothing from it. A cell that
+    moves it is probed (the same cell run from another position of the streams it moves): if the probe ends in
+    the key's state, the cell reset those streams (`np.random.seed(...)`, as tests that disturb them do) and
+    they no longer differ; if it ends in the key's state but for those streams, showing what the key's run
+    showed, what the cell did depends not on where the stream stood (a draw it discards, a model whose fit
+    lands on the same result), and the streams still differ after it. Any other cell keeps the rest apart."""
     streams = set(streams)
     for later in range(index, len(nb.cells)):
         if not streams:
@@ -301,9 +317,16 @@ def _rng_apart(nb, index: int, out: Path, streams: set[str]) -> bool:
             return True
         if streams & set(moved):
             after, probe = _key_state(out, f"after-{later}.pickle"), _key_state(out, f"probe-{later}.pickle")
-            if after is None or probe is None or any(v is None for v in after.values()) or after != probe:
+            if after is None or probe is None or any(v is None for v in after.values()):
                 return True
-            streams -= set(moved)
+            if after == probe:
+                streams -= set(moved)
+                continue
+            rest = set(after) - set(moved)
+            same_rest = set(after) == set(probe) and all(after[k] == probe[k] for k in rest)
+            if not same_rest or (_key_state(out, f"after-outputs-{later}.pickle")
+                                 != _key_state(out, f"probe-outputs-{later}.pickle")):
+                return True
     return False
 
 
