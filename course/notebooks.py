@@ -68,8 +68,9 @@ def attempted(exercise: Exercise, learner: nbformat.NotebookNode, release: nbfor
 
 def my_work(root: Path | None = None, folder: str = "my-work") -> list[Path]:
     """The learner's own copy of the student notebooks (`make lab` opens it): each module of release/ that is
-    not in ``folder`` yet is copied there; a module already there is never touched, so answers survive
-    `git pull` and a module released later still arrives. Returns the module folders copied."""
+    not in ``folder`` yet is copied there; a notebook already there is never touched, so answers survive
+    `git pull`, and a module released later, or a notebook added to a module (05-privacy became two), still
+    arrives. Returns the module folders, and the notebooks added to existing ones, copied."""
     root = root or repo_root()
     release, mine = root / "release", root / folder
     if not release.is_dir():
@@ -80,6 +81,11 @@ def my_work(root: Path | None = None, folder: str = "my-work") -> list[Path]:
         if not (mine / module.name).exists():
             shutil.copytree(module, mine / module.name)
             copied.append(mine / module.name)
+            continue
+        for notebook in sorted(module.glob("*.ipynb")):
+            if not (mine / module.name / notebook.name).exists():
+                shutil.copy2(notebook, mine / module.name / notebook.name)
+                copied.append(mine / module.name / notebook.name)
     return copied
 
 

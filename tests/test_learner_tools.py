@@ -287,6 +287,10 @@ def test_make_lab_opens_the_learners_own_copy_made_from_release_once(tmp_path):
     (tmp_path / "release" / "02-b" / "02-b.ipynb").write_text("blank")
     assert my_work(tmp_path) == [tmp_path / "my-work" / "02-b"]
     assert (tmp_path / "my-work" / "01-a" / "01-a.ipynb").read_text() == "my answer"
+    (tmp_path / "release" / "01-a" / "01-a-part2.ipynb").write_text("blank 2")  # a module split in two notebooks
+    assert my_work(tmp_path) == [tmp_path / "my-work" / "01-a" / "01-a-part2.ipynb"]
+    assert (tmp_path / "my-work" / "01-a" / "01-a.ipynb").read_text() == "my answer"
+    assert my_work(tmp_path) == []
     dry = __import__("subprocess").run(["make", "-n", "lab", "lab-instructor", "STAMP=Makefile"], cwd=REPO,
                                        capture_output=True, text=True, check=True).stdout.splitlines()
     lab = [line for line in dry if "jupyter lab" in line]
