@@ -24,7 +24,7 @@ def build_parser() -> argparse.ArgumentParser:
     verbs = parser.add_subparsers(dest="verb", required=True)
     progress = verbs.add_parser("progress", help="run your notebooks' visible tests and show what passes")
     progress.add_argument("--dir", type=Path, default=Path("."),
-                          help="the folder holding your notebooks, as NN-topic/NN-topic.ipynb (default: .)")
+                          help="the folder holding your notebooks, as NN-topic/NOTEBOOK.ipynb (default: .)")
     progress.add_argument("--module", action="append", dest="modules", help="only this module (repeatable)")
     hint = verbs.add_parser("hint", help="show a hint for an exercise")
     hint.add_argument("exercise_id")
@@ -38,14 +38,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def expected_time(module) -> str:
-    low, high = module.expected_hours
+def expected_time(module_or_notebook) -> str:
+    low, high = module_or_notebook.expected_hours
     return f"{low:g}–{high:g} h" if low != high else f"{low:g} h"
 
 
 def progress_table(result) -> Table:
-    title = (f"{result.module.id}: {result.passed}/{result.autograded} exercises pass their visible tests "
-             f"(expected time for the module: {expected_time(result.module)})")
+    several = len(result.module.notebooks) > 1
+    where = f"{result.module.id}/{result.part.file}" if several else result.module.id
+    time = (f"expected time for this notebook: {expected_time(result.part)}, for the module: "
+            f"{expected_time(result.module)}" if several else f"expected time for the module: {expected_time(result.module)}")
+    title = f"{where}: {result.passed}/{result.autograded} exercises pass their visible tests ({time})"
     table = Table(title=title, title_justify="left", show_lines=False)
     for column in ("exercise", "points", "status", "what to check"):
         table.add_column(column, overflow="fold", no_wrap=column in ("exercise", "status"))
@@ -62,11 +65,11 @@ def run_progress(args, console: Console) -> int:
     console.print(progress.first_failure_line(results), highlight=False, markup=False, soft_wrap=True)
     for result in results:
         if result.notebook is None:
-            console.print(f"[bold]{result.module.id}[/bold]: not started (no {result.module.id}/{result.module.notebook} "
-                          f"under {args.dir}; expected time {expected_time(result.module)})", highlight=False,
+            console.print(f"[bold]{result.module.id}[/bold]: not started (no {result.module.id}/{result.part.file} "
+                          f"under {args.dir}; expected time {expected_time(result.part)})", highlight=False,
                           soft_wrap=True)
             continue
-        console.print(f"[bold]{result.module.title}[/bold]\n{result.notebook}", highlight=False)
+        console.print(f"[bold]{result.part.title}[/bold]\n{result.notebook}", highlight=False)
         console.print(progress_table(result))
     console.print("Visible tests passing is a good sign, not a grade: hidden tests decide the grade. "
                   "Stuck? `course hint EXERCISE_ID`.", highlight=False, soft_wrap=True)

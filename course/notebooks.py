@@ -10,7 +10,7 @@ from pathlib import Path
 
 import nbformat
 
-from course.syllabus import Exercise, Module
+from course.syllabus import Exercise, Module, Notebook
 
 
 def repo_root() -> Path:
@@ -33,17 +33,17 @@ def cells_by_id(nb) -> dict[str, nbformat.NotebookNode]:
     return {grade_id(c): c for c in nb.cells if grade_id(c)}
 
 
-def learner_notebook(folder: Path, module: Module) -> Path | None:
-    """The learner's copy of a module's notebook: `<folder>/<module>/<notebook>` (as fetched) or `<folder>/<notebook>`."""
-    for candidate in (folder / module.id / module.notebook, folder / module.notebook):
+def learner_notebook(folder: Path, module: Module, notebook: Notebook) -> Path | None:
+    """The learner's copy of one notebook of a module: `<folder>/<module>/<notebook>` (as fetched) or `<folder>/<notebook>`."""
+    for candidate in (folder / module.id / notebook.file, folder / notebook.file):
         if candidate.is_file():
             return candidate
     return None
 
 
-def course_notebook(kind: str, module: Module, root: Path | None = None) -> Path:
-    """The course's `source` (answer key) or `release` (student version) notebook of a module."""
-    path = (root or repo_root()) / kind / module.id / module.notebook
+def course_notebook(kind: str, module: Module, notebook: Notebook, root: Path | None = None) -> Path:
+    """The course's `source` (answer key) or `release` (student version) copy of one notebook of a module."""
+    path = (root or repo_root()) / kind / module.id / notebook.file
     if not path.is_file():
         raise FileNotFoundError(f"{path} is missing: run this from a clone of the course (`pip install -e .`), "
                                 f"or pass --root to the folder that holds {kind}/")
@@ -68,8 +68,9 @@ def attempted(exercise: Exercise, learner: nbformat.NotebookNode, release: nbfor
 
 def my_work(root: Path | None = None, folder: str = "my-work") -> list[Path]:
     """The learner's own copy of the student notebooks (`make lab` opens it): each module of release/ that is
-    not in ``folder`` yet is copied there; a module already there is never touched, so answers survive
-    `git pull` and a module released later still arrives. Returns the module folders copied."""
+    not in ``folder`` yet is copied there; a notebook already there is never touched, so answers survive
+    `git pull`, and a module released later, or a notebook added to a module (05-privacy became two), still
+    arrives. Returns the module folders, and the notebooks added to existing ones, copied."""
     root = root or repo_root()
     release, mine = root / "release", root / folder
     if not release.is_dir():
@@ -80,6 +81,11 @@ def my_work(root: Path | None = None, folder: str = "my-work") -> list[Path]:
         if not (mine / module.name).exists():
             shutil.copytree(module, mine / module.name)
             copied.append(mine / module.name)
+            continue
+        for notebook in sorted(module.glob("*.ipynb")):
+            if not (mine / module.name / notebook.name).exists():
+                shutil.copy2(notebook, mine / module.name / notebook.name)
+                copied.append(mine / module.name / notebook.name)
     return copied
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from nbclient import NotebookClient
 
 from course import notebooks
-from course.syllabus import Exercise, Module, load_syllabus
+from course.syllabus import Exercise, Module, Notebook, load_syllabus
 
 HIDDEN_TESTS = re.compile(r"### BEGIN HIDDEN TESTS.*?### END HIDDEN TESTS\n?", re.S)
 
@@ -34,8 +34,10 @@ class ExerciseProgress:
 
 @dataclass(frozen=True)
 class ModuleProgress:
+    """The progress on one notebook of a module (a module of several notebooks gives one of these per notebook)."""
     module: Module
-    notebook: Path | None
+    part: Notebook  # which notebook of the module, by the syllabus
+    notebook: Path | None  # the learner's copy of it, if there is one
     exercises: list[ExerciseProgress] = field(default_factory=list)
 
     @property
@@ -44,7 +46,7 @@ class ModuleProgress:
 
     @property
     def autograded(self) -> int:
-        return len(self.module.autograded)
+        return len(self.part.autograded)
 
     @property
     def first_failure(self) -> ExerciseProgress | None:
@@ -122,21 +124,26 @@ def exercise_status(exercise: Exercise, executed, learner, release) -> ExerciseP
     return ExerciseProgress(exercise, PASS)
 
 
-def module_progress(module: Module, folder: Path, root: Path | None = None) -> ModuleProgress:
-    path = notebooks.learner_notebook(folder, module)
+def notebook_progress(module: Module, part: Notebook, folder: Path, root: Path | None = None) -> ModuleProgress:
+    path = notebooks.learner_notebook(folder, module, part)
     if path is None:
-        return ModuleProgress(module, None, [ExerciseProgress(e, NOT_STARTED) for e in module.exercises])
+        return ModuleProgress(module, part, None, [ExerciseProgress(e, NOT_STARTED) for e in part.exercises])
     learner = notebooks.read(path)
-    release = notebooks.read(notebooks.course_notebook("release", module, root))
-    tried = any(notebooks.attempted(e, learner, release) for e in module.autograded)
+    release = notebooks.read(notebooks.course_notebook("release", module, part, root))
+    tried = any(notebooks.attempted(e, learner, release) for e in part.autograded)
     executed = execute_copy(learner) if tried else learner  # nothing to run while every answer is a stub
-    return ModuleProgress(module, path, [exercise_status(e, executed, learner, release) for e in module.exercises])
+    return ModuleProgress(module, part, path, [exercise_status(e, executed, learner, release) for e in part.exercises])
+
+
+def module_progress(module: Module, folder: Path, root: Path | None = None) -> list[ModuleProgress]:
+    """One entry per notebook of the module, in the syllabus's order (each notebook runs alone)."""
+    return [notebook_progress(module, part, folder, root) for part in module.notebooks]
 
 
 def main(*, folder: Path, modules: list[str] | None = None, root: Path | None = None) -> list[ModuleProgress]:
-    """The progress of every module (or of ``modules``) whose notebook is under ``folder``."""
+    """The progress of every notebook of every module (or of ``modules``) under ``folder``, one entry per notebook."""
     syllabus = load_syllabus()
     unknown = sorted(set(modules or ()) - {m.id for m in syllabus})
     if unknown:
         raise KeyError(f"unknown module(s) {unknown}: choose from {[m.id for m in syllabus]}")
-    return [module_progress(m, folder, root) for m in syllabus if not modules or m.id in modules]
+    return [p for m in syllabus if not modules or m.id in modules for p in module_progress(m, folder, root)]

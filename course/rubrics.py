@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 from course import notebooks
-from course.syllabus import Module, load_syllabus
+from course.syllabus import Exercise, Module, load_syllabus
 
 RUBRIC_HEADING = re.compile(r"^\*\*Rubric\b", re.M)
 
@@ -30,45 +30,58 @@ def split_answer(source: str, where: str) -> tuple[str, str]:
 
 
 def rubric_document(module: Module, root: Path | None = None) -> str:
-    """The Markdown rubric of one assignment: per manual exercise, the question, the rubric, the model answer."""
-    path = notebooks.course_notebook("source", module, root)
-    nb = notebooks.read(path)
-    index = {notebooks.grade_id(c): i for i, c in enumerate(nb.cells) if notebooks.grade_id(c)}
+    """The Markdown rubric of one assignment: per manual exercise, the question, the rubric, the model answer.
+
+    An assignment of several notebooks gets one document; each exercise says which notebook holds it."""
+    parts = [nb for nb in module.notebooks if any(e.kind == "manual" for e in nb.exercises)]
+    several = len(module.notebooks) > 1
+    where = " → ".join([module.id, "/".join(p.stem for p in parts)])
     lines = [
         f"# Grading rubric · {module.id}: {module.title}",
         "",
-        f"<!-- Generated from source/{module.id}/{module.notebook} by `python -m course.rubrics`; do not edit. -->",
+        f"<!-- Generated from {', '.join(f'source/{module.id}/{p.file}' for p in parts)} by "
+        "`python -m course.rubrics`; do not edit. -->",
         "",
-        "For graders. In formgrader open **Manual Grading → "
-        f"{module.id} → {Path(module.notebook).stem}**, then each submission; score the cells below, and write a "
+        f"For graders. In formgrader open **Manual Grading → {where}**, then each submission; score the cells "
+        "below, and write a "
         "comment that names every point withheld (students read comments in their feedback). Students never "
         "see this file: it is not under source/, so nbgrader does not release it.",
         "",
         "Answers may be written in English or Chinese (答案可用英文或中文作答): grade what is said, not the "
         "language it is said in.",
     ]
-    for exercise in (e for e in module.exercises if e.kind == "manual"):
-        for cell_id, points in exercise.graded_cells.items():
-            position = index[cell_id]
-            question = nb.cells[position - 1].source.strip() if position > 0 else ""
-            answer, rubric = split_answer(nb.cells[position].source, f"{path} cell {cell_id}")
-            lines += [
-                "",
-                f"## {exercise.id}: {exercise.title} (cell `{cell_id}`, {points:g} points)",
-                "",
-                "### The question students see",
-                "",
-                *[f"> {line}".rstrip() for line in question.splitlines()],
-                "",
-                "### Rubric",
-                "",
-                rubric,
-                "",
-                "### Model answer",
-                "",
-                answer,
-            ]
+    for part in parts:
+        path = notebooks.course_notebook("source", module, part, root)
+        nb = notebooks.read(path)
+        index = {notebooks.grade_id(c): i for i, c in enumerate(nb.cells) if notebooks.grade_id(c)}
+        for exercise in (e for e in part.exercises if e.kind == "manual"):
+            lines += _manual_exercise(nb, index, path, exercise, f"notebook `{part.stem}`, " if several else "")
     return "\n".join(lines) + "\n"
+
+
+def _manual_exercise(nb, index: dict, path: Path, exercise: Exercise, where: str) -> list[str]:
+    lines = []
+    for cell_id, points in exercise.graded_cells.items():
+        position = index[cell_id]
+        question = nb.cells[position - 1].source.strip() if position > 0 else ""
+        answer, rubric = split_answer(nb.cells[position].source, f"{path} cell {cell_id}")
+        lines += [
+            "",
+            f"## {exercise.id}: {exercise.title} ({where}cell `{cell_id}`, {points:g} points)",
+            "",
+            "### The question students see",
+            "",
+            *[f"> {line}".rstrip() for line in question.splitlines()],
+            "",
+            "### Rubric",
+            "",
+            rubric,
+            "",
+            "### Model answer",
+            "",
+            answer,
+        ]
+    return lines
 
 
 def expected(root: Path | None = None) -> dict[str, str]:

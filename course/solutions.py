@@ -52,7 +52,8 @@ def find_exercise(exercise_id: str) -> tuple[Module, Exercise]:
 
 def worked_solution(module: Module, exercise: Exercise, root: Path | None = None) -> Solution:
     """The exercise's answer cells from the source notebook, nbgrader markers removed, hidden tests never shown."""
-    key = notebooks.cells_by_id(notebooks.read(notebooks.course_notebook("source", module, root)))
+    part = module.notebook_of_exercise(exercise.id)
+    key = notebooks.cells_by_id(notebooks.read(notebooks.course_notebook("source", module, part, root)))
     cells = []
     for cell_id in notebooks.answer_cells(exercise):
         source = HIDDEN_TESTS.sub("", MARKERS.sub("", key[cell_id].source))
@@ -64,12 +65,13 @@ def main(*, exercise_id: str, folder: Path, anyway: bool = False, root: Path | N
     """The worked solution of ``exercise_id``; raises NotTriedYet while the learner's notebook holds the stub."""
     module, exercise = find_exercise(exercise_id)
     if not anyway:
-        path = notebooks.learner_notebook(folder, module)
+        part = module.notebook_of_exercise(exercise.id)
+        path = notebooks.learner_notebook(folder, module, part)
         if path is None:
-            raise NotTriedYet(f"no notebook of {module.id} under {folder}: open release/{module.id}/{module.notebook}, "
+            raise NotTriedYet(f"no {part.file} of {module.id} under {folder}: open release/{module.id}/{part.file}, "
                               f"try {exercise_id}, and pass --dir to the folder you work in.\n"
                               + TRY_FIRST.format(id=exercise_id))
-        release = notebooks.read(notebooks.course_notebook("release", module, root))
+        release = notebooks.read(notebooks.course_notebook("release", module, part, root))
         if not notebooks.attempted(exercise, notebooks.read(path), release):
             raise NotTriedYet(f"{path} still holds the stub of {exercise_id}.\n" + TRY_FIRST.format(id=exercise_id)
                               + "\n(Add --anyway to see it now.)")

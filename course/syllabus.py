@@ -29,15 +29,46 @@ class Exercise:
 
 
 @dataclass(frozen=True)
+class Notebook:
+    """One notebook of a module (an nbgrader assignment may hold several): a learner works through each alone."""
+    file: str  # e.g. "05a-deidentification-and-dp.ipynb", under source/<module>/ and release/<module>/
+    title: str
+    time_budget_s: float  # the key's run time the course allows (tools/bench.py, the contract)
+    expected_hours: tuple[float, float]  # a learner's time for this notebook, low and high (README, its first cell)
+    exercises: tuple[Exercise, ...] = field(default_factory=tuple)
+
+    @property
+    def stem(self) -> str:
+        """The name nbgrader gives the notebook (its file name without .ipynb)."""
+        return self.file.removesuffix(".ipynb")
+
+    @property
+    def autograded(self) -> tuple[Exercise, ...]:
+        return tuple(e for e in self.exercises if e.kind == "autograded")
+
+    def holds(self, grade_id: str) -> bool:
+        return any(grade_id in e.graded_cells or grade_id in e.solution_cells for e in self.exercises)
+
+
+@dataclass(frozen=True)
 class Module:
+    """One nbgrader assignment: one notebook, or several worked in order (``notebooks:`` in the syllabus)."""
     id: str
     title: str
-    notebook: str
-    time_budget_s: float
-    expected_hours: tuple[float, float]  # a learner's time for the whole module, low and high (README, notebook)
     seeds: tuple[str, ...]
     objectives: tuple[str, ...]
-    exercises: tuple[Exercise, ...] = field(default_factory=tuple)
+    notebooks: tuple[Notebook, ...] = field(default_factory=tuple)
+
+    @property
+    def exercises(self) -> tuple[Exercise, ...]:
+        """Every exercise of the module, notebook after notebook."""
+        return tuple(e for nb in self.notebooks for e in nb.exercises)
+
+    @property
+    def expected_hours(self) -> tuple[float, float]:
+        """A learner's time for the whole module: the notebooks' times added up."""
+        return (float(sum(nb.expected_hours[0] for nb in self.notebooks)),
+                float(sum(nb.expected_hours[1] for nb in self.notebooks)))
 
     @property
     def autograded(self) -> tuple[Exercise, ...]:
@@ -53,6 +84,26 @@ class Module:
                 return exercise
         raise KeyError(f"{grade_id!r} belongs to no exercise of {self.id} in course/syllabus.yml")
 
+    def notebook_of_cell(self, grade_id: str) -> Notebook:
+        """The notebook that holds a graded or solution cell (by the syllabus)."""
+        for notebook in self.notebooks:
+            if notebook.holds(grade_id):
+                return notebook
+        raise KeyError(f"{grade_id!r} belongs to no exercise of {self.id} in course/syllabus.yml")
+
+    def notebook_of_exercise(self, exercise_id: str) -> Notebook:
+        for notebook in self.notebooks:
+            if any(e.id == exercise_id for e in notebook.exercises):
+                return notebook
+        raise KeyError(f"{exercise_id!r} is no exercise of {self.id} in course/syllabus.yml")
+
+    def notebook_named(self, name: str) -> Notebook:
+        """A notebook by its file name or its stem (nbgrader's notebook id)."""
+        for notebook in self.notebooks:
+            if name in (notebook.file, notebook.stem):
+                return notebook
+        raise KeyError(f"{name!r} is no notebook of {self.id} in course/syllabus.yml")
+
 
 def _exercise(raw: dict) -> Exercise:
     return Exercise(
@@ -67,24 +118,40 @@ def _exercise(raw: dict) -> Exercise:
     )
 
 
+def _notebook(raw: dict, title: str) -> Notebook:
+    return Notebook(
+        file=raw["notebook"] if "notebook" in raw else raw["file"],
+        title=raw.get("title", title),
+        time_budget_s=float(raw.get("time_budget_s", 30)),
+        expected_hours=tuple(float(h) for h in raw["expected_hours"]),
+        exercises=tuple(_exercise(e) for e in raw["exercises"]),
+    )
+
+
+def _module(m: dict) -> Module:
+    # A module with one notebook keeps its notebook's fields at the module's level (`notebook:`, `exercises:`);
+    # a module of several lists them under `notebooks:`, each with its own `file:` and `exercises:`.
+    if "notebooks" in m:
+        if "notebook" in m or "exercises" in m:
+            raise ValueError(f"{m['id']}: give either `notebook:` and `exercises:` or `notebooks:`, not both")
+        notebooks = tuple(_notebook(nb, m["title"]) for nb in m["notebooks"])
+    else:
+        notebooks = (_notebook(m, m["title"]),)
+    return Module(
+        id=m["id"],
+        title=m["title"],
+        seeds=tuple(m.get("seeds") or ()),
+        objectives=tuple(m.get("objectives") or ()),
+        notebooks=notebooks,
+    )
+
+
 def load_syllabus(text: str | None = None) -> list[Module]:
     """Parse the syllabus shipped with the package (or ``text``, for tests)."""
     if text is None:
         text = resources.files("course").joinpath("syllabus.yml").read_text(encoding="utf-8")
     data = yaml.safe_load(text)
-    return [
-        Module(
-            id=m["id"],
-            title=m["title"],
-            notebook=m["notebook"],
-            time_budget_s=float(m.get("time_budget_s", 30)),
-            expected_hours=tuple(float(h) for h in m["expected_hours"]),
-            seeds=tuple(m.get("seeds") or ()),
-            objectives=tuple(m.get("objectives") or ()),
-            exercises=tuple(_exercise(e) for e in m["exercises"]),
-        )
-        for m in data["modules"]
-    ]
+    return [_module(m) for m in data["modules"]]
 
 
 def seed_duplicates(text: str | None = None) -> list[frozenset[str]]:

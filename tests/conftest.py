@@ -21,12 +21,13 @@ import prose_claims
 import shared_run
 from autograder import batch
 from tools import catalog_runner, nbgrader_batch, simulated
-from course.syllabus import Module, load_syllabus
+from course.syllabus import Module, Notebook, load_syllabus
 
 REPO = Path(__file__).resolve().parent.parent
 MODULES = load_syllabus()
 CATALOG = "wrong-"  # a mistake as the catalog runner ran it
 GRADED = "graded-"  # the same mistake graded whole by autograder grade
+MISSING = "missing-notebook"  # a module of several notebooks: the first one's key alone, graded by autograder grade
 
 
 def module_params(extra=None):
@@ -47,8 +48,21 @@ class Batch:
         scores = nbgrader_batch.scores(course, module.id)
         for student, outcome in results.items():
             if student.startswith(CATALOG) and outcome["success"]:
-                scores[student] = catalog_runner.scores(catalog / f"{student.removeprefix(CATALOG)}.ipynb")
+                # A student's scores: the mistake's notebook as the runner ran it, the module's other notebooks
+                # as the key (the student submitted the key there).
+                scores[student] = {}
+                for part in module.notebooks:
+                    ran = student.removeprefix(CATALOG) if part.file == outcome["notebook"] else catalog_runner.KEY
+                    scores[student].update(catalog_runner.scores(catalog_dir(module, catalog, part) / f"{ran}.ipynb"))
         return cls(module, course, results, scores, catalog)
+
+    def part(self, notebook: Notebook | str | None = None) -> Notebook:
+        """``notebook`` (or its file name); None means the module's only notebook."""
+        if notebook is None:
+            if len(self.module.notebooks) > 1:
+                raise ValueError(f"{self.module.id} has {len(self.module.notebooks)} notebooks: name one")
+            return self.module.notebooks[0]
+        return self.module.notebook_named(notebook) if isinstance(notebook, str) else notebook
 
     def cross_checked(self) -> list[str]:
         """The mistakes graded both by the catalog runner and, whole, by `autograder grade`."""
@@ -57,18 +71,28 @@ class Batch:
     def autograded_total(self, student: str) -> float:
         return sum(s.score for s in self.scores[student].values() if not s.needs_manual_grade)
 
-    def autograded_notebook(self, student: str):
+    def autograded_notebook(self, student: str, notebook: Notebook | str | None = None):
         """The student's notebook as graded (outputs included): nbgrader's autograded copy, or the runner's."""
+        part = self.part(notebook)
         if student.startswith(CATALOG):
-            return simulated.read(self.catalog / f"{student.removeprefix(CATALOG)}.ipynb")
-        return simulated.read(self.course / "autograded" / student / self.module.id / self.module.notebook)
+            mine = self.results[student].get("notebook") == part.file
+            ran = student.removeprefix(CATALOG) if mine else catalog_runner.KEY
+            return simulated.read(catalog_dir(self.module, self.catalog, part) / f"{ran}.ipynb")
+        return simulated.read(self.course / "autograded" / student / self.module.id / part.file)
 
     def autograded_cell(self, student: str, grade_id: str):
-        """A cell of the student's autograded notebook."""
-        return next(c for c in self.autograded_notebook(student).cells if simulated.grade_id(c) == grade_id)
+        """A cell of the student's autograded notebook (the one of the module's notebooks that holds it)."""
+        notebook = self.autograded_notebook(student, self.module.notebook_of_cell(grade_id))
+        return next(c for c in notebook.cells if simulated.grade_id(c) == grade_id)
 
-    def generated_release(self) -> Path:
-        return self.course / "release" / self.module.id / self.module.notebook
+    def generated_release(self, notebook: Notebook | str | None = None) -> Path:
+        return self.course / "release" / self.module.id / self.part(notebook).file
+
+
+def catalog_dir(module: Module, catalog: Path, part: Notebook) -> Path:
+    """Where the catalog runner ran one notebook of a module: one runner per notebook, each in its own folder
+    (a module of one notebook keeps the folder itself)."""
+    return catalog / part.stem if len(module.notebooks) > 1 else catalog
 
 
 class Batches:
@@ -139,43 +163,66 @@ class Batches:
 
     def _grade(self, module: Module) -> Batch:
         course = nbgrader_batch.make_course(self.root / module.id, [module.id], source_root=REPO)
-        key = simulated.read(REPO / "source" / module.id / module.notebook)
-        blank = simulated.read(course / "release" / module.id / module.notebook)
+        # A module may be several notebooks of one assignment: every student submits all of them, and each
+        # mistake of the catalog runs on the notebook that holds its cell (the key's copy of the others).
+        keys = {part.file: simulated.read(REPO / "source" / module.id / part.file) for part in module.notebooks}
         wrong = {w.name: w for w in simulated.wrong_answers(module.id, REPO)}
-        runner = catalog_runner.run_catalog(
-            course / "source" / module.id / module.notebook,
-            {name: {"cell": w.cell, "code": w.code, "through": list(w.cascades)} for name, w in wrong.items()},
-            [[*e.graded_cells, *e.solution_cells] for e in module.exercises], self._catalog(module),
-            timeout_s=20 * module.time_budget_s)  # a guard against endless loops: the key runs beside the mistakes
+        runners = {}
+        for part in module.notebooks:
+            mine = {name: w for name, w in wrong.items() if part.holds(w.cell)}
+            runners[part.file] = (mine, catalog_runner.run_catalog(
+                course / "source" / module.id / part.file,
+                {name: {"cell": w.cell, "code": w.code, "through": list(w.cascades)} for name, w in mine.items()},
+                [[*e.graded_cells, *e.solution_cells] for e in part.exercises],
+                catalog_dir(module, self._catalog(module), part),
+                timeout_s=20 * part.time_budget_s))  # a guard against endless loops: the key runs beside the mistakes
+        homeless = sorted(set(wrong) - {name for mine, _ in runners.values() for name in mine})
+        if homeless:
+            raise RuntimeError(f"{module.id}: wrong answers {homeless} name a cell no notebook of the syllabus holds")
+        claims = prose_claims.checked_in([REPO / "source" / module.id / f for f in keys],
+                                         prose_claims.load_claims(module.id))
         contract = {
             # The key carries the prose claims' checking cell: one run proves both the grade and the story.
-            "key": prose_claims.with_checking_cell(key, module.id),
-            "blank": blank,
-            "cheat-always-equal": simulated.cheat(key),
-            "cheat-patched-testing": simulated.cheat(key, patch_testing=True),
+            "key": {f: prose_claims.with_checking_cell(nb, module.id, claims[REPO / "source" / module.id / f])
+                    for f, nb in keys.items()},
+            "blank": {f: simulated.read(course / "release" / module.id / f) for f in keys},
+            "cheat-always-equal": {f: simulated.cheat(nb) for f, nb in keys.items()},
+            "cheat-patched-testing": {f: simulated.cheat(nb, patch_testing=True) for f, nb in keys.items()},
         }
-        for student, nb in contract.items():
-            nbgrader_batch.submit(course, student, module.id, {module.notebook: simulated.to_json(nb)})
+        for student, notebooks in contract.items():
+            nbgrader_batch.submit(course, student, module.id, {f: simulated.to_json(nb) for f, nb in notebooks.items()})
         # The key, blank and cheats go through stock nbgrader, network off: the real tool decides the contract.
         results = nbgrader_batch.autograde(course, module.id, sorted(contract), offline=True)
-        catalog = catalog_runner.collect(runner, self._catalog(module), sorted(wrong))
-        if not catalog[catalog_runner.KEY]["success"]:
-            raise RuntimeError(f"{module.id}: the catalog runner's run of the key failed: "
-                               f"{catalog[catalog_runner.KEY]['error']}")
-        lost = {g: s for g, s in catalog_runner.scores(self._catalog(module) / "key.ipynb").items()
-                if not s.needs_manual_grade and s.score < s.max_score}
-        if lost:
-            raise RuntimeError(f"{module.id}: the catalog runner's run of the key loses points in {sorted(lost)}: "
-                               "the runner no longer executes cells as a kernel does")
-        results.update({CATALOG + name: outcome for name, outcome in catalog.items() if name in wrong})
+        catalog = {}
+        for part in module.notebooks:
+            mine, runner = runners[part.file]
+            out = catalog_dir(module, self._catalog(module), part)
+            ran = catalog_runner.collect(runner, out, sorted(mine))
+            if not ran[catalog_runner.KEY]["success"]:
+                raise RuntimeError(f"{module.id}: the catalog runner's run of the key of {part.file} failed: "
+                                   f"{ran[catalog_runner.KEY]['error']}")
+            lost = {g: s for g, s in catalog_runner.scores(out / "key.ipynb").items()
+                    if not s.needs_manual_grade and s.score < s.max_score}
+            if lost:
+                raise RuntimeError(f"{module.id}: the catalog runner's run of the key loses points in {sorted(lost)}: "
+                                   "the runner no longer executes cells as a kernel does")
+            catalog.update({name: {**ran[name], "notebook": part.file} for name in mine})
+        results.update({CATALOG + name: outcome for name, outcome in catalog.items()})
         # The mistake the runner cut shortest and the one it ran longest, graded whole by the grader.
         ran = sorted((catalog[name].get("ran_cells", 0), name) for name in wrong if catalog[name]["success"])
         checked = sorted({ran[0][1], ran[-1][1]}) if ran else []
         for name in checked:
+            notebooks = dict(keys)
+            mistaken = catalog[name]["notebook"]
+            notebooks[mistaken] = simulated.with_cell(keys[mistaken], wrong[name].cell, wrong[name].code)
             nbgrader_batch.submit(course, GRADED + name, module.id,
-                                  {module.notebook: simulated.to_json(simulated.with_cell(key, wrong[name].cell,
-                                                                                           wrong[name].code))})
-        results.update(grade_in_parallel(course, module.id, [GRADED + name for name in checked]))
+                                  {f: simulated.to_json(nb) for f, nb in notebooks.items()})
+        graded = [GRADED + name for name in checked]
+        if len(module.notebooks) > 1:  # the first notebook's key alone: graded, the others zero with a reason
+            first = module.notebooks[0].file
+            nbgrader_batch.submit(course, MISSING, module.id, {first: simulated.to_json(keys[first])})
+            graded.append(MISSING)
+        results.update(grade_in_parallel(course, module.id, graded))
         (self.root / f"{module.id}-results.json").write_text(json.dumps(results, indent=1))
         return Batch.read(module, course, results, self._catalog(module))
 
@@ -186,7 +233,7 @@ def grade_in_parallel(course: Path, assignment: str, students: list[str]) -> dic
         return {}
     outcomes = batch.main(assignment=assignment, course=course, students=students, workers=2, progress=False,
                           feedback=False, report=False, exports=False)
-    return {o.student: {"success": o.status == "graded", "seconds": o.seconds, "log": o.reason,
+    return {o.student: {"success": o.status == "graded", "seconds": o.seconds, "log": o.reason, "status": o.status,
                         "error": "" if o.status == "graded" else o.reason} for o in outcomes}
 
 

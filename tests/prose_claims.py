@@ -130,25 +130,50 @@ def uncovered_numbers(notebook: Path, claims: list[Claim]) -> list[str]:
     return missing
 
 
-def quotes_not_in_notebook(notebook: Path, claims: list[Claim]) -> list[str]:
-    texts = markdown_texts(notebook)
+def quotes_not_in_notebook(notebooks: Path | list[Path], claims: list[Claim]) -> list[str]:
+    """The claims whose quote no markdown cell of ``notebooks`` (a module's, one or several) holds."""
+    texts = [t for path in ([notebooks] if isinstance(notebooks, Path) else notebooks) for t in markdown_texts(path)]
     return [c.quote for c in claims if not any(_quote_pattern(c.quote).search(t) for t in texts)]
 
 
-def with_checking_cell(nb: nbformat.NotebookNode, module_id: str) -> nbformat.NotebookNode:
-    """The key with the claims' checking cell appended (ungraded: no nbgrader metadata); unchanged if none."""
+def claims_in(texts: list[str], claims: list[Claim]) -> list[int]:
+    """Indices of the claims whose quote one of ``texts`` (a notebook's markdown cells) holds."""
+    return [i for i, c in enumerate(claims) if any(_quote_pattern(c.quote).search(t) for t in texts)]
+
+
+def checked_in(notebooks: list[Path], claims: list[Claim]) -> dict[Path, list[int]]:
+    """A module of several notebooks: the claims each notebook's key checks. A quote is checked in the first
+    notebook (in working order) whose prose holds it, where its names are defined; a later notebook that
+    repeats it (a summary, a model answer) repeats a number already checked."""
+    seen: set[int] = set()
+    out = {}
+    for path in notebooks:
+        out[path] = [i for i in claims_in(markdown_texts(path), claims) if i not in seen]
+        seen |= set(out[path])
+    return out
+
+
+def with_checking_cell(nb: nbformat.NotebookNode, module_id: str,
+                       only: list[int] | None = None) -> nbformat.NotebookNode:
+    """The key with the claims' checking cell appended (ungraded: no nbgrader metadata); unchanged if none.
+
+    ``only``: the claims this notebook checks (`checked_in`, for a module of several notebooks); by default
+    every claim whose quote this notebook's prose holds."""
     claims = load_claims(module_id)
-    if not any(check.value is not None for claim in claims for check in claim.checks):
+    here = claims_in([c.source for c in nb.cells if c.cell_type == "markdown"], claims) if only is None else only
+    if not any(check.value is not None for i in here for check in claims[i].checks):
         return nb
-    out = nbformat.v4.new_notebook(cells=list(nb.cells) + [nbformat.v4.new_code_cell(checking_cell(claims))],
+    cell = nbformat.v4.new_code_cell(checking_cell(claims, here))
+    out = nbformat.v4.new_notebook(cells=list(nb.cells) + [cell],
                                    metadata=nb.metadata, nbformat=nb.nbformat, nbformat_minor=nb.nbformat_minor)
     return out
 
 
-def checking_cell(claims: list[Claim]) -> str:
-    """Code appended to the key: evaluates every check in the key's namespace and prints the values."""
+def checking_cell(claims: list[Claim], only: list[int] | None = None) -> str:
+    """Code appended to the key: evaluates every check (of the claims ``only``, if given) in the key's namespace
+    and prints the values, keyed "claim.check" by their positions in the module's whole list."""
     values = {f"{i}.{j}": check.value for i, claim in enumerate(claims) for j, check in enumerate(claim.checks)
-              if check.value is not None}
+              if check.value is not None and (only is None or i in only)}
     return (
         "import json as _claims_json\n"
         f"_claims_values = {{}}\n"

@@ -147,20 +147,24 @@ def test_the_shortest_early_stops_score_what_running_to_the_end_scores(batches, 
         return any("<numpy.random>" in why for why in batch.results[f"wrong-{name}"]["kept_apart_by"].values())
 
     shortest = sorted(stopped, key=lambda n: (not followed_a_stream(n), batch.results[f"wrong-{n}"]["ran_cells"]))[:6]
-    wrong = {name: catalog[name] for name in shortest}
-    work = tmp_path / "work"
-    work.mkdir()
-    (work / module.notebook).write_text((REPO / "source" / module.id / module.notebook).read_text())
-    proc = catalog_runner.run_catalog(
-        work / module.notebook,
-        {n: {"cell": w.cell, "code": w.code, "through": list(w.cascades)} for n, w in wrong.items()},
-        [], tmp_path / "full", timeout_s=20 * module.time_budget_s, stop_early=False)
-    full = catalog_runner.collect(proc, tmp_path / "full", sorted(wrong))
-    for name in wrong:
-        assert full[name]["success"], full[name]["error"]
-        assert full[name]["stopped_before"] is None
-        whole = catalog_runner.scores(tmp_path / "full" / f"{name}.ipynb")
-        assert whole == batch.scores[f"wrong-{name}"], f"{name}: stopping early changed its scores"
+    for part in module.notebooks:  # each mistake runs on the notebook that holds its cell
+        wrong = {name: catalog[name] for name in shortest if part.holds(catalog[name].cell)}
+        if not wrong:
+            continue
+        work, full_dir = tmp_path / part.stem / "work", tmp_path / part.stem / "full"
+        work.mkdir(parents=True)
+        (work / part.file).write_text((REPO / "source" / module.id / part.file).read_text())
+        proc = catalog_runner.run_catalog(
+            work / part.file,
+            {n: {"cell": w.cell, "code": w.code, "through": list(w.cascades)} for n, w in wrong.items()},
+            [], full_dir, timeout_s=20 * part.time_budget_s, stop_early=False)
+        full = catalog_runner.collect(proc, full_dir, sorted(wrong))
+        for name in wrong:
+            assert full[name]["success"], full[name]["error"]
+            assert full[name]["stopped_before"] is None
+            whole = catalog_runner.scores(full_dir / f"{name}.ipynb")
+            merged = batch.scores[f"wrong-{name}"]  # the student's scores, every notebook of the module merged
+            assert whole == {cell: merged.get(cell) for cell in whole}, f"{name}: stopping early changed its scores"
 
 
 def test_an_interrupted_collect_stops_the_runner_and_everything_it_started(tmp_path):

@@ -177,13 +177,15 @@ def feedback_pages(student: Person) -> list[Path]:
 def test_every_module_of_the_syllabus_is_released_to_the_exchange(classroom):
     outbound = classroom.exchange / COURSE_ID / "outbound"
     for module in MODULES:
-        assert (outbound / module.id / module.notebook).is_file(), f"{module.id} was not released"
+        for part in module.notebooks:
+            assert (outbound / module.id / part.file).is_file(), f"{module.id}/{part.file} was not released"
         assert module.id in classroom.logs["ada list"], f"`nbgrader list` does not show {module.id} to students"
 
 
 def test_fetched_notebooks_are_the_student_version(classroom):
     ada, ben = classroom.students["ada"], classroom.students["ben"]
-    untouched = [ada.home / m.id / m.notebook for m in MODULES if m.id != ASSIGNMENT] + [ben.home / ASSIGNMENT / NOTEBOOK]
+    untouched = ([ada.home / m.id / part.file for m in MODULES if m.id != ASSIGNMENT for part in m.notebooks]
+                 + [ben.home / ASSIGNMENT / NOTEBOOK])
     for path in untouched:
         fetched = path.read_text(encoding="utf-8")
         assert "BEGIN SOLUTION" not in fetched and "BEGIN HIDDEN TESTS" not in fetched
@@ -193,7 +195,8 @@ def test_fetched_notebooks_are_the_student_version(classroom):
 def test_students_receive_no_rubric(classroom):
     ada = classroom.students["ada"]
     for module in MODULES:
-        fetched = "\n".join(cell.source for cell in simulated.read(ada.home / module.id / module.notebook).cells)
+        fetched = "\n".join(cell.source for part in module.notebooks
+                            for cell in simulated.read(ada.home / module.id / part.file).cells)
         document = rubric_document(module)
         assert "### Rubric" in document, f"{module.id} has no rubric for its free response"
         lines = [line.strip() for line in document.split("### Rubric", 1)[1].splitlines() if len(line.strip()) > 40]

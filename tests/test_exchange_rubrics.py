@@ -27,9 +27,12 @@ def test_rubrics_folder_is_what_the_source_notebooks_generate_now():
 @pytest.mark.parametrize("module", MANUAL, ids=lambda m: m.id)
 def test_every_manual_cell_has_its_question_rubric_model_answer_and_points(module):
     text = rubrics.rubric_document(module)
-    for exercise in (e for e in module.exercises if e.kind == "manual"):
-        for cell_id, points in exercise.graded_cells.items():
-            assert f"(cell `{cell_id}`, {points:g} points)" in text
+    for part in module.notebooks:  # a module of several notebooks names the one that holds each cell
+        where = f"notebook `{part.stem}`, " if len(module.notebooks) > 1 else ""
+        for exercise in (e for e in part.exercises if e.kind == "manual"):
+            for cell_id, points in exercise.graded_cells.items():
+                assert f"({where}cell `{cell_id}`, {points:g} points)" in text
+                assert f"{module.id} → {part.stem}" in text, "the formgrader path names the notebook"
     assert text.count("### Rubric") == text.count("### Model answer") == sum(
         len(e.graded_cells) for e in module.exercises if e.kind == "manual")
     assert "**Rubric" in text and "BEGIN SOLUTION" not in text

@@ -16,6 +16,7 @@ from conftest import MODULES, REPO
 from course.rubrics import split_answer
 
 MODULE = MODULES[0]
+NOTEBOOK = MODULE.notebooks[0]  # module 01 is one notebook
 LONG_TRACEBACK = ["Traceback (most recent call last)", *[f"  frame {i}" for i in range(40)], "AssertionError: nope"]
 
 
@@ -26,7 +27,7 @@ def course_config() -> Config:
 
 def submission() -> nbformat.NotebookNode:
     """Module 01's key as formgrader finds it after grading: a failing test cell with a long traceback."""
-    nb = nbformat.read(str(REPO / "source" / MODULE.id / MODULE.notebook), as_version=4)
+    nb = nbformat.read(str(REPO / "source" / MODULE.id / NOTEBOOK.file), as_version=4)
     test = next(c for c in nb.cells if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("grade")
                 and not c.metadata["nbgrader"].get("solution"))
     test.outputs = [nbformat.v4.new_output("error", ename="AssertionError", evalue="nope", traceback=LONG_TRACEBACK)]
@@ -34,7 +35,7 @@ def submission() -> nbformat.NotebookNode:
 
 
 def formgrader_resources() -> dict:
-    return {"submission_id": "abc", "assignment_id": MODULE.id, "notebook_id": MODULE.notebook.removesuffix(".ipynb")}
+    return {"submission_id": "abc", "assignment_id": MODULE.id, "notebook_id": NOTEBOOK.stem}
 
 
 def manual_ids(nb) -> list[str]:
@@ -58,7 +59,7 @@ def test_the_page_opens_with_a_link_to_each_hand_graded_cell(viewed):
 
 def test_each_hand_graded_answer_is_followed_by_its_rubric_and_model_answer(viewed):
     source = {c.metadata.nbgrader.grade_id: c for c in nbformat.read(
-        str(REPO / "source" / MODULE.id / MODULE.notebook), as_version=4).cells if hand_graded(c)}
+        str(REPO / "source" / MODULE.id / NOTEBOOK.file), as_version=4).cells if hand_graded(c)}
     for index, cell in enumerate(viewed.cells):
         if hand_graded(cell):
             below = viewed.cells[index + 1]
@@ -96,3 +97,19 @@ def test_formgraders_exporter_renders_the_rubric_under_the_course_config():
     page, _ = HTMLExporter(config=config).from_notebook_node(nb, resources=resources)
     assert f"{GRADER_NOTE}: rubric for" in page
     assert "frame 39" not in page  # the long traceback was cut
+
+
+@pytest.mark.parametrize("module, part", [(m, p) for m in MODULES for p in m.notebooks if len(m.notebooks) > 1],
+                         ids=lambda x: getattr(x, "stem", getattr(x, "id", "")))
+def test_each_notebook_of_a_module_of_several_finds_its_own_rubrics(module, part):
+    """Formgrader names the notebook (notebook_id): the rubric comes from that notebook's source, so a free
+    response in a module's second notebook gets its rubric, and a notebook without one gets no note."""
+    nb = nbformat.read(str(REPO / "source" / module.id / part.file), as_version=4)
+    viewed, _ = FormgradeView(config=course_config()).preprocess(
+        nb, {"submission_id": "abc", "assignment_id": module.id, "notebook_id": part.stem})
+    manual = [c for e in part.exercises if e.kind == "manual" for c in e.graded_cells]
+    assert manual_ids(viewed) == manual
+    if manual:
+        assert GRADER_NOTE in viewed.cells[0].source and all(f"(#{m})" in viewed.cells[0].source for m in manual)
+    else:
+        assert GRADER_NOTE not in viewed.cells[0].source

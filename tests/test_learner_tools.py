@@ -18,6 +18,8 @@ from course.syllabus import load_syllabus, module
 
 REPO = Path(__file__).resolve().parent.parent
 MODULE = module("01-data-quality")
+NOTEBOOK = MODULE.notebooks[0].file  # 01 is one notebook
+PRIVACY = module("05-privacy")  # two notebooks of one assignment
 WRONG_HEIGHT = '''def height_to_cm(h: pd.Series) -> pd.Series:
     """Heights in centimetres: values below 3 were typed in metres."""
     return h.astype(float)  # forgot the metres
@@ -32,13 +34,13 @@ def canonical_city(s: pd.Series) -> pd.Series:
 
 def learner_folder(root: Path, answered: int, extra: dict[str, str] | None = None) -> Path:
     """A learner's folder with the release of 01-data-quality, the first ``answered`` exercises done with the key."""
-    key = simulated.read(REPO / "source" / MODULE.id / MODULE.notebook)
-    blank = simulated.read(REPO / "release" / MODULE.id / MODULE.notebook)
+    key = simulated.read(REPO / "source" / MODULE.id / NOTEBOOK)
+    blank = simulated.read(REPO / "release" / MODULE.id / NOTEBOOK)
     nb = simulated.partial(key, blank, answered)
     for cell_id, source in (extra or {}).items():
         nb = simulated.with_cell(nb, cell_id, source)
     (root / MODULE.id).mkdir(parents=True)
-    nbformat.write(nb, str(root / MODULE.id / MODULE.notebook))
+    nbformat.write(nb, str(root / MODULE.id / NOTEBOOK))
     return root
 
 
@@ -50,11 +52,11 @@ def learner(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def checked(learner):
     """`course progress` run once on the learner's folder, with the file's bytes and mtime before and after."""
-    path = learner / MODULE.id / MODULE.notebook
+    path = learner / MODULE.id / NOTEBOOK
     before = (hashlib.sha256(path.read_bytes()).hexdigest(), path.stat().st_mtime_ns)
     results = progress.main(folder=learner)
     after = (hashlib.sha256(path.read_bytes()).hexdigest(), path.stat().st_mtime_ns)
-    return {r.module.id: r for r in results}, before, after
+    return {(r.module.id, r.part.file): r for r in results}, before, after
 
 
 def statuses(result) -> dict[str, str]:
@@ -65,20 +67,20 @@ def statuses(result) -> dict[str, str]:
 @pytest.mark.xdist_group("learner")
 def test_progress_shows_pass_fail_and_not_attempted_per_exercise(checked):
     results, _, _ = checked
-    got = statuses(results[MODULE.id])
+    got = statuses(results[MODULE.id, NOTEBOOK])
     assert got["dq-profile"] == got["dq-duplicates"] == progress.PASS
     assert got["dq-standardize"] == progress.FAIL
     for exercise in ("dq-outliers", "dq-imputation", "dq-label-issues", "dq-verdict"):
         assert got[exercise] == progress.NOT_ATTEMPTED, exercise
     assert got["dq-plan"] == progress.TO_GRADE, "the free response is unanswered and graded by the instructor"
-    assert results[MODULE.id].passed == 2 and results[MODULE.id].autograded == len(MODULE.autograded)
+    assert results[MODULE.id, NOTEBOOK].passed == 2 and results[MODULE.id, NOTEBOOK].autograded == len(MODULE.autograded)
 
 
 @pytest.mark.slow
 @pytest.mark.xdist_group("learner")
 def test_a_failing_exercise_reports_the_visible_tests_message(checked):
     results, _, _ = checked
-    failing = next(i for i in results[MODULE.id].exercises if i.exercise.id == "dq-standardize")
+    failing = next(i for i in results[MODULE.id, NOTEBOOK].exercises if i.exercise.id == "dq-standardize")
     assert failing.message.startswith("correct_height_to_cm: AssertionError: expected 172.0 and 168.0")
 
 
@@ -86,8 +88,8 @@ def test_a_failing_exercise_reports_the_visible_tests_message(checked):
 @pytest.mark.xdist_group("learner")
 def test_progress_covers_every_module_and_marks_missing_notebooks_not_started(checked):
     results, _, _ = checked
-    assert list(results) == [m.id for m in load_syllabus()]
-    for module_id, result in results.items():
+    assert list(results) == [(m.id, part.file) for m in load_syllabus() for part in m.notebooks], "one row per notebook"
+    for (module_id, _), result in results.items():
         if module_id != MODULE.id:
             assert result.notebook is None
             assert set(statuses(result).values()) == {progress.NOT_STARTED}
@@ -101,7 +103,7 @@ def test_progress_never_writes_the_learners_notebook(checked):
 
 
 def test_progress_runs_visible_tests_only():
-    key = simulated.read(REPO / "source" / MODULE.id / MODULE.notebook)
+    key = simulated.read(REPO / "source" / MODULE.id / NOTEBOOK)
     stripped = progress.visible_only(key)
     text = "\n".join(c.source for c in stripped.cells)
     assert "BEGIN HIDDEN TESTS" not in text and "END HIDDEN TESTS" not in text
@@ -117,6 +119,35 @@ def test_course_progress_on_a_fresh_fetch_says_nothing_is_attempted(tmp_path, ca
     assert f"{MODULE.id}: 0/{len(MODULE.autograded)} exercises pass their visible tests" in out
     assert out.count("not attempted") == len(MODULE.autograded)
     assert "hidden tests decide the grade" in out
+
+
+def test_course_progress_reports_each_notebook_of_a_module_apart(tmp_path, capsys):
+    """Check that a module of two notebooks shows one table per notebook, with its own expected time, and that a
+    notebook the learner has not fetched yet is "not started" while the other is read"""
+    first, second = PRIVACY.notebooks
+    (tmp_path / PRIVACY.id).mkdir()
+    (tmp_path / PRIVACY.id / first.file).write_bytes((REPO / "release" / PRIVACY.id / first.file).read_bytes())
+    assert cli.main(["progress", "--dir", str(tmp_path), "--module", PRIVACY.id]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    low, high = first.expected_hours
+    assert (f"{PRIVACY.id}/{first.file}: 0/{len(first.autograded)} exercises pass their visible tests "
+            f"(expected time for this notebook: {low:g}–{high:g} h") in out
+    assert f"not started (no {PRIVACY.id}/{second.file}" in out
+    results = progress.main(folder=tmp_path, modules=[PRIVACY.id])
+    assert [r.part.file for r in results] == [first.file, second.file]
+    assert {e.status for e in results[0].exercises if e.exercise.kind == "autograded"} == {progress.NOT_ATTEMPTED}
+    assert {e.status for e in results[1].exercises} == {progress.NOT_STARTED}
+    assert [e.exercise.id for r in results for e in r.exercises] == [e.id for e in PRIVACY.exercises]
+
+
+def test_solution_of_an_exercise_in_a_modules_second_notebook(tmp_path, capsys):
+    """Check that `course solution` looks for the attempt in the notebook that holds the exercise"""
+    second = PRIVACY.notebook_of_exercise("dp-sgd")
+    assert second is PRIVACY.notebooks[1]
+    assert cli.main(["solution", "dp-sgd", "--dir", str(tmp_path)]) == 1
+    assert f"no {second.file} of {PRIVACY.id}" in " ".join(capsys.readouterr().out.split())
+    assert cli.main(["solution", "dp-sgd", "--dir", str(tmp_path), "--anyway"]) == 0
+    assert "def clip_gradients" in capsys.readouterr().out
 
 
 def test_course_progress_names_an_unknown_module(tmp_path, capsys):
@@ -232,7 +263,7 @@ def test_course_progress_first_line_points_at_the_first_failing_test_without_a_k
                            "--module", MODULE.id], capture_output=True, text=True, timeout=600,
                           env={**__import__("os").environ, "COLUMNS": "200"})
     assert done.returncode == 0, done.stderr
-    nb = nbformat.read(str(learner / MODULE.id / MODULE.notebook), as_version=4)
+    nb = nbformat.read(str(learner / MODULE.id / NOTEBOOK), as_version=4)
     number = next(n for n, c in enumerate(nb.cells, start=1)
                   if c.get("metadata", {}).get("nbgrader", {}).get("grade_id") == "correct_height_to_cm")
     first = done.stdout.splitlines()[0]
@@ -256,6 +287,10 @@ def test_make_lab_opens_the_learners_own_copy_made_from_release_once(tmp_path):
     (tmp_path / "release" / "02-b" / "02-b.ipynb").write_text("blank")
     assert my_work(tmp_path) == [tmp_path / "my-work" / "02-b"]
     assert (tmp_path / "my-work" / "01-a" / "01-a.ipynb").read_text() == "my answer"
+    (tmp_path / "release" / "01-a" / "01-a-part2.ipynb").write_text("blank 2")  # a module split in two notebooks
+    assert my_work(tmp_path) == [tmp_path / "my-work" / "01-a" / "01-a-part2.ipynb"]
+    assert (tmp_path / "my-work" / "01-a" / "01-a.ipynb").read_text() == "my answer"
+    assert my_work(tmp_path) == []
     dry = __import__("subprocess").run(["make", "-n", "lab", "lab-instructor", "STAMP=Makefile"], cwd=REPO,
                                        capture_output=True, text=True, check=True).stdout.splitlines()
     lab = [line for line in dry if "jupyter lab" in line]
@@ -270,3 +305,6 @@ def test_readme_states_each_modules_expected_time_as_the_syllabus_does():
     for m in load_syllabus():
         low, high = m.expected_hours
         assert f"{m.id} {low:g}–{high:g} h" in readme, f"README lacks {m.id}'s expected time"
+        for part in m.notebooks if len(m.notebooks) > 1 else ():
+            low, high = part.expected_hours
+            assert f"{part.stem} {low:g}–{high:g} h" in readme, f"README lacks {part.file}'s expected time"

@@ -12,16 +12,18 @@ from conftest import REPO
 from tools import simulated
 from course.datasets.people import DIRECT_IDENTIFIERS, make_people, make_public_register
 
-NOTEBOOK = REPO / "source" / "05-privacy" / "05-privacy.ipynb"
+# One assignment in two notebooks: de-identification and DP (05a), then model privacy and training (05b).
+NOTEBOOK_A = REPO / "source" / "05-privacy" / "05a-deidentification-and-dp.ipynb"
+NOTEBOOK_B = REPO / "source" / "05-privacy" / "05b-model-privacy-and-training.ipynb"
 
 
 @pytest.fixture(scope="module")
 def key():
-    """The key's solution cells, executed in one namespace."""
+    """The key's solution cells of both notebooks, executed in one namespace."""
     namespace = {"np": np, "pd": pd, "DIRECT_IDENTIFIERS": DIRECT_IDENTIFIERS, "MODULUS": 2**61 - 1,
                  "RELEASE_QIS": ["birth_band", "sex", "postcode"]}
     exec("import hashlib, hmac", namespace)
-    for cell in simulated.solution_cells(simulated.read(NOTEBOOK)):
+    for cell in [c for path in (NOTEBOOK_A, NOTEBOOK_B) for c in simulated.solution_cells(simulated.read(path))]:
         exec(re.sub(r"### (BEGIN|END) SOLUTION", "", cell.source), namespace)
     return namespace
 
@@ -91,7 +93,7 @@ def test_key_mechanisms_are_recomputed_exactly_from_their_recorded_draws(key):
     no tolerance can flake. This pins the identity each of them relies on, for the key, on a few seeds."""
     from course.properties import RecordedGenerator
     from notebook_cells import key_namespace
-    key_namespace(NOTEBOOK, "dpsgd_helpers", key)
+    key_namespace(NOTEBOOK_B, "dpsgd_helpers", key)
     for seed in (0, 1, 2**31):
         rng = RecordedGenerator(seed)
         counts = np.array([3, 7, 7, 1])
@@ -111,3 +113,38 @@ def test_key_mechanisms_are_recomputed_exactly_from_their_recorded_draws(key):
         assert np.allclose(step, w - 0.1 * (summed + rng.draws[0].value) / 4, rtol=0, atol=1e-12)
     with pytest.raises(ValueError):
         key["dp_code_counts"](np.ones((2, 3), dtype=bool), 2, 0.5, 1e-6, RecordedGenerator(0))
+
+
+def test_each_notebook_runs_alone_on_its_own_imports():
+    """05b must not lean on 05a's setup: every name its code cells read is defined in 05b itself (or a builtin),
+    checked statically cell by cell in order, so a learner who opens 05b first can Run All."""
+    import ast
+    import builtins
+
+    from course.syllabus import module
+
+    for part in module("05-privacy").notebooks:
+        defined = set(dir(builtins)) | {"get_ipython", "display"}
+        for cell in simulated.read(REPO / "source" / "05-privacy" / part.file).cells:
+            if cell.cell_type != "code":
+                continue
+            tree = ast.parse("\n".join(line for line in cell.source.splitlines() if not line.startswith("%")))
+            top = set()
+            for node in tree.body:
+                if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+                    top.add(node.name)
+                elif isinstance(node, (ast.Import, ast.ImportFrom)):
+                    top |= {(a.asname or a.name).split(".")[0] for a in node.names}
+                else:
+                    top |= {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+            local = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+            local |= {a.arg for n in ast.walk(tree) if isinstance(n, ast.arguments)
+                      for a in [*n.posonlyargs, *n.args, *n.kwonlyargs, *filter(None, [n.vararg, n.kwarg])]}
+            local |= {n.name for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.ClassDef))}
+            local |= {(a.asname or a.name).split(".")[0] for n in ast.walk(tree)
+                      if isinstance(n, (ast.Import, ast.ImportFrom)) for a in n.names}
+            local |= {n.name for n in ast.walk(tree) if isinstance(n, ast.ExceptHandler) and n.name}
+            read = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+            missing = read - defined - top - local
+            assert not missing, f"{part.file} {simulated.grade_id(cell)} reads {sorted(missing)} defined nowhere before it"
+            defined |= top

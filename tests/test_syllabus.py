@@ -16,9 +16,76 @@ SEED_REF = re.compile(r"^(?P<file>[0-9]{3}_[0-9a-f]{16}\.txt)#Q(?P<q>[0-9]+)$")
 SEED_QUESTIONS = 30  # both seed documents hold questions 1 to 30
 
 
+def keys(module):
+    """(syllabus notebook, its source notebook) for every notebook of the module."""
+    return [(part, simulated.read(REPO / "source" / module.id / part.file)) for part in module.notebooks]
+
+
 def nbgrader_cells(module):
-    nb = simulated.read(REPO / "source" / module.id / module.notebook)
-    return [c for c in nb.cells if "nbgrader" in c.metadata], nb
+    """The nbgrader cells of every notebook of the module."""
+    return [c for _, nb in keys(module) for c in nb.cells if "nbgrader" in c.metadata]
+
+
+def test_every_source_notebook_is_in_the_syllabus():
+    """A notebook under source/ that the syllabus does not list would be released and graded unseen."""
+    for module in MODULES:
+        on_disk = sorted(p.name for p in (REPO / "source" / module.id).glob("*.ipynb"))
+        assert on_disk == sorted(part.file for part in module.notebooks), module.id
+        released = sorted(p.name for p in (REPO / "release" / module.id).glob("*.ipynb"))
+        assert released == on_disk, f"release/{module.id} differs from source/: run `python -m tools.release {module.id}`"
+
+
+@pytest.mark.parametrize("module", module_params())
+def test_each_graded_cell_sits_in_the_notebook_the_syllabus_names(module):
+    """grade_ids are unique across a module's notebooks, and each exercise's cells are in its own notebook."""
+    seen = {}
+    for part, nb in keys(module):
+        for cell in nb.cells:
+            grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+            if grade_id:
+                assert grade_id not in seen, f"{grade_id} is in both {seen[grade_id]} and {part.file}"
+                seen[grade_id] = part.file
+    for part in module.notebooks:
+        for exercise in part.exercises:
+            for cell in [*exercise.graded_cells, *exercise.solution_cells]:
+                assert seen.get(cell) == part.file, f"{exercise.id}: {cell} is in {seen.get(cell)}, not {part.file}"
+
+
+@pytest.mark.parametrize("module", [p for p in module_params() if len(p.values[0].notebooks) > 1])
+def test_each_notebook_of_a_module_of_several_opens_with_its_own_title(module):
+    """A notebook of a module of several is worked alone: its first cell is a heading with the syllabus's title."""
+    for part, nb in keys(module):
+        first = nb.cells[0]
+        assert first.cell_type == "markdown" and first.source.startswith("# "), f"{part.file} opens without a title"
+        assert part.title in first.source.splitlines()[0], f"{part.file}'s title is not {part.title!r}"
+
+
+def test_a_module_of_several_notebooks_adds_up_their_times():
+    text = """
+modules:
+  - id: 99-two
+    title: Two parts
+    seeds: []
+    notebooks:
+      - file: 99a.ipynb
+        title: First
+        time_budget_s: 20
+        expected_hours: [2, 3]
+        exercises: [{id: a, title: A, objective: o, graded_cells: {ca: 1}}]
+      - file: 99b.ipynb
+        title: Second
+        expected_hours: [1, 2]
+        exercises: [{id: b, title: B, objective: o, solution_cells: [sb], graded_cells: {cb: 2}}]
+"""
+    (two,) = load_syllabus(text)
+    assert [p.file for p in two.notebooks] == ["99a.ipynb", "99b.ipynb"] and two.expected_hours == (3.0, 5.0)
+    assert [e.id for e in two.exercises] == ["a", "b"] and two.notebooks[1].time_budget_s == 30
+    assert two.notebook_of_cell("sb").stem == "99b" and two.notebook_of_exercise("a").file == "99a.ipynb"
+    with pytest.raises(KeyError):
+        two.notebook_of_cell("nowhere")
+    assert not hasattr(two, "notebook"), "nothing may rely on one notebook per module"
+    with pytest.raises(ValueError, match="not both"):
+        load_syllabus(text.replace("    notebooks:", "    notebook: x.ipynb\n    notebooks:"))
 
 
 def test_every_source_assignment_is_in_the_syllabus():
@@ -28,7 +95,7 @@ def test_every_source_assignment_is_in_the_syllabus():
 
 @pytest.mark.parametrize("module", module_params())
 def test_every_graded_cell_is_listed_with_its_points(module):
-    cells, _ = nbgrader_cells(module)
+    cells = nbgrader_cells(module)
     in_notebook = {c.metadata.nbgrader["grade_id"]: float(c.metadata.nbgrader["points"])
                    for c in cells if c.metadata.nbgrader.get("grade")}
     in_syllabus = {cell: pts for e in module.exercises for cell, pts in e.graded_cells.items()}
@@ -37,7 +104,7 @@ def test_every_graded_cell_is_listed_with_its_points(module):
 
 @pytest.mark.parametrize("module", module_params())
 def test_every_listed_solution_cell_exists(module):
-    cells, _ = nbgrader_cells(module)
+    cells = nbgrader_cells(module)
     solutions = {c.metadata.nbgrader["grade_id"] for c in cells
                  if c.metadata.nbgrader.get("solution") and c.cell_type == "code"}
     listed = {cell for e in module.exercises for cell in e.solution_cells}
@@ -66,31 +133,34 @@ def test_seed_references_are_well_formed_and_all_cited(module):
 
 @pytest.mark.parametrize("module", module_params())
 def test_notebook_cites_every_seed_question_of_its_exercises(module):
-    text = (REPO / "source" / module.id / module.notebook).read_text(encoding="utf-8")
-    for ref in module.seeds:
-        file, question = ref.split("#")
-        assert file in text and question in text, f"the notebook does not cite {ref}"
+    for part in module.notebooks:
+        text = (REPO / "source" / module.id / part.file).read_text(encoding="utf-8")
+        for ref in {ref for e in part.exercises for ref in e.seeds}:
+            file, question = ref.split("#")
+            assert file in text and question in text, f"{part.file} does not cite {ref}"
 
 
 @pytest.mark.parametrize("module", module_params())
 def test_source_notebook_is_committed_without_outputs(module):
-    nb = json.loads((REPO / "source" / module.id / module.notebook).read_text(encoding="utf-8"))
-    dirty = [i for i, c in enumerate(nb["cells"]) if c["cell_type"] == "code" and (c.get("outputs") or c.get("execution_count"))]
-    assert not dirty, f"cells {dirty} keep outputs: clear them before committing"
+    for part in module.notebooks:
+        nb = json.loads((REPO / "source" / module.id / part.file).read_text(encoding="utf-8"))
+        dirty = [i for i, c in enumerate(nb["cells"]) if c["cell_type"] == "code" and (c.get("outputs") or c.get("execution_count"))]
+        assert not dirty, f"{part.file}: cells {dirty} keep outputs: clear them before committing"
 
 
 @pytest.mark.parametrize("module", module_params())
 def test_every_autograded_exercise_has_progressive_hints_that_do_not_give_the_answer(module):
     hints = Hints(module.id)
-    key = simulated.read(REPO / "source" / module.id / module.notebook)
-    solution_lines = {line.strip() for c in simulated.solution_cells(key) for line in c.source.splitlines()
-                      if len(line.strip()) >= 25 and not line.strip().startswith(("def ", '"""', "#"))}
-    for exercise in module.autograded:
-        texts = [hints.text(exercise.id, level) for level in (1, 2)]
-        assert texts[0] != texts[1], f"{exercise.id} needs at least two hint levels"
-        for text in texts + [hints.text(exercise.id, 99)]:
-            assert not any(line in text for line in solution_lines), f"a hint of {exercise.id} quotes the solution"
-        assert f'hints.show("{exercise.id}")' in key_text(key) or f"hints.show('{exercise.id}')" in key_text(key)
+    for part, key in keys(module):
+        solution_lines = {line.strip() for c in simulated.solution_cells(key) for line in c.source.splitlines()
+                          if len(line.strip()) >= 25 and not line.strip().startswith(("def ", '"""', "#"))}
+        for exercise in part.autograded:
+            texts = [hints.text(exercise.id, level) for level in (1, 2)]
+            assert texts[0] != texts[1], f"{exercise.id} needs at least two hint levels"
+            for text in texts + [hints.text(exercise.id, 99)]:
+                assert not any(line in text for line in solution_lines), f"a hint of {exercise.id} quotes the solution"
+            # the hint is offered in the notebook that holds the exercise
+            assert f'hints.show("{exercise.id}")' in key_text(key) or f"hints.show('{exercise.id}')" in key_text(key)
     assert set(hints.exercises()) <= {e.id for e in module.exercises}, "hints for exercises the syllabus lacks"
 
 
@@ -130,9 +200,13 @@ POINTS = re.compile(r"\((?P<n>\d+(?:\.\d+)?)\s+points?\b")
 @pytest.mark.parametrize("module", module_params())
 def test_each_exercise_heading_shows_the_points_the_syllabus_grades(module):
     """The `## N. Title (K points)` a learner reads is what the grader awards."""
-    key = simulated.read(REPO / "source" / module.id / module.notebook)
+    for part, key in keys(module):
+        _headings_show_points(part, key)
+
+
+def _headings_show_points(part, key):
     headings = [m["text"] for c in key.cells if c.cell_type == "markdown" for m in HEADING.finditer(c.source)]
-    for exercise in module.exercises:
+    for exercise in part.exercises:
         mine = [h for h in headings if exercise.title.lower() in h.lower()]
         assert len(mine) == 1, f"{exercise.id}: expected one heading holding its title {exercise.title!r}, got {mine}"
         shown = POINTS.search(mine[0])
@@ -148,7 +222,11 @@ def visible_part(source: str) -> str:
 @pytest.mark.parametrize("module", module_params())
 def test_visible_tests_report_not_attempted_through_the_shared_helper(module):
     """A stub reads "not attempted yet", through course.checks, never a bare NotImplementedError."""
-    key = simulated.read(REPO / "source" / module.id / module.notebook)
+    for _, key in keys(module):
+        _visible_tests_use_the_helper(module, key)
+
+
+def _visible_tests_use_the_helper(module, key):
     text = key_text(key)
     assert "from course.checks import" in text, f"{module.id} does not import course.checks"
     assert "except NotImplementedError" not in text, f"{module.id} handles stubs itself: use course.checks.attempted"
@@ -178,9 +256,8 @@ def asserts_without_message(source: str) -> list[int]:
 @pytest.mark.parametrize("module", module_params())
 def test_every_hidden_assert_teaches(module):
     """Graded feedback shows a hidden assert's message: each one says what to check, in words."""
-    key = simulated.read(REPO / "source" / module.id / module.notebook)
     silent = {}
-    for cell in key.cells:
+    for cell in (c for _, key in keys(module) for c in key.cells):
         nbg = cell.metadata.get("nbgrader", {})
         if cell.cell_type == "code" and nbg.get("grade") and "### BEGIN HIDDEN TESTS" in cell.source:
             lines = asserts_without_message(cell.source)
@@ -214,8 +291,7 @@ def test_every_module_states_a_learners_expected_time():
 @pytest.mark.parametrize("module", module_params())
 def test_every_visible_test_ends_with_one_pass_line(module):
     """Check that each graded test cell's visible part prints its pass line through course.checks.passed"""
-    notebook = simulated.read(REPO / "source" / module.id / module.notebook)
-    silent = [simulated.grade_id(c) for c in notebook.cells
+    silent = [simulated.grade_id(c) for _, notebook in keys(module) for c in notebook.cells
               if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("grade")
               and not c.metadata["nbgrader"].get("solution")
               and c.source.split("### BEGIN HIDDEN TESTS")[0].count("passed(") != 1]

@@ -209,8 +209,10 @@ def _solution_lines(source: str) -> set[int]:
 
 def mutants(module: Module, per_exercise: int = 25) -> list[Mutant]:
     """Every mutant of the module's solution cells (or a fixed stratified sample per exercise)."""
-    key = simulated.read(REPO_ROOT / "source" / module.id / module.notebook)
-    cells = {simulated.grade_id(c): c for c in key.cells if simulated.grade_id(c)}
+    cells = {}  # grade_ids are unique across the notebooks of a module
+    for part in module.notebooks:
+        key = simulated.read(REPO_ROOT / "source" / module.id / part.file)
+        cells.update({simulated.grade_id(c): c for c in key.cells if simulated.grade_id(c)})
     made: list[Mutant] = []
     for exercise in module.autograded:
         found: list[Mutant] = []
@@ -256,18 +258,30 @@ class Outcome:
 
 
 def run(module: Module, made: list[Mutant], out: Path, jobs: int = 2) -> list[Outcome]:
-    """Run the mutants through the catalog runner and say which ones lost points."""
-    notebook = REPO_ROOT / "source" / module.id / module.notebook
+    """Run the mutants through the catalog runner, each on the notebook that holds its cell, and say which ones
+    lost points."""
     names = {f"m{i:04d}": m for i, m in enumerate(made)}
+    outcomes = []
+    for part in module.notebooks:
+        mine = {n: m for n, m in names.items() if part.holds(m.cell)}
+        if mine:
+            where = out / part.stem if len(module.notebooks) > 1 else out  # one runner's files per notebook
+            outcomes += _run_notebook(module, part, mine, where, jobs)
+    order = {id(m): i for i, m in enumerate(made)}
+    return sorted(outcomes, key=lambda o: order[id(o.mutant)])
+
+
+def _run_notebook(module: Module, part, names: dict[str, Mutant], out: Path, jobs: int) -> list[Outcome]:
+    notebook = REPO_ROOT / "source" / module.id / part.file
     proc = catalog_runner.run_catalog(
         notebook, {n: {"cell": m.cell, "code": m.code, "through": [], "own_exercise": True} for n, m in names.items()},
-        [[*e.graded_cells, *e.solution_cells] for e in module.exercises], out, jobs=jobs,
+        [[*e.graded_cells, *e.solution_cells] for e in part.exercises], out, jobs=jobs,
         # A hang guard, not the grader's limit: the key runs beside the mutants on a loaded machine too. A mutant
         # that hangs past it counts as killed (the grader's cell limit would stop it) and is shown as such.
-        timeout_s=8 * module.time_budget_s)
+        timeout_s=8 * part.time_budget_s)
     results = catalog_runner.collect(proc, out, sorted(names))
     if not results[catalog_runner.KEY]["success"]:
-        raise SystemExit(f"{module.id}: the key itself fails in the catalog runner: "
+        raise SystemExit(f"{module.id}/{part.file}: the key itself fails in the catalog runner: "
                          f"{results[catalog_runner.KEY]['error']}")
     outcomes = []
     for name, mutant in names.items():
