@@ -97,6 +97,12 @@ def test_a_helper_that_calls_a_changed_function_is_followed_to_it():
 
 def test_a_later_cell_that_reaches_globals_dynamically_rules_the_early_stop_out():
     assert what_keeps_the_rest_apart({}, {}, {}, ["print(globals()['x'])"]) == {"<dynamic access: globals>"}
+    assert what_keeps_the_rest_apart({}, {}, {}, ["print(vars()['x'])"]) == {"<dynamic access: vars>"}
+    assert what_keeps_the_rest_apart({}, {}, {}, ["f = vars\nf(model)"]) == {"<dynamic access: vars>"}
+
+
+def test_vars_or_dir_of_an_object_reads_that_object_not_the_globals():
+    assert later_reads(["before = vars(model)", "names = dir(sampler)"]) == {"model", "sampler"}
 
 
 def test_a_cell_that_writes_to_a_module_rules_the_early_stop_out():

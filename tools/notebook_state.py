@@ -283,6 +283,9 @@ def _loads(node) -> set[str]:
         declared = {n for stmt in body for sub in _same_scope(stmt) if isinstance(sub, ast.Global) for n in sub.names}
         local = ({a.arg for a in _all_args(args)} | _local_stores(body)) - declared
         return _loads_of(outside) | (_loads_of(body) - local)
+    if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("vars", "dir")
+            and (node.args or node.keywords)):
+        return _loads_of([*node.args, *node.keywords])  # an object's attributes, not the globals
     if isinstance(node, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
         first, *rest = node.generators
         targets = set().union(*(_stored(g.target) for g in node.generators))
