@@ -118,25 +118,30 @@ def _exercise(raw: dict) -> Exercise:
     )
 
 
-def _notebook(raw: dict, title: str) -> Notebook:
+def _notebook(raw: dict, title: str, exercises: list[dict]) -> Notebook:
     return Notebook(
         file=raw["notebook"] if "notebook" in raw else raw["file"],
         title=raw.get("title", title),
         time_budget_s=float(raw.get("time_budget_s", 30)),
         expected_hours=tuple(float(h) for h in raw["expected_hours"]),
-        exercises=tuple(_exercise(e) for e in raw["exercises"]),
+        exercises=tuple(_exercise(e) for e in exercises),
     )
 
 
 def _module(m: dict) -> Module:
-    # A module with one notebook keeps its notebook's fields at the module's level (`notebook:`, `exercises:`);
-    # a module of several lists them under `notebooks:`, each with its own `file:` and `exercises:`.
+    # A module with one notebook names it at the module's level (`notebook:`); a module of several lists them
+    # under `notebooks:` (file, title, time budget, hours), and each of its `exercises:` names its `notebook:`.
     if "notebooks" in m:
-        if "notebook" in m or "exercises" in m:
-            raise ValueError(f"{m['id']}: give either `notebook:` and `exercises:` or `notebooks:`, not both")
-        notebooks = tuple(_notebook(nb, m["title"]) for nb in m["notebooks"])
+        if "notebook" in m:
+            raise ValueError(f"{m['id']}: give either `notebook:` or `notebooks:`, not both")
+        files = [nb["file"] for nb in m["notebooks"]]
+        stray = [e["id"] for e in m["exercises"] if e.get("notebook") not in files]
+        if stray:
+            raise ValueError(f"{m['id']}: exercises {stray} name no notebook of {files} (`notebook:`)")
+        notebooks = tuple(_notebook(nb, m["title"], [e for e in m["exercises"] if e["notebook"] == nb["file"]])
+                          for nb in m["notebooks"])
     else:
-        notebooks = (_notebook(m, m["title"]),)
+        notebooks = (_notebook(m, m["title"], m["exercises"]),)
     return Module(
         id=m["id"],
         title=m["title"],

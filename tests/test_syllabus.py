@@ -71,11 +71,12 @@ modules:
         title: First
         time_budget_s: 20
         expected_hours: [2, 3]
-        exercises: [{id: a, title: A, objective: o, graded_cells: {ca: 1}}]
       - file: 99b.ipynb
         title: Second
         expected_hours: [1, 2]
-        exercises: [{id: b, title: B, objective: o, solution_cells: [sb], graded_cells: {cb: 2}}]
+    exercises:
+      - {id: a, notebook: 99a.ipynb, title: A, objective: o, graded_cells: {ca: 1}}
+      - {id: b, notebook: 99b.ipynb, title: B, objective: o, solution_cells: [sb], graded_cells: {cb: 2}}
 """
     (two,) = load_syllabus(text)
     assert [p.file for p in two.notebooks] == ["99a.ipynb", "99b.ipynb"] and two.expected_hours == (3.0, 5.0)
@@ -86,6 +87,8 @@ modules:
     assert not hasattr(two, "notebook"), "nothing may rely on one notebook per module"
     with pytest.raises(ValueError, match="not both"):
         load_syllabus(text.replace("    notebooks:", "    notebook: x.ipynb\n    notebooks:"))
+    with pytest.raises(ValueError, match="name no notebook"):
+        load_syllabus(text.replace("notebook: 99b.ipynb, ", ""))
 
 
 def test_every_source_assignment_is_in_the_syllabus():
