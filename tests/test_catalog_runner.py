@@ -198,21 +198,27 @@ def test_an_interrupted_collect_stops_the_runner_and_everything_it_started(tmp_p
 
 
 
-def test_a_mistake_run_only_to_the_end_of_its_own_exercise(tmp_path):
-    """tools/mutation.py's question: do the exercise's own tests catch the change? A change that only a later
-    exercise's test notices is run, and scored, to the end of its own exercise and no further."""
+def _key_notebook(tmp_path, cells):
+    """A key of code cells, each (source, grade_id, graded, solution, points), written as tmp_path/key.ipynb."""
     import nbformat
 
     from notebook_cells import nbgrader_meta
 
-    cells = [("def double(x):\n    return 2 * x", "double_solution", False, True, 0),
-             ("assert double(0) == 0", "correct_double", True, False, 1),  # too weak to see a change
-             ("def quadruple(x):\n    return double(double(x))", "quadruple_solution", False, True, 0),
-             ("assert quadruple(1) == 4", "correct_quadruple", True, False, 1)]
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(src, metadata=nbgrader_meta(
         gid, grade=grade, solution=solution, points=points)) for src, gid, grade, solution, points in cells])
     key = tmp_path / "key.ipynb"
     nbformat.write(nb, str(key))
+    return key
+
+
+def test_a_mistake_run_only_to_the_end_of_its_own_exercise(tmp_path):
+    """tools/mutation.py's question: do the exercise's own tests catch the change? A change that only a later
+    exercise's test notices is run, and scored, to the end of its own exercise and no further."""
+    cells = [("def double(x):\n    return 2 * x", "double_solution", False, True, 0),
+             ("assert double(0) == 0", "correct_double", True, False, 1),  # too weak to see a change
+             ("def quadruple(x):\n    return double(double(x))", "quadruple_solution", False, True, 0),
+             ("assert quadruple(1) == 4", "correct_quadruple", True, False, 1)]
+    key = _key_notebook(tmp_path, cells)
     mistake = {"cell": "double_solution", "code": "def double(x):\n    return 3 * x", "through": []}
     proc = catalog_runner.run_catalog(
         key, {"whole": mistake, "own": {**mistake, "own_exercise": True}},
@@ -230,19 +236,12 @@ def test_a_mistake_run_only_to_the_end_of_its_own_exercise(tmp_path):
 def _two_exercise_catalog(tmp_path, later_test: str) -> dict:
     """A key whose first exercise draws from numpy's global stream, a mistake that draws more, and a second
     exercise whose test cell is ``later_test``: the mistake's run, stopped early or not."""
-    import nbformat
-
-    from notebook_cells import nbgrader_meta
-
     cells = [("import numpy as np\nnp.random.seed(0)", "setup", False, False, 0),
              ("def f():\n    np.random.rand(3)\n    return 1", "f_solution", False, True, 0),
              ("assert f() == 1", "correct_f", True, False, 1),
              ("def g(x):\n    return x + 1", "g_solution", False, True, 0),
              (later_test, "correct_g", True, False, 1)]
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(src, metadata=nbgrader_meta(
-        gid, grade=grade, solution=solution, points=points)) for src, gid, grade, solution, points in cells])
-    key = tmp_path / "key.ipynb"
-    nbformat.write(nb, str(key))
+    key = _key_notebook(tmp_path, cells)
     mistake = {"cell": "f_solution", "code": "def f():\n    np.random.rand(5)\n    return 1", "through": []}
     proc = catalog_runner.run_catalog(key, {"draws_more": mistake},
                                       [["f_solution", "correct_f"], ["g_solution", "correct_g"]], tmp_path / "out",
