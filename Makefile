@@ -24,7 +24,7 @@ $(STAMP): requirements.txt pyproject.toml scripts/setup-env.sh
 venv: $(STAMP)
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadscope
 
 # The quick checks only (no notebook execution), while editing.
 test-fast: $(STAMP)
