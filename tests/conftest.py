@@ -99,8 +99,9 @@ def catalog_dir(module: Module, catalog: Path, part: Notebook) -> Path:
 class Batches:
     """Grades each module once per session, even across xdist workers, and keeps every worker busy.
 
-    Two xdist workers may ask for the same module (see shared_run): the first grades it under a file
-    lock in their shared directory. A worker that finds a module's batch being graded by the other does not
+    Under `make test` a module's tests all run on one worker (tests/scheduling.py); run otherwise, two xdist
+    workers may ask for the same module (see shared_run): the first grades it under a file lock in their
+    shared directory. A worker that finds a module's batch being graded by the other does not
     wait idle: it grades another batch this session needs that nobody has started (`needed`, from the
     collected tests), and waits only when none is left; then it reads the gradebook and the saved timings.
     """

@@ -1,8 +1,9 @@
 """Expensive set-ups run once per test session and shared by every pytest-xdist worker.
 
-`--dist loadgroup` does not keep an `xdist_group` on one worker under pytest 9.2 (pytest-xdist#1386),
-so two workers may need the same graded class or running server: the first builds it under a file
-lock in the directory the workers of this session share, the others wait and read its JSON result.
+`make test` keeps a file's tests on one worker (tests/scheduling.py), but any other way of running the
+suite (`--dist load`, `-k`, another plugin) may hand two workers tests that need the same graded class or
+running server: the first builds it under a file lock in the directory the workers of this session share,
+the others wait and read its JSON result.
 """
 from __future__ import annotations
 
