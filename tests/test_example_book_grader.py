@@ -122,3 +122,25 @@ def test_the_canary_hands_the_book_out_only_once_the_key_proved_itself(tmp_path)
     assert verdict.examples("top") == b"book" and verdict.examples("other") is None
     failing = canary.Verdict([("here", "top", done(error=RuntimeError("lost worker")))], "a", 1, "here")
     assert failing.examples("top") is None
+
+
+def test_a_judged_job_carries_the_book_for_its_notebook_once_the_canary_recorded_it(tmp_path):
+    import notebook_cells
+    from autograder import batch
+
+    root = notebook_cells.tiny_source(tmp_path, "a1", KEY, TEST)
+    config = batch.load_config(root, None)
+    running = Future()
+    ctx = batch._Context(course=root, assignment="a1", config=config, pool=None, limits=Limits(), mode="unsafe",
+                         execute_config={}, force=False, verdict=canary.Verdict([("here", "a1", running)], "a1", 1, "here"))
+    assert ctx.examples_job("a1") == {}  # the key is still running: this submission draws
+    key = canary.key_jobs(root / "source" / "a1", ctx.job_template(), secret=ctx.secret)["a1"]
+    running.set_result({"status": "graded", "notebook": key["notebook"], "examples": b"book"})
+    assert ctx.examples_job("a1") == {"examples": {"mode": "replay", "book": b"book", "secret": ctx.secret,
+                                                   "source": key["examples"]["source"]}}
+    assert ctx.examples_job("another") == {} and ctx.examples_job(None) == {}
+    ctx.judge = False  # --no-judge: the tests run in the student's kernel, which never gets a book
+    assert ctx.examples_job("a1") == {}
+    assert len(ctx.secret) == 64 and ctx.secret != batch._Context(course=root, assignment="a1", config=config,
+                                                                    pool=None, limits=Limits(), mode="unsafe",
+                                                                    execute_config={}, force=False).secret
