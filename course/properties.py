@@ -24,7 +24,8 @@ Where a task asks to rebuild a library routine, ``with forbidden("sklearn.metric
 the learner's call fails the test if the routine was called (in the judge kernel, through the judge's hook).
 
 Student code in the same kernel can replace anything here (stock nbgrader grades in one kernel); the judge
-kernel (`autograder grade`) imports this module where no student code ran.
+kernel (`autograder grade`) imports this module where no student code ran, and there replays the examples
+hypothesis drew for the answer key instead of drawing them again (`ExampleBook`, set by the grader only).
 """
 from __future__ import annotations
 
@@ -209,7 +210,10 @@ class _StrictPickler(pickle.Pickler):
 def _mutable_parts(value, found: dict[int, object]) -> None:
     """What a learner's function could change in place in an example: its containers, arrays (by the memory
     they view) and pandas objects (and their columns' memory), each by id (kept alive in ``found``)."""
-    if isinstance(value, (list, dict, set, bytearray)):
+    if isinstance(value, (set, frozenset)):
+        # its order comes from the process's hash seed: a copy made in another process may iterate otherwise
+        raise Unrecordable("a set")
+    if isinstance(value, (list, dict, bytearray)):
         found[id(value)] = value
         for part in (value.items() if isinstance(value, dict) else value):
             _mutable_parts(part, found)
@@ -243,6 +247,8 @@ def _code_digest(code: types.CodeType, into) -> None:
     for const in code.co_consts:
         if isinstance(const, types.CodeType):
             _code_digest(const, into)
+        elif isinstance(const, frozenset):  # `x in {"a", "b"}`: its repr's order changes with the hash seed
+            into.update(repr(sorted(map(repr, const))).encode())
         else:
             into.update(repr(const).encode())
 
