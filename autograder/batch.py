@@ -61,6 +61,7 @@ class _Context:
     lock: threading.Lock = field(default_factory=threading.Lock)
     verdict: canary.Verdict | None = None  # the key canary's, once its jobs are sent
     speculative: frozenset[str] = frozenset()  # students who may run beside the canary (nothing of theirs to lose)
+    secret: str = field(default_factory=lambda: os.urandom(32).hex())  # signs this batch's example books
 
     def job_template(self) -> dict:
         """A job's fields but the notebook and files (also what the workers' warm servers are started for)."""
@@ -69,6 +70,15 @@ class _Context:
 
     def path(self, step: str, student: str) -> str:
         return coursedir.format_dir(self.config, step, student, self.assignment)
+
+    def examples_job(self, notebook: str | None) -> dict:
+        """A judged job's share of the answer key's example book for ``notebook``, once the canary recorded it."""
+        book = self.verdict.examples(notebook) if self.judge and self.verdict is not None and notebook else None
+        if book is None:
+            return {}
+        source = Path(self.path("source_directory", ".")) / f"{notebook}.ipynb"
+        return {"examples": {"mode": "replay", "book": book, "secret": self.secret,
+                             "source": canary.source_digest(source)}}
 
     def key_proven(self) -> None:
         """Wait for the key canary; raises CanaryFailed when the key did not score full marks."""
@@ -196,7 +206,7 @@ def _start_canary(ctx: _Context) -> None:
     it: each waits for its verdict before anything of theirs is saved. On a Dask cluster every worker
     proves itself before it takes a submission."""
     source = Path(ctx.path("source_directory", "."))
-    jobs = canary.key_jobs(source, ctx.job_template(), coursedir.coursedir(ctx.config).ignore)
+    jobs = canary.key_jobs(source, ctx.job_template(), coursedir.coursedir(ctx.config).ignore, ctx.secret)
     ctx.verdict = canary.start(ctx.pool.submitters(jobs), jobs, ctx.assignment)
     if not ctx.pool.speculative:
         ctx.speculative = frozenset()

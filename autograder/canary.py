@@ -10,9 +10,15 @@ anyone is graded, with one error naming the failing cells and each one's first e
 
 `start` sends the key's jobs and returns a `Verdict` at once, so that the batch may run its first
 submissions beside them (`autograder.batch` keeps what it saves for them until `Verdict.wait()` passes).
+
+Given the batch's secret, the key's judge also records the examples hypothesis draws for each `explore` call
+(`course.properties.ExampleBook`, signed with that secret and tied to the source notebook's digest); once the
+key has proven itself, `Verdict.examples` hands the book of each notebook out to the judges of later
+submissions, which replay it instead of drawing the same examples again.
 """
 from __future__ import annotations
 
+import hashlib
 import threading
 from pathlib import Path
 
@@ -25,8 +31,9 @@ class CanaryFailed(RuntimeError):
     """The answer key does not score full autograded marks here: nothing can be graded right."""
 
 
-def key_jobs(source_folder: Path, template: dict, ignore: list[str] = ()) -> dict[str, dict]:
-    """One job per source notebook of the assignment: {notebook name: job}, files as nbgrader copies them."""
+def key_jobs(source_folder: Path, template: dict, ignore: list[str] = (), secret: str | None = None) -> dict[str, dict]:
+    """One job per source notebook of the assignment: {notebook name: job}, files as nbgrader copies them;
+    with ``secret`` (hex) and a judge, each job records its notebook's example book."""
     from nbgrader.utils import find_all_files
 
     files = {}
@@ -41,7 +48,14 @@ def key_jobs(source_folder: Path, template: dict, ignore: list[str] = ()) -> dic
             if cell.cell_type == "code":
                 cell.outputs, cell.execution_count = [], None
         jobs[path.stem] = {"notebook": worker.notebook_to_json(nb), "files": files, **template}
+        if secret and template.get("judge"):
+            jobs[path.stem]["examples"] = {"mode": "record", "secret": secret, "source": source_digest(path)}
     return jobs
+
+
+def source_digest(path: Path) -> str:
+    """What an example book is tied to: the source notebook it was recorded from."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 def failures(name: str, result: dict) -> list[str]:
@@ -109,6 +123,20 @@ class Verdict:
     def failed(self) -> bool:
         """Known to have failed, without waiting."""
         return self._known.is_set() and bool(self._error)
+
+    def examples(self, name: str) -> bytes | None:
+        """The example book the key recorded for notebook ``name``, once every key job has finished and
+        passed (None before, or if it failed, or if none was recorded); never waits."""
+        if not all(getattr(future, "done", lambda: False)() for _, _, future in self._futures):
+            return None
+        try:
+            self.wait()
+        except CanaryFailed:
+            return None
+        for _, key_name, future in self._futures:
+            if key_name == name and future.result().get("examples"):
+                return future.result()["examples"]
+        return None
 
     def _judge(self) -> str | None:
         found = []

@@ -22,7 +22,7 @@ import nbformat
 from nbformat.notebooknode import NotebookNode
 
 from autograder import sandbox
-from autograder.judge.kernel import CALL_SECONDS_ENV, CALL_SHARE
+from autograder.judge.kernel import CALL_SECONDS_ENV, CALL_SHARE, EXAMPLES_ENV, EXAMPLES_FILE, EXAMPLES_REPLAYED
 from autograder.glue import kernel_client
 from autograder.kernels import warm
 from autograder.limits import Limits
@@ -103,7 +103,10 @@ def run_submission(job: dict) -> dict:
 
     job keys: notebook, files {relative path: bytes}, limits (Limits fields), mode ('bwrap'|'unsafe'),
     execute_config {trait: value} for nbgrader's Execute, env {name: value} extra kernel variables,
-    preload [module names the assignment imports: the warm kernel has them loaded already].
+    preload [module names the assignment imports: the warm kernel has them loaded already], examples (optional,
+    judged jobs only: {mode "record" | "replay", book bytes to replay, secret hex, source digest}, the answer
+    key's hypothesis examples, `course.properties.ExampleBook`; a recorded book comes back as result["examples"],
+    how the replays ended as result["examples_replayed"]).
     """
     start = time.perf_counter()
     limits = Limits.from_dict(job["limits"])
@@ -128,15 +131,19 @@ def run_submission(job: dict) -> dict:
         if judged:
             # The judge gets a job folder of its own, outside the student's view, with none of the
             # submission's files: nothing a student wrote can be imported or read there.
-            judge_folder = server.new_job({})
+            examples = job.get("examples") or {}
+            judge_folder = server.new_job({EXAMPLES_FILE: examples["book"]} if examples.get("book") else {})
             server.pair()
             judge_env = _job_env(base, judge_folder)
+            if examples.get("mode") in ("record", "replay"):
+                judge_env.update(zip(EXAMPLES_ENV, (examples["mode"], examples["secret"], examples["source"])))
             if isinstance(config.get("timeout"), (int, float)) and config["timeout"] > 0:
                 judge_env[CALL_SECONDS_ENV] = str(config["timeout"] * CALL_SHARE)
             executor.judge = BoundedExecute(kernel_manager_class=kernel_client.manager_class(
                 server, judge_folder, judge_env, limits, "judge"), **config)
         status, reason = _execute(executor, nb, folder / "work", limits)
         return {
+            **(_examples_result(judge_folder / "work", examples.get("mode")) if judged else {}),
             "notebook": notebook_to_json(nb),
             "status": status,
             "reason": reason,
@@ -148,6 +155,19 @@ def run_submission(job: dict) -> dict:
         }
     finally:
         warm.release(server, folder)
+
+
+def _examples_result(work: Path, mode: str | None) -> dict:
+    """What the judge left of its example book: the book it recorded, or how its replays ended."""
+    try:
+        if mode == "record" and (work / EXAMPLES_FILE).is_file():
+            return {"examples": (work / EXAMPLES_FILE).read_bytes()}
+        if mode == "replay" and (work / EXAMPLES_REPLAYED).is_file():
+            replayed = json.loads((work / EXAMPLES_REPLAYED).read_text())
+            return {"examples_replayed": replayed} if isinstance(replayed, dict) else {}
+    except (OSError, ValueError):  # a judge killed while writing: the next run records or replays again
+        log.debug("the judge's example book could not be read", exc_info=True)
+    return {}
 
 
 def _job_env(base: dict[str, str], folder: Path) -> dict[str, str]:

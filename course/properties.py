@@ -24,14 +24,23 @@ Where a task asks to rebuild a library routine, ``with forbidden("sklearn.metric
 the learner's call fails the test if the routine was called (in the judge kernel, through the judge's hook).
 
 Student code in the same kernel can replace anything here (stock nbgrader grades in one kernel); the judge
-kernel (`autograder grade`) imports this module where no student code ran.
+kernel (`autograder grade`) imports this module where no student code ran, and there replays the examples
+hypothesis drew for the answer key instead of drawing them again (`ExampleBook`, set by the grader only).
 """
 from __future__ import annotations
 
+import base64
 import contextlib
+import functools
+import hashlib
+import hmac
 import importlib
+import io
+import json
+import pickle
 import reprlib
 import sys
+import types
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator
 
@@ -67,10 +76,24 @@ def explore(check: Callable[..., Any], *, max_examples: int = MAX_EXAMPLES, **st
 
     ``check`` asserts with a message that says what was expected, what came back and which rule of the task
     it breaks (never the reference's code). An exception raised by the learner's code is reported by its type
-    only: its message could carry the hidden inputs out into the feedback."""
+    only: its message could carry the hidden inputs out into the feedback.
+
+    With an `ExampleBook` in use (`use_examples`: only a trusted grader sets one), the examples hypothesis
+    drew for the answer key are recorded, or replayed instead of drawn again (see `ExampleBook`)."""
     from hypothesis import given
     from hypothesis.errors import HypothesisException
 
+    book = _book
+    key = book.key(check, strategies, max_examples) if book is not None else None
+    failed_in_replay = False
+    if book is not None and book.replaying:
+        outcome = book.replay(key, check, grading_settings(max_examples))
+        if outcome == "pass":
+            return
+        failed_in_replay = outcome == "fail"
+    recording = book.start(key) if book is not None and book.recording else None
+    if recording is not None:
+        check = recording.wrap(check)
     failures: list[tuple[dict, BaseException]] = []
 
     def one(**example):
@@ -91,6 +114,10 @@ def explore(check: Callable[..., Any], *, max_examples: int = MAX_EXAMPLES, **st
             raise
         example, error = failures[-1]  # hypothesis replays the shrunk example last
         raise Counterexample(f"{_verdict(error)}\n{_shown(example)}") from None
+    if failed_in_replay:  # it failed on an input hypothesis draws, then passed when hypothesis drew it again
+        raise Counterexample(_flaky_message("FlakyFailure"))
+    if recording is not None:
+        recording.keep()
 
 
 def _verdict(error: BaseException) -> str:
@@ -101,9 +128,10 @@ def _verdict(error: BaseException) -> str:
     return f"your function raised {type(error).__name__} on this input, where the task's domain includes it"
 
 
-def _flaky_message(error: BaseException) -> str:
+def _flaky_message(error: BaseException | str) -> str:
+    kind = error if isinstance(error, str) else type(error).__name__
     return ("your function gave different answers for the same input on two calls (does it keep state between "
-            f"calls, or draw random numbers without the seed or generator it is given?) [{type(error).__name__}]")
+            f"calls, or draw random numbers without the seed or generator it is given?) [{kind}]")
 
 
 def _shown(example: dict) -> str:
@@ -134,6 +162,274 @@ def _dtypes(value) -> str:
     if hasattr(value, "dtypes") and not hasattr(value, "dtype"):
         return ", ".join(f"{c}: {t}" for c, t in value.dtypes.items())
     return str(value.dtype)
+
+
+# -- recorded examples ------------------------------------------------------------------------------------
+_book: "ExampleBook | None" = None
+
+
+def use_examples(book: "ExampleBook | None") -> "ExampleBook | None":
+    """Record or replay hypothesis's examples in every later `explore` (None: draw them, as by default);
+    returns the book used until now. Only a trusted grader calls this, in a kernel no learner's code ran in
+    (the judge) or on notebooks it trusts (the catalog of wrong answers): one kernel keeps drawing them."""
+    global _book
+    previous, _book = _book, book
+    return previous
+
+
+# What a recorded example may hold: values of these packages only (no function or object of the notebook's)
+SAFE_ROOTS = frozenset({"builtins", "copyreg", "numpy", "pandas", "datetime", "decimal", "fractions",
+                        "collections", "_codecs"})
+_ROUTINES = ("function", "builtin_function_or_method", "cython_function_or_method", "fused_cython_function")
+_ATOMS = (int, float, complex, str, bytes, bool, type(None), range, type, np.generic, np.dtype, pickle.PickleBuffer)
+
+
+class Unrecordable(Exception):
+    """An example that cannot be replayed faithfully: its `explore` keeps drawing with hypothesis."""
+
+
+def _root(module) -> str:
+    return (module or "").partition(".")[0]
+
+
+class _StrictPickler(pickle.Pickler):
+    """Pickles values of `SAFE_ROOTS`' packages only."""
+
+    def __init__(self, file):
+        super().__init__(file, protocol=5)
+
+    def persistent_id(self, obj):
+        if isinstance(obj, type) or type(obj).__name__ in _ROUTINES:  # saved by name: whose is it?
+            if _root(getattr(obj, "__module__", None)) not in SAFE_ROOTS:
+                raise Unrecordable(f"{getattr(obj, '__qualname__', obj)!r} is not a library's")
+        elif _root(type(obj).__module__) not in SAFE_ROOTS and type(obj) is not pickle.PickleBuffer:
+            raise Unrecordable(f"a {type(obj).__qualname__} is not a library's value")
+        return None
+
+
+def _mutable_parts(value, found: dict[int, object]) -> None:
+    """What a learner's function could change in place in an example: its containers, arrays (by the memory
+    they view) and pandas objects (and their columns' memory), each by id (kept alive in ``found``)."""
+    if isinstance(value, (set, frozenset)):
+        # its order comes from the process's hash seed: a copy made in another process may iterate otherwise
+        raise Unrecordable("a set")
+    if isinstance(value, (list, dict, bytearray)):
+        found[id(value)] = value
+        for part in (value.items() if isinstance(value, dict) else value):
+            _mutable_parts(part, found)
+    elif isinstance(value, tuple):
+        for part in value:
+            _mutable_parts(part, found)
+    elif isinstance(value, np.ndarray):
+        while isinstance(value.base, np.ndarray):
+            value = value.base
+        found[id(value)] = value
+    elif _root(type(value).__module__) == "pandas" and hasattr(value, "shape") and hasattr(value, "index"):
+        found[id(value)] = value
+        columns = [value] if value.ndim == 1 else [value.iloc[:, j] for j in range(value.shape[1])]
+        for column in columns:
+            memory = np.asarray(column.array) if hasattr(column, "array") else None
+            if isinstance(memory, np.ndarray):
+                _mutable_parts(memory, found)
+
+
+class _StrictUnpickler(pickle.Unpickler):
+    def find_class(self, module, name):
+        found = super().find_class(module, name)
+        if _root(module) not in SAFE_ROOTS or (module == "builtins" and not isinstance(found, type)):
+            raise pickle.UnpicklingError(f"{module}.{name} is not allowed in a recorded example")
+        return found
+
+
+def _code_digest(code: types.CodeType, into) -> None:
+    into.update(code.co_code)
+    into.update(repr(code.co_names).encode())
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType):
+            _code_digest(const, into)
+        elif isinstance(const, frozenset):  # `x in {"a", "b"}`: its repr's order changes with the hash seed
+            into.update(repr(sorted(map(repr, const))).encode())
+        else:
+            into.update(repr(const).encode())
+
+
+class _Recording:
+    """The examples of one `explore` call, in the order hypothesis called the check with them."""
+
+    def __init__(self, book: "ExampleBook", key: str):
+        self.book, self.key = book, key
+        self.examples: list[tuple[bytes, str, str]] = []
+        self.seen: dict[int, object] = {}  # every mutable part of the examples so far, kept alive
+        self.broken: str | None = None
+        self._pending: tuple[bytes, str] | None = None
+
+    def wrap(self, check: Callable) -> Callable:
+        """``check``, recording each example before the call and how the call ended. (`explore`'s own wrapper
+        stays as it is: hypothesis seeds a derandomized run from that wrapper's source.)"""
+
+        @functools.wraps(check)
+        def recorded(**example):
+            self.before(example)
+            try:
+                result = check(**example)
+            except BaseException as error:
+                self.after(error)
+                raise
+            self.after(None, result)
+            return result
+
+        return recorded
+
+    def before(self, example: dict) -> None:
+        if self.broken:
+            return
+        buffer, mine = io.BytesIO(), {}
+        try:
+            _StrictPickler(buffer).dump(example)
+            _mutable_parts(example, mine)
+        except Exception as error:  # noqa: BLE001 - any value pickle refuses is a value we cannot replay
+            self.broken = f"{type(error).__name__}: {error}"
+            return
+        if any(i in self.seen for i in mine):
+            # hypothesis handed the same mutable object to two calls (st.just, sampled_from): a learner's
+            # mutation would carry over to the next example, which a fresh copy per example would hide
+            self.broken = "an object shared between examples"
+            return
+        self.seen.update(mine)
+        self._pending = (buffer.getvalue(), _rng_digest())
+
+    def after(self, error: BaseException | None, result: Any = None) -> None:
+        if self.broken or self._pending is None:
+            return
+        from autograder.glue.hypothesis_engine import UnsatisfiedAssumption
+
+        if error is not None and not isinstance(error, UnsatisfiedAssumption):
+            self.broken = "a failing example"  # the key fails: nothing to replay
+        elif result is not None:
+            self.broken = "a check that returns a value"
+        else:
+            data, rng = self._pending
+            self.examples.append((data, "valid" if error is None else "invalid", rng))
+        self._pending = None
+
+    def keep(self) -> None:
+        if self.broken is None and self.examples:
+            self.book.entries[self.key] = self.examples
+        else:
+            self.book.refused[self.key] = self.broken or "no example"
+
+
+def _rng_digest() -> str:
+    """The global generators' state when the check is called (hypothesis seeds them anew for every example)."""
+    import random
+
+    digest = hashlib.sha256(repr(random.getstate()).encode())
+    digest.update(np.random.get_state(legacy=False)["state"]["key"].tobytes())
+    digest.update(repr(np.random.get_state(legacy=False)["state"]["pos"]).encode())
+    return digest.hexdigest()[:16]
+
+
+class ExampleBook:
+    """The examples hypothesis draws for each `explore` call of a notebook's hidden tests, to replay them.
+
+    With ``derandomize=True`` the examples depend only on the strategies, the settings, the check's name and
+    how each earlier example ended (passed, or rejected by ``assume``), never on the learner: while every
+    example passes, hypothesis draws the answer key's examples, in the key's order. So the key's run records
+    them (``ExampleBook(mode="record")``), each pickled before its call with the global generators' state;
+    a learner's run replays them (``mode="replay"``): the check gets a fresh copy of each, in order, under the
+    state hypothesis gives every call. If each ends as it did for the key, the verdict is the one hypothesis
+    would give, a pass, without drawing anything. At the first difference (a failure, another validity,
+    other generator state, a value that will not load) hypothesis runs as usual, from the start, and finds,
+    shrinks and reports the failure as it always does; if then nothing fails, the learner's function failed
+    once on an input and passed it later, which hypothesis reports as flaky, and so does `explore`.
+
+    An `explore` call is found by its check's name and code, its strategies' repr, ``max_examples``, the
+    hypothesis version and how many calls with the same of these came before. An example holding anything but
+    values of `SAFE_ROOTS`' packages, or a mutable object hypothesis handed to two calls, is not recorded
+    (that call keeps drawing). A strategy must not call the learner's code (AUTHORING.md): its examples would
+    then depend on the learner. `dumps`/`loads` carry a book signed with the grader's secret and tied to the
+    digest of the source notebook it was recorded from; a book that fails either check is refused whole."""
+
+    def __init__(self, mode: str, source: str = "", entries: dict | None = None):
+        if mode not in ("record", "replay"):
+            raise ValueError(f"an ExampleBook records or replays, not {mode!r}")
+        self.mode, self.source = mode, source
+        self.entries: dict[str, list[tuple[bytes, str, str]]] = dict(entries or {})
+        self.refused: dict[str, str] = {}  # key -> why that call is not recorded (for a report)
+        self.replayed: dict[str, str] = {}  # key -> "pass" | "fail" | "miss": what each replay gave
+        self._calls: dict[str, int] = {}
+
+    recording = property(lambda self: self.mode == "record")
+    replaying = property(lambda self: self.mode == "replay")
+
+    def key(self, check: Callable, strategies: dict, max_examples: int) -> str:
+        from autograder.glue.hypothesis_engine import VERSION
+
+        digest = hashlib.sha256(f"{VERSION}\0{getattr(check, '__qualname__', '')}\0{max_examples}".encode())
+        code = getattr(check, "__code__", None)
+        if isinstance(code, types.CodeType):
+            _code_digest(code, digest)
+        for name in sorted(strategies):
+            digest.update(f"\0{name}={strategies[name]!r}".encode())
+        base = digest.hexdigest()
+        self._calls[base] = self._calls.get(base, 0) + 1
+        return f"{base}:{self._calls[base]}"
+
+    def start(self, key: str) -> _Recording:
+        return _Recording(self, key)
+
+    def replay(self, key: str, check: Callable, settings) -> str:
+        """"pass" when every recorded example ends as it did for the key, "fail" at a failure of the check,
+        "miss" when nothing is recorded or something else differs."""
+        from autograder.glue.hypothesis_engine import HypothesisException, UnsatisfiedAssumption, per_example
+
+        outcome = "miss"
+        for data, validity, rng in self.entries.get(key, ()):
+            try:
+                example = _StrictUnpickler(io.BytesIO(data)).load()  # fresh per use: the check may mutate it
+            except Exception:  # noqa: BLE001 - a value that will not load here is drawn by hypothesis
+                break
+            with per_example(settings):
+                if _rng_digest() != rng:
+                    break
+                try:
+                    result = check(**example)
+                except UnsatisfiedAssumption:
+                    ended = "invalid"
+                except HypothesisException:  # note(), event(), target() need hypothesis's own context
+                    break
+                except BaseException:  # noqa: BLE001 - hypothesis finds, shrinks and reports it again
+                    outcome = "fail"
+                    break
+                else:
+                    ended = "valid" if result is None else "returned"
+            if ended != validity:
+                break
+        else:
+            outcome = "pass" if self.entries.get(key) else "miss"
+        self.replayed[key] = outcome
+        return outcome
+
+    # -- a book between processes ---------------------------------------------------------------------
+    def dumps(self, secret: bytes) -> bytes:
+        """The recorded entries as bytes signed with ``secret`` (HMAC-SHA256) and tied to ``source``."""
+        payload = json.dumps({"source": self.source, "entries": {
+            key: [[base64.b64encode(d).decode(), v, r] for d, v, r in examples]
+            for key, examples in sorted(self.entries.items())}}, sort_keys=True).encode()
+        return hmac.new(secret, payload, hashlib.sha256).hexdigest().encode() + b"\n" + payload
+
+    @classmethod
+    def loads(cls, blob: bytes, secret: bytes, source: str) -> "ExampleBook":
+        """A book to replay from ``dumps``'s bytes; raises ValueError if the signature or the source differs."""
+        signature, _, payload = blob.partition(b"\n")
+        if not hmac.compare_digest(signature, hmac.new(secret, payload, hashlib.sha256).hexdigest().encode()):
+            raise ValueError("the example book is not signed with this grader's secret: recorded again")
+        data = json.loads(payload)
+        if data.get("source") != source:
+            raise ValueError("the example book was recorded from another source notebook: recorded again")
+        entries = {key: [(base64.b64decode(d), v, r) for d, v, r in examples]
+                   for key, examples in data["entries"].items()}
+        return cls("replay", source, entries)
 
 
 # -- randomised functions ---------------------------------------------------------------------------------

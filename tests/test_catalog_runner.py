@@ -140,7 +140,8 @@ CHECKED = ("06-reliable-training", "03-overfitting")
 @pytest.mark.parametrize("module", [p for p in module_params() if p.values[0].id in CHECKED])
 def test_the_shortest_early_stops_score_what_running_to_the_end_scores(batches, module, tmp_path):
     """The mistakes of a catalog that the shortcut cut shortest (where a wrong proof would show; first those
-    whose stop followed a global RNG stream), run to the end, score on every cell what the shortcut gave them."""
+    whose stop followed a global RNG stream), run to the end with every example drawn by hypothesis (no
+    replay), score on every cell what the shortcuts (the early stop, the replayed examples) gave them."""
     from tools import simulated
     from conftest import REPO
 
@@ -163,7 +164,7 @@ def test_the_shortest_early_stops_score_what_running_to_the_end_scores(batches, 
         proc = catalog_runner.run_catalog(
             work / part.file,
             {n: {"cell": w.cell, "code": w.code, "through": list(w.cascades)} for n, w in wrong.items()},
-            [], full_dir, timeout_s=20 * part.time_budget_s, stop_early=False)
+            [], full_dir, timeout_s=20 * part.time_budget_s, stop_early=False, replay_examples=False)
         full = catalog_runner.collect(proc, full_dir, sorted(wrong))
         for name in wrong:
             assert full[name]["success"], full[name]["error"]
@@ -231,6 +232,34 @@ def test_a_mistake_run_only_to_the_end_of_its_own_exercise(tmp_path):
     assert whole["correct_double"].score == 1 and whole["correct_quadruple"].score == 0
     assert own["correct_double"].score == 1 and own["correct_quadruple"].score == 1  # not run: not counted
     assert results["own"]["stopped_before"] == "quadruple_solution"
+
+
+def test_a_mistakes_later_explorations_replay_the_keys_examples_and_its_own_failure_draws_again(tmp_path):
+    """The key's run records what each exploration drew; a mistake replays it where its function still passes
+    (the later exercise) and draws again where it fails (its own), scoring what drawing everything gives."""
+    explore = ("from hypothesis import strategies as st\nfrom course.properties import explore\n"
+               "def agrees(x):\n    assert {f}(x) == {ref}, 'wrong'\n"
+               "explore(agrees, x=st.integers(-50, 50))")
+    cells = [("def double(x):\n    return 2 * x", "double_solution", False, True, 0),
+             (explore.format(f="double", ref="2 * x"), "correct_double", True, False, 1),
+             ("def square(x):\n    return x * x", "square_solution", False, True, 0),
+             (explore.format(f="square", ref="x ** 2"), "correct_square", True, False, 1)]
+    key = _key_notebook(tmp_path, cells)
+    mistake = {"cell": "double_solution", "code": "def double(x):\n    return x + x + (x > 3)", "through": []}
+    runs = {}
+    for replay in (True, False):
+        out = tmp_path / f"replay-{replay}"
+        proc = catalog_runner.run_catalog(key, {"off_above_three": mistake},
+                                          [["double_solution", "correct_double"], ["square_solution", "correct_square"]],
+                                          out, jobs=1, timeout_s=120, offline=False, stop_early=False,
+                                          replay_examples=replay)
+        runs[replay] = catalog_runner.collect(proc, out, ["off_above_three"])["off_above_three"]
+        assert runs[replay]["success"], runs[replay]["error"]
+        runs[replay]["scores"] = catalog_runner.scores(out / "off_above_three.ipynb")
+    assert runs[True]["examples"] == {"pass": 1, "fail": 1, "miss": 0}  # square's replayed, double's failed
+    assert runs[False]["examples"] == {"pass": 0, "fail": 0, "miss": 0}  # no book: everything drawn
+    assert runs[True]["scores"] == runs[False]["scores"]
+    assert runs[True]["scores"]["correct_double"].score == 0 and runs[True]["scores"]["correct_square"].score == 1
 
 
 def _two_exercise_catalog(tmp_path, later_test: str) -> dict:

@@ -9,6 +9,10 @@ whole command <= 1.5x the floor and >= 3x faster than stock's equivalent. Gradin
 --no-report`) is timed too, against the floor (target 1.3x, issue 28) and stock's autograde alone;
 `--one-kernel` adds `--no-judge` (what the isolation costs). One run of each: a single run is what the
 instructor waits for. Printed; nothing fails a build.
+
+The floor's key draws every hidden test's hypothesis examples afresh; `autograder grade` (with its judge)
+replays the examples the key canary recorded (`course.properties.ExampleBook`, README), so grading can come in
+below the floor: what the floor measures is the work a grader that draws for every submission would do.
 """
 from __future__ import annotations
 
@@ -61,7 +65,8 @@ def time_notebook(path: Path, timeout: int = 600) -> tuple[float, int]:
 
 def warm_seconds(path: Path, repeats: int = 3) -> tuple[float, float]:
     """The key's cells executed again in a kernel that already ran them (imports paid): the floor's unit,
-    and the part of it its test cells took (the most a per-batch cache of the tests' references could save).
+    and the part of it its test cells took (what replaying the key's examples, which the judge does, and a
+    per-batch cache of the tests' references, which it does not, could save at most).
 
     The fastest of ``repeats`` runs: a floor is what the machine can do, not what it did while busy."""
     nb = nbformat.read(str(path), as_version=4)
@@ -157,8 +162,9 @@ def race(console: Console, workers: int, one_kernel: bool = False, mistakes: int
                       f"judge costs {grading_s / one_kernel_s:.2f}x", "", "")
     table.add_row(f"floor (warm key {unit:.2f} s x {n} / {cores})", f"{floor:.1f}", "", "", "")
     console.print(table)
-    console.print(f"test cells: {tests:.2f} s of the warm key's {unit:.2f} s ({tests / unit:.0%}), the most a "
-                  "per-batch cache of the hidden tests' references could save (not built)")
+    console.print(f"test cells: {tests:.2f} s of the warm key's {unit:.2f} s ({tests / unit:.0%}): the judge replays "
+                  "the key's hypothesis examples instead of drawing them; the rest (references, checks) is what a "
+                  "per-batch cache of the hidden tests' references could still save (not built)")
     console.print(f"same gradebook scores as stock: {'yes' if same else 'NO'}")
 
 

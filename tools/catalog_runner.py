@@ -51,17 +51,20 @@ PROBE_SEED = 20261203  # any streams other than the key's
 
 
 def run_catalog(notebook: Path, mistakes: dict[str, dict], exercises: list[list[str]], out: Path, jobs: int = 2,
-                timeout_s: float = 600, offline: bool = True, stop_early: bool = True) -> subprocess.Popen:
+                timeout_s: float = 600, offline: bool = True, stop_early: bool = True,
+                replay_examples: bool = True) -> subprocess.Popen:
     """Start the runner on ``notebook`` (a key), network off, in a child process; returns it (see `collect`).
 
     ``mistakes``: name -> {"cell": grade_id, "code": source, "through": [grade_ids it cascades to]}, and
     optionally "own_exercise": true to run it only to the end of its own exercise (the later cells unexecuted);
     ``exercises``: the grade_ids of each exercise's cells, whose ends are where a mistake may stop early
-    (``stop_early=False`` runs every mistake to the end: the reference the early stops are tested against)."""
+    (``stop_early=False`` runs every mistake to the end: the reference the early stops are tested against);
+    ``replay_examples``: a mistake's hidden tests replay the hypothesis examples the key's run drew for them
+    (`course.properties.ExampleBook`: the same verdicts, without drawing them again) rather than drawing them."""
     out.mkdir(parents=True, exist_ok=True)
     plan = out / "plan.json"
     plan.write_text(json.dumps({"jobs": jobs, "timeout_s": timeout_s, "mistakes": mistakes,
-                                "exercises": exercises if stop_early else []}))
+                                "exercises": exercises if stop_early else [], "replay_examples": replay_examples}))
     argv = [sys.executable, "-m", "tools.catalog_runner", str(notebook), str(plan), str(out)]
     if offline:
         from tools.offline import offline_command
@@ -205,11 +208,15 @@ def _execute(shell, cell) -> None:
     cell.execution_count = shell.execution_count - 1
 
 
-def _run(shell, nb, start: int, out: Path, name: str, checks: list[int], stop_at: int | None = None) -> None:
+def _run(shell, nb, start: int, out: Path, name: str, checks: list[int], stop_at: int | None = None,
+         book=None) -> None:
     """Run cells ``start``.. of ``nb``; at each boundary in ``checks`` stop if the rest provably runs as for the key;
-    at ``stop_at`` stop whatever the state (the later cells are not graded: see ``own_exercise`` in `main`)."""
+    at ``stop_at`` stop whatever the state (the later cells are not graded: see ``own_exercise`` in `main`).
+    With a replaying ``book``, each cell's tests first replay the examples the key's run drew for them."""
     began = time.perf_counter()
     stopped, apart = None, {}
+    if book is not None:
+        book.replayed = {}  # this mistake's own replays (the copy it was forked with holds the parent's)
     for index in range(start, len(nb.cells)):
         if index == stop_at:
             stopped = index
@@ -221,6 +228,8 @@ def _run(shell, nb, start: int, out: Path, name: str, checks: list[int], stop_at
                 break
             apart[_cell_name(nb.cells[index], index)] = blockers[:10]
         if nb.cells[index].cell_type == "code":
+            if book is not None:
+                book.entries.update(_key_state(out, f"examples-{index}.pickle") or {})
             _execute(shell, nb.cells[index])
     nb.metadata["catalog_runner"] = {"stopped_before_cell": stopped}
     nbformat.write(nb, str(out / f"{name}.ipynb"))
@@ -228,17 +237,20 @@ def _run(shell, nb, start: int, out: Path, name: str, checks: list[int], stop_at
         "success": True, "seconds": time.perf_counter() - began, "error": "",
         "ran_cells": (stopped if stopped is not None else len(nb.cells)) - start,
         "stopped_before": None if stopped is None else _cell_name(nb.cells[stopped], stopped),
-        "kept_apart_by": apart}))
+        "kept_apart_by": apart,
+        # how each hidden test's exploration ended: "pass" replayed the key's examples, "fail"/"miss" drew its own
+        "examples": {outcome: sum(1 for o in (book.replayed if book else {}).values() if o == outcome)
+                     for outcome in ("pass", "fail", "miss")}}))
 
 
 def _cell_name(cell, index: int) -> str:
     return cell.metadata.get("nbgrader", {}).get("grade_id") or f"cell {index}"
 
 
-def _run_key(shell, nb, out: Path, boundaries: list[int]) -> None:
+def _run_key(shell, nb, out: Path, boundaries: list[int], book=None) -> None:
     """The key itself, top to bottom, publishing its state at every boundary for the mistakes to compare with,
-    and for every later cell whether it moved a global RNG stream and, if so, whether it reset it (see
-    `_rng_apart`)."""
+    for every later cell whether it moved a global RNG stream and, if so, whether it reset it (see
+    `_rng_apart`), and, with a recording ``book``, the hypothesis examples each later cell's tests drew."""
     began = time.perf_counter()
     probes = []
     for index, cell in enumerate(nb.cells):
@@ -247,11 +259,11 @@ def _run_key(shell, nb, out: Path, boundaries: list[int]) -> None:
         if cell.cell_type != "code":
             continue
         if not boundaries or index < boundaries[0]:
-            _execute(shell, cell)
+            _execute_recording(shell, cell, book, out / f"examples-{index}.pickle")
             continue
         before = notebook_state.streams()
         probes.append(_fork(lambda: _probe(shell, nb, index, out)))
-        _execute(shell, cell)
+        _execute_recording(shell, cell, book, out / f"examples-{index}.pickle")
         after = notebook_state.streams()
         moved = sorted(s for s in after if after[s] != before.get(s))
         if moved:
@@ -267,6 +279,14 @@ def _run_key(shell, nb, out: Path, boundaries: list[int]) -> None:
         "success": not raised, "seconds": time.perf_counter() - began, "ran_cells": len(nb.cells),
         # An early stop assumes the key's cells bind what they assign: a key that raises is fixed first.
         "error": f"the key raises in {raised[0]}: fix it before the catalog is graded" if raised else ""}))
+
+
+def _execute_recording(shell, cell, book, examples: Path) -> None:
+    """Execute the key's ``cell``; with a recording ``book``, publish the examples its tests drew."""
+    recorded = set(book.entries) if book is not None else set()
+    _execute(shell, cell)
+    if book is not None:
+        _publish(examples, {k: v for k, v in book.entries.items() if k not in recorded})
 
 
 def _probe(shell, nb, index: int, out: Path) -> None:
@@ -417,7 +437,17 @@ def main(argv: list[str]) -> int:
         starts.setdefault(where[mistake["cell"]], []).append((name, mistake["code"], checks, stop_at))
     shell = _shell()
     children: dict[int, tuple[str, float, float]] = {}
-    key_pid = _fork(lambda: _run_key(shell, key, out, boundaries))
+    recording = replaying = None
+    if plan.get("replay_examples"):
+        from course.properties import ExampleBook, use_examples
+
+        # The key records what its tests draw; this process and the mistakes forked from it replay. Both count
+        # the explore calls the same way (this process runs the key's cells too), so each call finds its own.
+        recording, replaying = ExampleBook("record"), ExampleBook("replay")
+        use_examples(recording)
+    key_pid = _fork(lambda: _run_key(shell, key, out, boundaries, recording))
+    if replaying is not None:
+        use_examples(replaying)
     children[key_pid] = (KEY, time.monotonic(), time.monotonic() + plan["timeout_s"])
     for index, cell in enumerate(key.cells):
         for name, code, checks, stop_at in starts.get(index, []):
@@ -426,9 +456,11 @@ def main(argv: list[str]) -> int:
                 time.sleep(0.02)
             mistake = nbformat.from_dict(json.loads(json.dumps(key)))
             mistake.cells[index].source = code
-            pid = _fork(lambda: _run(shell, mistake, index, out, name, checks, stop_at))
+            pid = _fork(lambda: _run(shell, mistake, index, out, name, checks, stop_at, replaying))
             children[pid] = (name, time.monotonic(), time.monotonic() + plan["timeout_s"])
         if cell.cell_type == "code":
+            if replaying is not None:
+                replaying.entries.update(_key_state(out, f"examples-{index}.pickle") or {})
             _execute(shell, cell)
     while children:
         _reap(children, out)

@@ -6,7 +6,10 @@
   `rejoin_lines`;
 - `converter`: nbgrader's Autograde converter and preprocessors;
 - `gradebook`: what nbgrader's gradebook and metadata validator pay again per notebook (SQLAlchemy engines,
-  jsonschema's schema check), paid once while a batch runs.
+  jsonschema's schema check), paid once while a batch runs;
+- `hypothesis_engine`: how hypothesis sets up each call of a test (settings, seeded global generators, stack
+  room), which `course.properties.ExampleBook` reproduces to replay the answer key's examples (its canary is
+  `test_per_example_gives_a_check_the_state_hypothesis_gives_it` in `tests/test_example_book.py`).
 
 Glue holds no policy of the grader's (what a submission may copy, what a grade means): it adapts the libraries,
 and the modules that decide hand it their decisions.

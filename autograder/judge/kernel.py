@@ -14,6 +14,8 @@ process no student code ever ran in, which the student's kernel can neither trac
 from __future__ import annotations
 
 import builtins
+import collections
+import json
 import logging
 import os
 import threading
@@ -26,6 +28,12 @@ ROLES = ("student", "judge")
 FORBID_HOOK = "__judge_forbid__"
 CALL_SECONDS_ENV = "AUTOGRADER_JUDGE_CALL_SECONDS"  # set by the worker: the share of a cell's limit a call may use
 CALL_SHARE = 0.8
+# The answer key's hypothesis examples (`course.properties.ExampleBook`), set by the worker for the judge only:
+# "record" or "replay", the book's file in the judge's own folder (which the student's kernel cannot see), the
+# batch's secret that signs it, and the digest of the source notebook it belongs to.
+EXAMPLES_ENV = ("AUTOGRADER_JUDGE_EXAMPLES", "AUTOGRADER_JUDGE_EXAMPLES_KEY", "AUTOGRADER_JUDGE_EXAMPLES_SOURCE")
+EXAMPLES_FILE = "examples.book"
+EXAMPLES_REPLAYED = "examples.replayed"  # {"pass" | "fail" | "miss": count}, written by a replaying judge
 log = logging.getLogger(__name__)
 
 
@@ -79,6 +87,38 @@ class StudentNames(dict):
             log.debug("the student's kernel did not release its references", exc_info=True)
 
 
+def use_examples(environ) -> object | None:
+    """The example book the worker handed this judge (the variables are removed): replayed, or recorded. A
+    book that is missing, not signed with the batch's secret or recorded from another source is left aside:
+    hypothesis draws as usual. Returns what to call after each cell: it writes the recorded book, or how each
+    replay ended (`EXAMPLES_REPLAYED`), into the judge's folder (the kernel is killed, not shut down, at the end)."""
+    mode, secret, source = (environ.pop(name, "") for name in EXAMPLES_ENV)
+    if mode not in ("record", "replay") or not secret:
+        return None
+    from course import properties
+
+    if mode == "replay":
+        try:
+            with open(EXAMPLES_FILE, "rb") as file:
+                book = properties.ExampleBook.loads(file.read(), bytes.fromhex(secret), source)
+        except (OSError, ValueError) as error:
+            log.debug("the example book is not used: %s", error)
+            return None
+        path, content = os.path.abspath(EXAMPLES_REPLAYED), lambda: json.dumps(
+            dict(collections.Counter(book.replayed.values()))).encode()
+    else:
+        book = properties.ExampleBook("record", source)
+        path, content = os.path.abspath(EXAMPLES_FILE), lambda: book.dumps(bytes.fromhex(secret))
+    properties.use_examples(book)
+
+    def keep(*_) -> None:
+        with open(path + ".part", "wb") as file:
+            file.write(content())
+        os.replace(path + ".part", path)
+
+    return keep
+
+
 def launch(argv: list[str], fd: int, role: str) -> None:
     """Start ipykernel as ``role`` with its end of the channel on ``fd``; returns when the kernel stops."""
     from ipykernel.kernelapp import IPKernelApp
@@ -95,6 +135,9 @@ def launch(argv: list[str], fd: int, role: str) -> None:
         dict.__setitem__(app.shell.user_ns, FORBID_HOOK, names._endpoint.forbid)
         app.shell.events.register("pre_run_cell", names.before_cell)
         app.shell.events.register("post_run_cell", names.after_cell)
+        keep = use_examples(os.environ)
+        if keep is not None:
+            app.shell.events.register("post_run_cell", keep)
     else:
         app.initialize(argv)
         student = Endpoint(channel, app.shell.user_ns)

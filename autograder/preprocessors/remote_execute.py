@@ -34,7 +34,8 @@ class RemoteExecute(NbGraderPreprocessor):
         work = Path(resources["metadata"]["path"])
         files = {str(p.relative_to(work)): p.read_bytes() for p in sorted(work.rglob("*"))
                  if intake.kind(p) is None and p.is_file() and p.suffix != ".ipynb"}
-        job = {"notebook": worker.notebook_to_json(nb), "files": files, **batch.job_template()}
+        job = {"notebook": worker.notebook_to_json(nb), "files": files, **batch.job_template(),
+               **batch.examples_job(resources.get("unique_key"))}
         if batch.verdict.failed():  # the key canary already failed: run nothing more
             raise RuntimeError("the key canary failed")
         future = batch.pool.submit(job)
