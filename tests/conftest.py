@@ -259,6 +259,7 @@ def pytest_xdist_make_scheduler(config, log):
     """`--dist loadscope`: a module's tests on the worker that grades its batch, a file's tests together."""
     if config.getoption("dist") != "loadscope":
         return None
+    config.option.loadscopereorder = False  # xdist would put the scopes with the most tests first, not ours
     scheduling.ScopeScheduling.modules = tuple(m.id for m in MODULES)
     return scheduling.ScopeScheduling(config, log)
 
