@@ -228,8 +228,7 @@ def _run(shell, nb, start: int, out: Path, name: str, checks: list[int], stop_at
                 break
             apart[_cell_name(nb.cells[index], index)] = blockers[:10]
         if nb.cells[index].cell_type == "code":
-            if book is not None:
-                book.entries.update(_key_state(out, f"examples-{index}.pickle") or {})
+            _take_examples(book, out, index)
             _execute(shell, nb.cells[index])
     nb.metadata["catalog_runner"] = {"stopped_before_cell": stopped}
     nbformat.write(nb, str(out / f"{name}.ipynb"))
@@ -250,7 +249,7 @@ def _cell_name(cell, index: int) -> str:
 def _run_key(shell, nb, out: Path, boundaries: list[int], book=None) -> None:
     """The key itself, top to bottom, publishing its state at every boundary for the mistakes to compare with,
     for every later cell whether it moved a global RNG stream and, if so, whether it reset it (see
-    `_rng_apart`), and, with a recording ``book``, the hypothesis examples each later cell's tests drew."""
+    `_rng_apart`), and, with a recording ``book``, the hypothesis examples each cell's tests drew."""
     began = time.perf_counter()
     probes = []
     for index, cell in enumerate(nb.cells):
@@ -287,6 +286,12 @@ def _execute_recording(shell, cell, book, examples: Path) -> None:
     _execute(shell, cell)
     if book is not None:
         _publish(examples, {k: v for k, v in book.entries.items() if k not in recorded})
+
+
+def _take_examples(book, out: Path, index: int) -> None:
+    """Before cell ``index`` runs outside the key's run: the examples the key's run drew there, into ``book``."""
+    if book is not None:
+        book.entries.update(_key_state(out, f"examples-{index}.pickle") or {})
 
 
 def _probe(shell, nb, index: int, out: Path) -> None:
@@ -459,8 +464,7 @@ def main(argv: list[str]) -> int:
             pid = _fork(lambda: _run(shell, mistake, index, out, name, checks, stop_at, replaying))
             children[pid] = (name, time.monotonic(), time.monotonic() + plan["timeout_s"])
         if cell.cell_type == "code":
-            if replaying is not None:
-                replaying.entries.update(_key_state(out, f"examples-{index}.pickle") or {})
+            _take_examples(replaying, out, index)
             _execute(shell, cell)
     while children:
         _reap(children, out)
