@@ -90,7 +90,8 @@ def test_wrong_answer_loses_its_points(batches, module, wrong):
 def test_the_catalog_runs_score_what_autograder_grade_gives_the_whole_notebook(batches, module):
     """The catalog's shortcut (fork the key where a mistake starts, stop once the rest provably runs as for
     the key: tools/catalog_runner.py) gives every cell the score the grader gives the whole notebook, for
-    the mistake it cut shortest and the one it ran longest."""
+    the mistake it ran longest and, where test_catalog_runner does not run the shortest stops to the end, the
+    one it cut shortest."""
     batch = batches.get(module)
     checked = batch.cross_checked()
     assert checked, f"no mistake of {module.id} was graded by autograder grade"
