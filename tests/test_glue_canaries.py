@@ -19,7 +19,7 @@ from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.manager import AsyncKernelManager
 
 from autograder import coursedir, worker
-from autograder.glue import converter, gradebook, kernel_client
+from autograder.glue import converter, gradebook, html_exporter, kernel_client
 from autograder.kernels import warm
 from autograder.limits import Limits
 from autograder.sandbox import check_available
@@ -199,3 +199,37 @@ def test_a_dict_subclass_as_exec_globals_still_calls_missing():
          "try:\n    nowhere\nexcept NameError:\n    refused = True", names, names)
     assert (names["top"], names["inside"], names["size"], names["refused"]) == (42, 42, 2, True)
     assert "__judge_forbid__" in dict.keys(names)  # the hook course.properties.forbidden looks up
+
+
+# -- nbconvert ---------------------------------------------------------------------------------------
+def test_the_copied_html_from_notebook_node_is_still_nbconverts():
+    """Check that nbconvert's HTMLExporter.from_notebook_node is the body FeedbackHTMLExporter re-does"""
+    from nbconvert.exporters import HTMLExporter
+
+    source = textwrap.dedent(inspect.getsource(HTMLExporter.from_notebook_node))
+    assert hashlib.sha256(source.encode()).hexdigest() == html_exporter.COPIED_FROM_NOTEBOOK_NODE, (
+        "nbconvert changed HTMLExporter.from_notebook_node: re-do its new body in "
+        "autograder/glue/html_exporter.py (its BeautifulSoup marks in mark_accessible) and update "
+        "COPIED_FROM_NOTEBOOK_NODE")
+
+
+def test_feedback_pages_are_the_same_document_as_nbconverts():
+    """Check that FeedbackHTMLExporter gives the document tree HTMLExporter gives: images without alt text get
+    nbconvert's, images with one keep it, and every input and output area is focusable"""
+    from bs4 import BeautifulSoup
+    from nbconvert.exporters import HTMLExporter
+
+    png = ("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==")
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("A figure: ![a red dot](dot.png) and <img src='x.png'>"),
+        nbformat.v4.new_code_cell("plot()", outputs=[
+            nbformat.v4.new_output("display_data", data={"image/png": png, "text/plain": "<Figure>"}),
+            nbformat.v4.new_output("stream", name="stdout", text="done\n")]),
+        nbformat.v4.new_code_cell("1 + 1", outputs=[
+            nbformat.v4.new_output("execute_result", data={"text/plain": "2"}, execution_count=2)]),
+    ])
+    stock, _ = HTMLExporter().from_notebook_node(nb)
+    ours, _ = html_exporter.FeedbackHTMLExporter().from_notebook_node(nb)
+    assert str(BeautifulSoup(ours, "html.parser")) == str(BeautifulSoup(stock, "html.parser"))
+    assert ours.count(html_exporter.NO_ALT) == 2 and 'alt="a red dot"' in ours
+    assert ours.count('tabindex="0"') == stock.count('tabindex="0"') >= 4

@@ -24,6 +24,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from autograder import coursedir, ledger
+from autograder.glue.html_exporter import FeedbackHTMLExporter
 from autograder.outputs import feedback_page, files
 from autograder.outputs.gradebook import submissions
 from autograder.preprocessors.hide_hidden_tests import HideHiddenTests
@@ -109,7 +110,7 @@ def _digest(config, assignment: str, student: str, cells) -> str:
     for path in sorted(Path(coursedir.format_dir(config, "autograded_directory", student, assignment)).glob("*.ipynb")):
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     digest.update(repr([(c.notebook, c.name, c.score, c.max_score, c.pending, c.comment) for c in cells]).encode())
-    for module in (feedback_page, HideHiddenTests):
+    for module in (feedback_page, HideHiddenTests, FeedbackHTMLExporter):
         digest.update(Path(inspect.getfile(module)).read_bytes())
     digest.update(Path(__file__).read_bytes())
     return digest.hexdigest()
@@ -143,6 +144,7 @@ def _generate(course: Path, staged, assignment: str, students: list[str], cells:
     """nbgrader's generate_feedback for each student (the course's pipeline), then the page polished."""
     api = coursedir.nbgrader_api(course, staged)
     api.config.GenerateFeedback.preprocessors = pipeline()
+    api.config.GenerateFeedback.exporter_class = FeedbackHTMLExporter  # the same page, without a second parse
     failed = {}
     for student in students:
         result = api.generate_feedback(assignment, student, force=True)
