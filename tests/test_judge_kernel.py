@@ -97,6 +97,32 @@ def test_spies_stay_in_the_judge_and_the_global_generator_is_shared():
     assert_passes_in_the_judge_and_in_one_kernel(student, graded_test(test))
 
 
+def test_the_global_generators_stay_one_sequence_across_calls_cells_and_cached_gaussians():
+    """Check that draws alternate between the test and the learner's functions as in one kernel: successive calls,
+    a call that draws nothing, a draw in a learner's cell between two tests, and numpy's cached second gaussian"""
+    student = ("import numpy as np, random\n"
+               "def draw():\n    return float(np.random.random()), random.random()\n"
+               "def gauss():\n    return float(np.random.standard_normal())\n"
+               "def pure(x):\n    return x + 1")
+    first = ("import numpy as np, random\n"
+             "np.random.seed(5)\nrandom.seed(5)\n"
+             "ours, theirs = np.random.RandomState(5), random.Random(5)\n"
+             "want = [(float(ours.random_sample()), theirs.random()) for _ in range(3)]\n"
+             "assert [draw(), draw()] == want[:2], 'two calls draw the next two numbers'\n"
+             "assert pure(1) == 2\n"
+             "assert (float(np.random.random()), random.random()) == want[2], 'the test goes on from the calls'\n"
+             "np.random.seed(2)\npair = np.random.RandomState(2)\n"
+             "assert gauss() == float(pair.standard_normal())\n"
+             "assert float(np.random.standard_normal()) == float(pair.standard_normal()), 'the cached gaussian is shared'")
+    between = "spent = np.random.random(4)  # a learner's cell draws between two tests"
+    second = ("import numpy as np\n"
+              "np.random.seed(8)\nexpected = np.random.RandomState(8).random_sample(2).tolist()\n"
+              "assert [draw()[0], float(np.random.random())] == expected")
+    cells = (student, graded_test(first, "correct_first"), between, graded_test(second, "correct_second"))
+    assert run(*cells) == [[], [], [], []], "fails in the judge kernel"
+    assert run(*cells, judge=False) == [[], [], [], []], "fails in one kernel"
+
+
 def test_a_forbidden_routine_called_by_the_learner_is_caught_in_the_judge_as_in_one_kernel():
     test = ("from course.properties import forbidden\n"
             "with forbidden('sklearn.metrics.roc_auc_score'):\n"

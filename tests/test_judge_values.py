@@ -108,6 +108,43 @@ def test_pandas_objects_round_trip():
     pd.testing.assert_series_equal(roundtrip(stamps), stamps)
 
 
+PANDAS_KINDS = [
+    pd.DataFrame({"x": [1.0, np.nan], "s": ["a", None], "o": pd.Series(["a", None], dtype=object)}, index=["r1", "r2"]),
+    pd.DataFrame({"i": pd.array([1, None], dtype="Int64"), "b": pd.array([True, None], dtype="boolean"),
+                  "st": pd.array(["a", None], dtype="string")}),
+    pd.DataFrame({"t": pd.to_timedelta([1, 2], unit="s"),
+                  "z": pd.to_datetime(["2020-01-01", "2021-01-01"]).tz_localize("UTC")}),
+    pd.DataFrame(np.arange(6).reshape(3, 2), columns=["a", "a"]),  # a repeated column name
+    pd.DataFrame({0: [1, 2], 1.5: [3, 4]}, index=pd.CategoricalIndex(["u", "v"])),
+    pd.DataFrame({"m": [1, "a", 2.5, None]}),
+    pd.DataFrame(index=[3, 1]),
+    pd.Series([True, False], index=pd.date_range("2020", periods=2), name="flag"),
+    pd.Series(pd.Categorical(["x", "y", "x"])),
+    pd.Index([None, "a"], dtype=object), pd.Index(np.array([1, 2], dtype=np.uint8)), pd.RangeIndex(4),
+]
+
+
+@pytest.mark.parametrize("value", PANDAS_KINDS, ids=lambda v: type(v).__name__)
+def test_pandas_objects_keep_dtypes_and_axes_and_encode_again_to_the_same_text(value):
+    """Check the exact dtypes, axis types and names after the crossing, and that the value received encodes to the
+    very text that was sent (the student's side tells a mutated argument by that text)"""
+    text = values.dumps(value)
+    back = values.loads(text, strict=True)
+    if isinstance(value, pd.DataFrame):
+        pd.testing.assert_frame_equal(back, value, check_exact=True, check_index_type="equiv", check_column_type="equiv")
+    elif isinstance(value, pd.Series):
+        pd.testing.assert_series_equal(back, value, check_exact=True, check_index_type="equiv", check_freq=False)
+    else:
+        pd.testing.assert_index_equal(back, value, exact="equiv")
+    assert values.dumps(back) == text
+
+
+def test_a_multiindex_is_refused_with_what_to_do():
+    frame = pd.DataFrame([[1, 2]], columns=pd.MultiIndex.from_tuples([("a", 1), ("b", 2)]))
+    with pytest.raises(Refused, match=r"value\.columns: a pandas MultiIndex cannot reach the test; reset_index"):
+        values.dumps(frame)
+
+
 def test_fitted_estimators_cross_as_real_estimators_that_predict_the_same():
     rng = np.random.default_rng(0)
     X, y = rng.normal(size=(60, 3)), rng.integers(0, 2, 60)

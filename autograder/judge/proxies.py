@@ -95,6 +95,7 @@ class Endpoint:
         # The global generators' state as of the last message either way: a message carries it only when it
         # changed (it is ~10 kB of JSON; a gradient check calls back thousands of times without drawing once).
         self._rng_synced = None
+        self._rng_raw = None  # the same state as the generators return it (cheap to compare, costly to encode)
         self.deadline: float | None = None  # the judge: when the current test cell stops waiting for the student
         self._send_lock = threading.Lock()
         self._serving = False  # the student: replies reach waiting threads through `serve`
@@ -375,9 +376,13 @@ class Endpoint:
         kwargs = {k: self._keep(kw_tokens.get(k), v) for k, v in kwargs.items()}
         self._rng_in(message.get("rng"))
         # Only what the call changed goes back: a class's data handed to every function would
-        # otherwise cross twice per call (its state before the call is its encoding now).
+        # otherwise cross twice per call. "Changed" is measured against the encoding the caller sent, so
+        # nothing is encoded before the call (an encoding that does not come back the same only costs a
+        # needless write-back of equal contents).
         passed = [*args, *kwargs.values()]
-        before = [self._dump(a) if _mutable(a) and not _kept(a) else None for a in passed]
+        sent = _sent_texts(message["args"], message["kwargs"], len(passed))
+        before = [(text if text is not None else self._dump(a)) if _mutable(a) and not _kept(a) else None
+                  for a, text in zip(passed, sent)]
         try:
             result = self._home(message.get("ref"))(*args, **kwargs)
         finally:
@@ -421,7 +426,11 @@ class Endpoint:
             del self._kinds[ref]
 
     def _rng_out(self) -> dict | None:
-        state = rng_state()
+        raw = _raw_rng()
+        if self._rng_raw is not None and _same_raw(raw, self._rng_raw):
+            return None  # unchanged since both sides last agreed: nothing to encode (a call's usual case)
+        state = _encode_rng(raw)
+        self._rng_raw = raw
         if state == self._rng_synced:
             return None
         self._rng_synced = state
@@ -431,8 +440,26 @@ class Endpoint:
         """Take the sender's state: the one it sent, or (none sent) the one both had at the last message."""
         if isinstance(state, dict):
             self._rng_synced = state
-        if self._rng_synced is not None and rng_state() != self._rng_synced:
-            set_rng_state(self._rng_synced)
+            self._take(state)
+            return
+        if self.judge:
+            # Nothing sent: the student's kernel kept the state both had. No code but the test's runs in the
+            # judge, and the test waits while the student's kernel answers; callbacks synchronise themselves.
+            return
+        # The student's own code may have drawn since (a cell between two tests, a call left running)
+        if self._rng_synced is not None and (self._rng_raw is None or not _same_raw(_raw_rng(), self._rng_raw)):
+            self._take(self._rng_synced)
+
+    def _take(self, state: dict) -> None:
+        """Make this side's generators ``state``; remember them raw, or None if ``state`` was mangled (then the
+        next message sends this side's own state, as it differs from what the other side claimed)."""
+        raw = _raw_rng()
+        if _encode_rng(raw) != state:
+            set_rng_state(state)
+            raw = _raw_rng()
+            if _encode_rng(raw) != state:
+                raw = None
+        self._rng_raw = raw
 
     def _keep(self, token, value):
         """The one copy of a container the other side handed in before (updated to what it sent now)."""
@@ -538,6 +565,18 @@ def _hook(target, name: str, args: list):
     return HOOKS[name](target, *args)
 
 
+def _sent_texts(args: str, kwargs: str, count: int) -> list[str | None]:
+    """Each argument's encoding as the caller sent it (`values.dumps`'s own form), in the order `_call` passes
+    them: positional, then keyword."""
+    try:
+        trees = json.loads(args)["list"] + [value for _, value in json.loads(kwargs)["dict"]]
+    except (ValueError, KeyError, TypeError):
+        return [None] * count
+    if len(trees) != count:
+        return [None] * count
+    return [json.dumps(tree, separators=(",", ":")) for tree in trees]
+
+
 def _hashable(value) -> bool:
     return type(value) in (int, str, type(None))
 
@@ -626,12 +665,22 @@ def _exception(error) -> Exception:
 def rng_state() -> dict:
     """numpy's and Python's global generators, so that both kernels behave as the one kernel of a notebook:
     a test that seeds them before calling the student, or checks that a function left them alone, still can."""
-    state = {}
-    np_state = np.random.get_state(legacy=True)
-    state["np"] = [np_state[0], base64.b64encode(np_state[1].astype("<u4").tobytes()).decode(), *np_state[2:]]
-    version, internal, gauss = random.getstate()
-    state["py"] = [version, base64.b64encode(np.asarray(internal, dtype="<u4").tobytes()).decode(), gauss]
-    return state
+    return _encode_rng(_raw_rng())
+
+
+def _raw_rng() -> tuple:
+    return np.random.get_state(legacy=True), random.getstate()
+
+
+def _same_raw(a: tuple, b: tuple) -> bool:
+    (np_a, py_a), (np_b, py_b) = a, b
+    return py_a == py_b and np_a[0] == np_b[0] and np_a[2:] == np_b[2:] and np.array_equal(np_a[1], np_b[1])
+
+
+def _encode_rng(raw: tuple) -> dict:
+    np_state, (version, internal, gauss) = raw
+    return {"np": [np_state[0], base64.b64encode(np_state[1].astype("<u4").tobytes()).decode(), *np_state[2:]],
+            "py": [version, base64.b64encode(np.asarray(internal, dtype="<u4").tobytes()).decode(), gauss]}
 
 
 def set_rng_state(state) -> None:

@@ -27,6 +27,7 @@ from __future__ import annotations
 import base64
 import builtins
 import copyreg
+import functools
 import importlib
 import inspect
 import json
@@ -425,8 +426,6 @@ def _product(shape: list[int]) -> int:
 
 
 def _pandas(value, callables, path: str, depth: int):
-    import sys
-
     pd = sys.modules.get("pandas")
     if pd is None:
         return None
@@ -435,47 +434,60 @@ def _pandas(value, callables, path: str, depth: int):
         return {"series": [_column(value, callables, path, depth), encode(value.name, None, path, depth + 1),
                            _pandas(value.index, callables, f"{path}.index", depth + 1)]}
     if kind is pd.DataFrame:
+        # items(), not iloc per column: a judged call sends and receives its frames several times, and pandas'
+        # indexing machinery was most of that cost
         columns = [[encode(name, None, f"{path} column", depth + 1),
-                    _column(value.iloc[:, i], callables, f"{path}[{name!r}]", depth)]
-                   for i, name in enumerate(value.columns)]
+                    _column(column, callables, f"{path}[{name!r}]", depth)]
+                   for name, column in value.items()]
         return {"frame": [columns, _pandas(value.index, callables, f"{path}.index", depth + 1),
                           _pandas(value.columns, callables, f"{path}.columns", depth + 1)]}
+    if kind is pd.MultiIndex:
+        raise Refused(f"{path}: a pandas MultiIndex cannot reach the test; reset_index() or flatten it first")
     if isinstance(value, pd.Index) and kind.__module__.split(".")[0] == "pandas":
-        return {"index": [_column(pd.Series(value, copy=False), callables, path, depth),
-                          encode(value.name, None, path, depth + 1)]}
+        return {"index": [_column(value, callables, path, depth), encode(value.name, None, path, depth + 1)]}
     return None
 
 
-def _column(series, callables, path: str, depth: int) -> dict:
-    """One column's values and dtype: numpy data as an array, categoricals by codes, the rest item by item."""
+def _column(column, callables, path: str, depth: int) -> dict:
+    """One column's (a Series' or an Index's) values and dtype: numpy data as an array, categoricals by codes,
+    the rest item by item."""
     import pandas as pd
 
-    dtype = series.dtype
+    dtype = column.dtype
     if isinstance(dtype, pd.CategoricalDtype):
-        return {"cat": [_array(np.asarray(series.cat.codes), path),
+        return {"cat": [_array(np.asarray(column.array.codes), path),
                         _pandas(dtype.categories, callables, path, depth + 1), bool(dtype.ordered)]}
     if isinstance(dtype, np.dtype) and not dtype.hasobject:
-        return {"nd": _array(series.to_numpy(), path)}
-    items = [encode(v, None, f"{path}[{i}]", depth + 1) for i, v in enumerate(series.tolist())]
+        return {"nd": _array(column.to_numpy(), path)}
+    items = [encode(v, None, f"{path}[{i}]", depth + 1) for i, v in enumerate(column.tolist())]
     return {"items": [items, str(dtype)]}
 
 
 def _uncolumn(data: dict, dec: "_Decoder", depth: int):
+    """A column's values as an array pandas keeps as they are (a numpy array, a Categorical, an extension array
+    of the column's dtype): a Series or frame is then made in one step, with no index to align."""
     import pandas as pd
 
     if type(data) is not dict or len(data) != 1:
         raise Refused("a malformed column")
     (tag, body), = data.items()
     if tag == "nd":
-        return pd.Series(_unarray(body))
+        return _unarray(body)
     if tag == "cat":
         codes, categories, ordered = body
-        return pd.Series(pd.Categorical.from_codes(_unarray(codes), _unpandas("index", categories["index"], dec, depth),
-                                                   ordered=ordered))
+        return pd.Categorical.from_codes(_unarray(codes), _unpandas("index", categories["index"], dec, depth),
+                                         ordered=ordered)
     if tag != "items":
         raise Refused(f"unknown column tag {_said(tag)}")
     items, dtype = body
-    return pd.Series([dec(v, depth + 1) for v in _items(items)], dtype=pd.api.types.pandas_dtype(str(dtype)))
+    return pd.Series([dec(v, depth + 1) for v in _items(items)], dtype=_pandas_dtype(str(dtype))).array
+
+
+@functools.lru_cache(maxsize=64)
+def _pandas_dtype(name: str):
+    import pandas as pd
+
+    return pd.api.types.pandas_dtype(name)
 
 
 def _unpandas(tag: str, data, dec: "_Decoder", depth: int):
@@ -483,20 +495,18 @@ def _unpandas(tag: str, data, dec: "_Decoder", depth: int):
 
     if tag == "series":
         values, name, index = data
-        series = _uncolumn(values, dec, depth)
-        series.index = _unpandas("index", index["index"], dec, depth + 1)
-        series.name = dec(name, depth + 1)
-        return series
+        return pd.Series(_uncolumn(values, dec, depth), index=_unpandas("index", index["index"], dec, depth + 1),
+                         name=dec(name, depth + 1))
     if tag == "frame":
         columns, index, names = data
         index = _unpandas("index", index["index"], dec, depth + 1)
-        frame = pd.DataFrame({i: _uncolumn(col, dec, depth).set_axis(index) for i, (_, col) in enumerate(_items(columns))},
-                             index=index)
+        frame = pd.DataFrame({i: _uncolumn(col, dec, depth) for i, (_, col) in enumerate(_items(columns))}, index=index)
         frame.columns = _unpandas("index", names["index"], dec, depth + 1)
         return frame
     if tag == "index":
         values, name = data
-        return pd.Index(_uncolumn(values, dec, depth), name=dec(name, depth + 1))
+        values = _uncolumn(values, dec, depth)
+        return pd.Index(values, dtype=values.dtype, name=dec(name, depth + 1))
     raise Refused(f"unknown pandas tag {tag!r}")
 
 
@@ -583,7 +593,8 @@ def _check_state(cls: type, state) -> None:
             raise Refused(f"a {cls.__qualname__} with an attribute {_said(key)}: not a parameter or fitted attribute")
 
 
-def _init_parameters(cls: type) -> set[str]:
+@functools.lru_cache(maxsize=512)
+def _init_parameters(cls: type) -> frozenset[str]:
     """The parameters of every ``__init__`` along the class's MRO (a base class keeps some of them: an
     ensemble's ``estimator_params``, a tree's ``class_weight``)."""
     names = set()
@@ -595,7 +606,7 @@ def _init_parameters(cls: type) -> set[str]:
             names.update(p for p in inspect.signature(init).parameters if p != "self")
         except (TypeError, ValueError):
             continue
-    return names
+    return frozenset(names)
 
 
 def _by_name(found) -> bool:
