@@ -189,13 +189,26 @@ def _main(*, assignment, course, submissions, workers, scheduler, force, unsafe,
     everyone = sorted(graded.values(), key=lambda o: o.student)
     if exports:
         exports_module.main(assignment=assignment, course=course, outcomes=everyone, config=config)
+    failed: list[BaseException] = []
+
+    def write_report() -> None:
+        if not report:
+            return
+        try:
+            report_module.main(assignment=assignment, course=course, outcomes=everyone, config=config)
+        except BaseException as exc:  # raised once the feedback pages are in place: one failure loses nothing else
+            failed.append(exc)
+
     if feedback:
         # A grader error has nothing to tell the student (a page saying "no points" would be false); an earlier
         # page, if any, stays with the gradebook's scores it describes, until the next run grades it again.
-        feedback_module.main(assignment=assignment, course=course, config=config,
+        # The report is written while the feedback processes make the pages (both read the gradebook only).
+        feedback_module.main(assignment=assignment, course=course, config=config, meanwhile=write_report,
                              students=[o.student for o in outcomes if o.status not in ledger.GRADER_OUTCOMES])
-    if report:
-        report_module.main(assignment=assignment, course=course, outcomes=everyone, config=config)
+    else:
+        write_report()
+    if failed:
+        raise failed[0]
     return outcomes
 
 

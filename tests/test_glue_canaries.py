@@ -121,6 +121,31 @@ def test_faster_nbgrader_shares_one_engine_and_still_validates(tmp_path):
     assert "create_all" not in vars(api.Base.metadata)
 
 
+# -- jsonschema --------------------------------------------------------------------------------------
+def _in_a_fresh_python(code: str) -> str:
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout.strip()
+
+
+def test_skipping_the_iri_checkers_still_leaves_jsonschema_and_nbformat_working():
+    """Check that jsonschema still imports rfc3987_syntax optionally (its IRI checkers exist without the skip, are
+    absent with it) and that nbformat still validates in the command's process, where the skip is made"""
+    probe = ("import jsonschema, nbformat; print(sorted({'iri', 'iri-reference'} & set(jsonschema.FormatChecker.checkers)),"
+             " nbformat.validate(nbformat.v4.new_notebook()) is None)")
+    assert _in_a_fresh_python(probe) == "['iri', 'iri-reference'] True", (
+        "jsonschema no longer registers its IRI checkers from rfc3987_syntax: remove glue/jsonschema_formats.py")
+    assert _in_a_fresh_python("import autograder.cli; " + probe) == "[] True"
+
+
+def test_the_cli_starts_without_compiling_the_iri_grammar():
+    """Check that importing the command's modules no longer imports rfc3987_syntax (its grammar: 0.7 s)"""
+    assert _in_a_fresh_python("import sys, autograder.cli, autograder.batch; print(sys.modules.get('rfc3987_syntax'))") == "None"
+
+
 # -- nbformat ----------------------------------------------------------------------------------------
 def test_rejoin_lines_still_joins_sources():
     """Check that nbformat's rejoin_lines turns line lists back into strings"""

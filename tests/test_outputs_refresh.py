@@ -207,3 +207,27 @@ def test_a_non_default_course_layout_is_honoured_by_grading_outputs_and_summary(
     grades = {r["student"]: r for r in csv.DictReader((course / "exports" / ASSIGNMENT / "grades.csv").open())}
     assert grades["ada"]["score"] == "6"
     assert "ada" in (course / "reports" / f"{ASSIGNMENT}.html").read_text()
+
+
+def test_the_report_is_written_while_the_feedback_processes_work_and_its_failure_loses_no_page(graded_class,
+                                                                                               monkeypatch):
+    """Check that the feedback pages are made by forked processes while the report is written here (once), and that
+    a report that fails after grading stops the command with its error while every student's page stays in place"""
+    import multiprocessing
+
+    from autograder import batch
+    from autograder.outputs import feedback, report
+
+    course = graded_class
+    alive = []
+    feedback.main(assignment=ASSIGNMENT, course=course, force=True, workers=2,
+                  meanwhile=lambda: alive.append(len(multiprocessing.active_children())))
+    assert alive == [2], "the report is written once, while both page makers run"
+
+    def broken(**_):
+        raise RuntimeError("the report broke")
+
+    monkeypatch.setattr(report, "main", broken)
+    with pytest.raises(RuntimeError, match="the report broke"):
+        batch.main(assignment=ASSIGNMENT, course=course, progress=False)
+    assert all((course / "feedback" / s / ASSIGNMENT / f"{ASSIGNMENT}.html").is_file() for s in ("ada", "ben", "cy"))

@@ -7,6 +7,8 @@
 - `converter`: nbgrader's Autograde converter and preprocessors;
 - `gradebook`: what nbgrader's gradebook and metadata validator pay again per notebook (SQLAlchemy engines,
   jsonschema's schema check), paid once while a batch runs;
+- `jsonschema_formats`: jsonschema's optional IRI format checkers, whose grammar costs every command 0.7 s to
+  import, left out of the command's own process;
 - `hypothesis_engine`: how hypothesis sets up each call of a test (settings, seeded global generators, stack
   room), which `course.properties.ExampleBook` reproduces to replay the answer key's examples (its canary is
   `test_per_example_gives_a_check_the_state_hypothesis_gives_it` in `tests/test_example_book.py`).

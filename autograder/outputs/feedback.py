@@ -22,6 +22,7 @@ import shutil
 import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import Callable
 
 from autograder import coursedir, ledger
 from autograder.glue.html_exporter import FeedbackHTMLExporter
@@ -46,14 +47,15 @@ def students_of(course: Path, config, assignment: str) -> list[str]:
 
 
 def main(*, assignment: str, course: Path, students: list[str] | None = None, config=None,
-         workers: int | None = None, force: bool = False) -> Path:
+         workers: int | None = None, force: bool = False, meanwhile: Callable[[], None] | None = None) -> Path:
     """Write each student's feedback pages for ``assignment`` (default: everyone graded); returns the
     feedback directory (the course's `CourseDirectory.feedback_directory`).
 
     Only pages whose inputs changed are made again (the autograded notebook, the gradebook's scores and
     comments, this code: `_digest`), so a refresh after grading a few free responses by hand costs those few;
     ``force`` makes every page. Pages are made by ``workers`` processes at once (default: the number of
-    cores), each forked from this one with nbgrader already imported, each with its own share."""
+    cores), each forked from this one with nbgrader already imported, each with its own share. ``meanwhile`` is
+    called once, in this process, while they work (after they are forked: a fork copies no other thread)."""
     course = Path(course).resolve()
     config = config if config is not None else coursedir.read_config(course)
     students = students_of(course, config, assignment) if students is None else list(students)
@@ -71,7 +73,8 @@ def main(*, assignment: str, course: Path, students: list[str] | None = None, co
         digests = {s: _digest(config, assignment, s, cells.get(s, ())) for s in runnable}
         marks = course / ledger.LEDGER_DIR / f"{assignment}.feedback"
         current = {s for s in runnable if not force and _current(config, assignment, s, marks / s, digests[s])}
-        failed = _generate_all(course, staged, assignment, [s for s in runnable if s not in current], cells, workers)
+        failed = _generate_all(course, staged, assignment, [s for s in runnable if s not in current], cells, workers,
+                               meanwhile or (lambda: None))
         marks.mkdir(parents=True, exist_ok=True)
         for student in students:
             dest = Path(coursedir.format_dir(config, "feedback_directory", student, assignment))
@@ -125,17 +128,22 @@ def _current(config, assignment: str, student: str, mark: Path, digest: str) -> 
 
 
 def _generate_all(course: Path, staged, assignment: str, students: list[str], cells: dict,
-                  workers: int | None) -> dict[str, str]:
-    """Pages of ``students`` into the staging folder, in parallel where it pays; returns {student: why} of failures."""
+                  workers: int | None, meanwhile: Callable[[], None]) -> dict[str, str]:
+    """Pages of ``students`` into the staging folder, in parallel where it pays, while ``meanwhile`` runs here;
+    returns {student: why} of failures."""
     workers = min(workers or os.cpu_count() or 1, len(students))
     if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        return _generate(course, staged, assignment, students, cells)
+        failed = _generate(course, staged, assignment, students, cells)
+        meanwhile()
+        return failed
     shares = [students[i::workers] for i in range(workers)]
     failed: dict[str, str] = {}
     # fork: the children start with nbgrader and the course's config already loaded (seconds per process saved)
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-        for result in pool.map(_generate, *zip(*[(course, staged, assignment, share,
-                                                   {s: cells[s] for s in share if s in cells}) for share in shares])):
+        results = pool.map(_generate, *zip(*[(course, staged, assignment, share,
+                                               {s: cells[s] for s in share if s in cells}) for share in shares]))
+        meanwhile()  # the workers are forked by now (map submits every share at once)
+        for result in results:
             failed.update(result)
     return failed
 
