@@ -117,6 +117,8 @@ PANDAS_KINDS = [
     pd.DataFrame(np.arange(6).reshape(3, 2), columns=["a", "a"]),  # a repeated column name
     pd.DataFrame({0: [1, 2], 1.5: [3, 4]}, index=pd.CategoricalIndex(["u", "v"])),
     pd.DataFrame({"m": [1, "a", 2.5, None]}),
+    pd.DataFrame({"a": ["Li Na", None, "x"], "b": [np.nan, "y", "y"]}, index=[52, 50, 51], dtype=object),
+    pd.Series(["a", None, "b"], dtype=object, name="strings kept as objects"),
     pd.DataFrame(index=[3, 1]),
     pd.Series([True, False], index=pd.date_range("2020", periods=2), name="flag"),
     pd.Series(pd.Categorical(["x", "y", "x"])),

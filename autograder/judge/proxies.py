@@ -376,13 +376,10 @@ class Endpoint:
         kwargs = {k: self._keep(kw_tokens.get(k), v) for k, v in kwargs.items()}
         self._rng_in(message.get("rng"))
         # Only what the call changed goes back: a class's data handed to every function would
-        # otherwise cross twice per call. "Changed" is measured against the encoding the caller sent, so
-        # nothing is encoded before the call (an encoding that does not come back the same only costs a
-        # needless write-back of equal contents).
+        # otherwise cross twice per call (its state before the call is its encoding now; not the text the
+        # caller sent: a value need not encode back to that text, and a needless write-back is not harmless).
         passed = [*args, *kwargs.values()]
-        sent = _sent_texts(message["args"], message["kwargs"], len(passed))
-        before = [(text if text is not None else self._dump(a)) if _mutable(a) and not _kept(a) else None
-                  for a, text in zip(passed, sent)]
+        before = [self._dump(a) if _mutable(a) and not _kept(a) else None for a in passed]
         try:
             result = self._home(message.get("ref"))(*args, **kwargs)
         finally:
@@ -563,18 +560,6 @@ def _hook(target, name: str, args: list):
     if name not in HOOKS:
         raise AttributeError(f"{name!r} is not read across kernels")
     return HOOKS[name](target, *args)
-
-
-def _sent_texts(args: str, kwargs: str, count: int) -> list[str | None]:
-    """Each argument's encoding as the caller sent it (`values.dumps`'s own form), in the order `_call` passes
-    them: positional, then keyword."""
-    try:
-        trees = json.loads(args)["list"] + [value for _, value in json.loads(kwargs)["dict"]]
-    except (ValueError, KeyError, TypeError):
-        return [None] * count
-    if len(trees) != count:
-        return [None] * count
-    return [json.dumps(tree, separators=(",", ":")) for tree in trees]
 
 
 def _hashable(value) -> bool:

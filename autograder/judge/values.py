@@ -463,9 +463,10 @@ def _column(column, callables, path: str, depth: int) -> dict:
     return {"items": [items, str(dtype)]}
 
 
-def _uncolumn(data: dict, dec: "_Decoder", depth: int):
-    """A column's values as an array pandas keeps as they are (a numpy array, a Categorical, an extension array
-    of the column's dtype): a Series or frame is then made in one step, with no index to align."""
+def _uncolumn(data: dict, dec: "_Decoder", depth: int, index=None):
+    """A column's values: a numpy array or a Categorical, which pandas keeps as they are, or (values item by item)
+    a Series of exactly the dtype sent, on ``index`` (the very object: a frame made of it aligns nothing). An
+    object array given to pandas bare would be inferred again (strings become pandas' string dtype, None NaN)."""
     import pandas as pd
 
     if type(data) is not dict or len(data) != 1:
@@ -480,7 +481,7 @@ def _uncolumn(data: dict, dec: "_Decoder", depth: int):
     if tag != "items":
         raise Refused(f"unknown column tag {_said(tag)}")
     items, dtype = body
-    return pd.Series([dec(v, depth + 1) for v in _items(items)], dtype=_pandas_dtype(str(dtype))).array
+    return pd.Series([dec(v, depth + 1) for v in _items(items)], dtype=_pandas_dtype(str(dtype)), index=index)
 
 
 @functools.lru_cache(maxsize=64)
@@ -495,18 +496,25 @@ def _unpandas(tag: str, data, dec: "_Decoder", depth: int):
 
     if tag == "series":
         values, name, index = data
-        return pd.Series(_uncolumn(values, dec, depth), index=_unpandas("index", index["index"], dec, depth + 1),
-                         name=dec(name, depth + 1))
+        index = _unpandas("index", index["index"], dec, depth + 1)
+        series = _uncolumn(values, dec, depth, index)
+        if type(series) is not pd.Series:
+            series = pd.Series(series, index=index)
+        series.name = dec(name, depth + 1)
+        return series
     if tag == "frame":
         columns, index, names = data
         index = _unpandas("index", index["index"], dec, depth + 1)
-        frame = pd.DataFrame({i: _uncolumn(col, dec, depth) for i, (_, col) in enumerate(_items(columns))}, index=index)
+        frame = pd.DataFrame({i: _uncolumn(col, dec, depth, index) for i, (_, col) in enumerate(_items(columns))},
+                             index=index)
         frame.columns = _unpandas("index", names["index"], dec, depth + 1)
         return frame
     if tag == "index":
         values, name = data
         values = _uncolumn(values, dec, depth)
-        return pd.Index(values, dtype=values.dtype, name=dec(name, depth + 1))
+        name = dec(name, depth + 1)
+        return pd.Index(values, name=name) if type(values) is pd.Series else pd.Index(values, dtype=values.dtype,
+                                                                                     name=name)
     raise Refused(f"unknown pandas tag {tag!r}")
 
 
