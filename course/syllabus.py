@@ -1,6 +1,7 @@
 """The machine-readable syllabus (``course/syllabus.yml``): modules, exercises, graded cells, seeds."""
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from importlib import resources
 
@@ -155,8 +156,14 @@ def load_syllabus(text: str | None = None) -> list[Module]:
     """Parse the syllabus shipped with the package (or ``text``, for tests)."""
     if text is None:
         text = resources.files("course").joinpath("syllabus.yml").read_text(encoding="utf-8")
-    data = yaml.safe_load(text)
-    return [_module(m) for m in data["modules"]]
+    return list(_parsed(text))
+
+
+@functools.lru_cache(maxsize=4)
+def _parsed(text: str) -> tuple[Module, ...]:
+    # PyYAML's pure-Python parser takes about a quarter of a second for the syllabus, and every feedback page
+    # reads it: each text is parsed once per process (the modules are frozen, so sharing them is safe)
+    return tuple(_module(m) for m in yaml.safe_load(text)["modules"])
 
 
 def seed_duplicates(text: str | None = None) -> list[frozenset[str]]:

@@ -258,3 +258,21 @@ def test_feedback_pages_are_the_same_document_as_nbconverts():
     assert str(BeautifulSoup(ours, "html.parser")) == str(BeautifulSoup(stock, "html.parser"))
     assert ours.count(html_exporter.NO_ALT) == 2 and 'alt="a red dot"' in ours
     assert ours.count('tabindex="0"') == stock.count('tabindex="0"') >= 4
+    nb.cells[2].metadata["execution"] = {"iopub.execute_input": "another student's time"}  # cached by source
+    again, _ = html_exporter.FeedbackHTMLExporter().from_notebook_node(nb)
+    assert again == ours
+
+
+def test_highlighting_still_reads_only_magics_language_from_a_cell():
+    """Check that nbconvert's Highlight2HTML and _pygments_highlight, whose inputs key CachedHighlight, are the ones
+    read: a cell's metadata changes the highlighting only through magics_language"""
+    from nbconvert.filters import highlight
+
+    source = textwrap.dedent(inspect.getsource(highlight.Highlight2HTML.__call__)) + textwrap.dedent(
+        inspect.getsource(highlight._pygments_highlight))
+    assert hashlib.sha256(source.encode()).hexdigest() == html_exporter.HIGHLIGHT_READS_ONLY_MAGICS_LANGUAGE, (
+        "nbconvert changed how it highlights a cell: check what CachedHighlight keys its pages by (a cell's "
+        "metadata, the language, the lexer) and update HIGHLIGHT_READS_ONLY_MAGICS_LANGUAGE")
+    cached = html_exporter.CachedHighlight(highlight.Highlight2HTML())
+    assert cached("x = 1", metadata={"magics_language": "bash"}) != cached("x = 1", metadata={})
+    assert cached("x = 1", metadata={"a": 1}) == highlight.Highlight2HTML()("x = 1", metadata={"b": 2})
