@@ -350,14 +350,52 @@ class ExampleBook:
     then depend on the learner. `dumps`/`loads` carry a book signed with the grader's secret and tied to the
     digest of the source notebook it was recorded from; a book that fails either check is refused whole."""
 
-    def __init__(self, mode: str, source: str = "", entries: dict | None = None):
+    def __init__(self, mode: str, source: str = "", entries: dict | None = None, results: dict | None = None):
         if mode not in ("record", "replay"):
             raise ValueError(f"an ExampleBook records or replays, not {mode!r}")
         self.mode, self.source = mode, source
         self.entries: dict[str, list[tuple[bytes, str, str]]] = dict(entries or {})
+        self.results: dict[str, bytes] = dict(results or {})  # key -> a `recorded` function's pickled result
         self.refused: dict[str, str] = {}  # key -> why that call is not recorded (for a report)
         self.replayed: dict[str, str] = {}  # key -> "pass" | "fail" | "miss": what each replay gave
         self._calls: dict[str, int] = {}
+        self._inside = 0  # a recorded function's calls of other recorded functions are its own business
+
+    def stamp(self) -> tuple:
+        """Changes whenever what `dumps` (recording) or the replay counts (replaying) would write changes."""
+        return len(self.entries), len(self.results), len(self.refused), len(self.replayed), \
+            tuple(sorted(self.replayed.values()))
+
+    def result(self, function: Callable, args: tuple, kwargs: dict) -> Any:
+        """``function(*args, **kwargs)`` of a `recorded` function: recorded, or replayed from the key's run."""
+        key = _result_key(function, args, kwargs) if not self._inside else None
+        if key is None:
+            return function(*args, **kwargs)
+        if self.replaying:
+            data = self.results.get(key)
+            if data is not None:
+                try:
+                    return _StrictUnpickler(io.BytesIO(data)).load()  # a fresh copy per call, as the function gives
+                except Exception:  # noqa: BLE001 - a value that will not load here is computed again
+                    pass
+            return function(*args, **kwargs)
+        before = _rng_digest()
+        self._inside += 1
+        try:
+            value = function(*args, **kwargs)
+        finally:
+            self._inside -= 1
+        if key not in self.results:
+            buffer = io.BytesIO()
+            try:
+                if _rng_digest() != before:
+                    raise Unrecordable("it drew from the global generators, which a replay would not advance")
+                _StrictPickler(buffer).dump(value)
+            except Exception as error:  # noqa: BLE001 - computed again in every replay instead
+                self.refused[key] = f"{getattr(function, '__qualname__', function)}: {type(error).__name__}: {error}"
+            else:
+                self.results[key] = buffer.getvalue()
+        return value
 
     recording = property(lambda self: self.mode == "record")
     replaying = property(lambda self: self.mode == "replay")
@@ -415,7 +453,9 @@ class ExampleBook:
         """The recorded entries as bytes signed with ``secret`` (HMAC-SHA256) and tied to ``source``."""
         payload = json.dumps({"source": self.source, "entries": {
             key: [[base64.b64encode(d).decode(), v, r] for d, v, r in examples]
-            for key, examples in sorted(self.entries.items())}}, sort_keys=True).encode()
+            for key, examples in sorted(self.entries.items())},
+            "results": {key: base64.b64encode(data).decode() for key, data in sorted(self.results.items())}},
+            sort_keys=True).encode()
         return hmac.new(secret, payload, hashlib.sha256).hexdigest().encode() + b"\n" + payload
 
     @classmethod
@@ -429,7 +469,37 @@ class ExampleBook:
             raise ValueError("the example book was recorded from another source notebook: recorded again")
         entries = {key: [(base64.b64decode(d), v, r) for d, v, r in examples]
                    for key, examples in data["entries"].items()}
-        return cls("replay", source, entries)
+        results = {key: base64.b64decode(d) for key, d in (data.get("results") or {}).items()}
+        return cls("replay", source, entries, results)
+
+
+def recorded(function: Callable) -> Callable:
+    """A seeded, pure function of the course (a data set generator a hidden test calls with its own seed): in a
+    grader's judge with an `ExampleBook`, the answer key's run records each result and every later submission's
+    run gets a copy of it instead of computing it again (the same value: the function depends on its arguments
+    only, which the book checks as far as it can: the global generators must not move). Anywhere else, and for
+    arguments that are not plain numbers or strings, it is the function itself."""
+
+    @functools.wraps(function)
+    def call(*args, **kwargs):
+        book = _book
+        return function(*args, **kwargs) if book is None else book.result(function, args, kwargs)
+
+    return call
+
+
+_PLAIN = (int, float, str, bool, type(None))
+
+
+def _result_key(function: Callable, args: tuple, kwargs: dict) -> str | None:
+    if not all(type(v) in _PLAIN for v in (*args, *kwargs.values())):
+        return None
+    from autograder.glue.hypothesis_engine import VERSION
+
+    digest = hashlib.sha256(f"result\0{VERSION}\0{function.__module__}\0{function.__qualname__}".encode())
+    _code_digest(function.__code__, digest)
+    digest.update(repr((args, sorted(kwargs.items()))).encode())
+    return digest.hexdigest()
 
 
 # -- randomised functions ---------------------------------------------------------------------------------

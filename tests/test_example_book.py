@@ -346,3 +346,74 @@ def test_an_explore_call_is_found_under_any_hash_seed():
     keys = {subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True, cwd=REPO,
                            env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2", "3")}
     assert len(keys) == 1 and keys != {""}, keys
+
+
+# -- a generator's results, recorded once per batch ---------------------------------------------------------
+CALLS: list[tuple] = []
+
+
+@properties.recorded
+def _table(n: int, seed: int = 0):
+    CALLS.append((n, seed))
+    rng = np.random.default_rng(seed)
+    return pd.DataFrame({"x": rng.normal(size=n), "s": [f"r{i}" for i in range(n)]}), rng.random(n)
+
+
+@properties.recorded
+def _two_tables(n: int):
+    return _table(n, 1), _table(n, 2)
+
+
+@properties.recorded
+def _global_draw(n: int):
+    return np.random.random(n)
+
+
+def test_a_recorded_function_computes_once_for_the_key_and_each_later_run_gets_a_fresh_equal_copy():
+    """Check that the key's run records a generator's result, a replay returns an equal fresh copy without calling
+    it, other arguments are computed, and nothing changes without a book"""
+    CALLS.clear()
+    key = ExampleBook("record", "s")
+    use_examples(key)
+    made = _table(5, seed=3)
+    assert CALLS == [(5, 3)] and len(key.results) == 1
+    learner = ExampleBook.loads(key.dumps(SECRET), SECRET, "s")
+    use_examples(learner)
+    first, second = _table(5, seed=3), _table(5, seed=3)
+    assert CALLS == [(5, 3)], "replayed, not computed again"
+    pd.testing.assert_frame_equal(first[0], made[0]) and np.testing.assert_array_equal(first[1], made[1])
+    assert first[0] is not second[0] and first[1] is not second[1]
+    first[0].loc[0, "x"] = 99.0
+    assert second[0].loc[0, "x"] == made[0].loc[0, "x"], "each call gets its own copy, as from the function"
+    _table(6, seed=3)
+    assert CALLS[-1] == (6, 3), "arguments the key never used are computed"
+    use_examples(None)
+    _table(5, seed=3)
+    assert CALLS[-1] == (5, 3)
+
+
+def test_only_plain_arguments_outermost_calls_and_functions_that_leave_the_generators_alone_are_recorded():
+    """Check that a call inside a recorded call is not recorded apart, a function that draws from the global
+    generators is refused (a replay would not advance them), and a non-plain argument is never a key"""
+    book = ExampleBook("record", "s")
+    use_examples(book)
+    _two_tables(4)
+    assert len(book.results) == 1, "only the outer call"
+    _global_draw(3)
+    assert len(book.results) == 1 and any("global generators" in why for why in book.refused.values())
+    _table(np.int64(4))
+    assert len(book.results) == 1, "a numpy integer is not a plain argument"
+
+
+def test_the_course_generators_a_hidden_test_calls_are_recorded():
+    """Check that the data set generators hidden tests call with their own seeds record and replay exactly"""
+    from course.datasets.patients import make_review_task
+
+    key = ExampleBook("record", "s")
+    use_examples(key)
+    made = make_review_task(n=300, seed=601)
+    assert len(key.results) == 1
+    use_examples(ExampleBook.loads(key.dumps(SECRET), SECRET, "s"))
+    for got, want in zip(make_review_task(n=300, seed=601), made):
+        np.testing.assert_array_equal(got, want)
+        assert got.dtype == want.dtype

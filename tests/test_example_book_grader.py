@@ -33,8 +33,8 @@ explore(_agrees, values=st.lists(st.integers(-3, 3)), k=st.sampled_from([1, 2]))
 '''
 
 
-def notebook(solution: str):
-    test = nbformat.v4.new_code_cell(TEST)
+def notebook(solution: str, extra: str = ""):
+    test = nbformat.v4.new_code_cell(TEST + extra)
     test.metadata["nbgrader"] = {"grade": True, "solution": False, "locked": True, "points": 2,
                                  "grade_id": "correct_top2", "schema_version": 3}
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(solution), test])
@@ -42,8 +42,8 @@ def notebook(solution: str):
     return nb
 
 
-def job(solution: str, examples: dict | None = None) -> dict:
-    found = {"notebook": nbformat.writes(notebook(solution)), "files": {},
+def job(solution: str, examples: dict | None = None, extra: str = "") -> dict:
+    found = {"notebook": nbformat.writes(notebook(solution, extra)), "files": {},
              "limits": asdict(Limits(cell_timeout=30, notebook_timeout=90)), "mode": check_available(),
              "execute_config": {"timeout": 30}, "env": {}, "preload": ["numpy", "hypothesis"], "judge": True}
     return {**found, "examples": examples} if examples else found
@@ -66,6 +66,24 @@ def test_the_keys_judge_records_and_a_later_judge_replays_to_the_same_verdicts()
         assert with_book["examples_replayed"] == replayed
         assert "examples_replayed" not in plain
     assert errors_of(plain) and "Smallest input found that breaks it" in errors_of(plain)[0]
+
+
+GENERATED = ("from course.datasets.patients import make_review_task as _task\n"
+             "_X, _y, _flipped = _task(n=120, seed=607)\n"
+             "assert top2([3, 1, 2]) == [1, 2] and _X.shape == (120, 4) and _flipped.dtype == bool")
+
+
+def test_a_generator_the_keys_judge_called_is_replayed_to_later_judges_from_its_book():
+    """Check that a data set generator a hidden test calls is recorded by the key's judge and replayed, with the
+    same verdicts, by a later judge (its own book comes back unchanged: nothing recorded while replaying)"""
+    recorded = worker.run_submission(job(KEY, {"mode": "record", "secret": SECRET, "source": "s"}, extra=GENERATED))
+    assert recorded["status"] == "graded" and not errors_of(recorded)
+    book = properties.ExampleBook.loads(recorded["examples"], bytes.fromhex(SECRET), "s")
+    assert len(book.results) == 1 and book.entries
+    replay = {"mode": "replay", "book": recorded["examples"], "secret": SECRET, "source": "s"}
+    for solution in (KEY, WRONG):
+        with_book = worker.run_submission(job(solution, replay, extra=GENERATED))
+        assert errors_of(with_book) == errors_of(worker.run_submission(job(solution, extra=GENERATED)))
 
 
 @pytest.mark.parametrize("damage", ["secret", "source"])

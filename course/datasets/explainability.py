@@ -14,6 +14,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from course.properties import recorded
+
 #: Features known when the loan is decided (the honest model may use all of these).
 HONEST_FEATURES: list[str] = [
     "age",
@@ -48,6 +50,7 @@ FEATURE_DESCRIPTIONS: dict[str, str] = {
 }
 
 
+@recorded  # a grader replays the answer key's results (course.properties.recorded)
 def make_loans(n_samples: int = 2000, seed: int = 0) -> pd.DataFrame:
     """Return ``n_samples`` loan applications with a binary ``default`` target (about 20 % positives).
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from course.properties import recorded
+
 FEATURES = [
     "amount",
     "hour",
@@ -21,6 +23,7 @@ FEATURES = [
 ]
 
 
+@recorded  # a grader replays the answer key's results (course.properties.recorded)
 def make_transactions(
     n_samples: int = 3000, fraud_rate: float = 0.03, seed: int = 0
 ) -> tuple[pd.DataFrame, pd.Series]:

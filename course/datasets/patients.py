@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from course.properties import recorded
+
 CITIES = ("Beijing", "Shanghai", "Guangzhou", "Shenzhen", "Chengdu")
 
 # Spellings seen in the raw table, after normalising case and spaces, mapped to the canonical city.
@@ -85,6 +87,7 @@ def _near_copy(row: pd.Series, rng: np.random.Generator) -> pd.Series:
     return row
 
 
+@recorded  # a grader replays the answer key's results (course.properties.recorded)
 def make_patients(n: int = 400, seed: int = 0, return_truth: bool = False):
     """A raw clinic export of about ``n`` patients plus injected duplicates, typos and gaps.
 
@@ -162,6 +165,7 @@ SMOKER_SPELLINGS = {"yes": 1.0, "y": 1.0, "1": 1.0, "true": 1.0, "no": 0.0, "n":
 REVIEW_FEATURES = ("age", "systolic_bp", "cholesterol", "smoker")
 
 
+@recorded  # a grader replays the answer key's results (course.properties.recorded)
 def make_review_task(n: int = 400, seed: int = 0):
     """The clinic table's own diagnoses, with its planted label flips, ready for a review queue.
 

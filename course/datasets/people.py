@@ -19,6 +19,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from course.properties import recorded
+
 DIRECT_IDENTIFIERS: tuple[str, ...] = ("name", "email", "phone")
 QUASI_IDENTIFIERS: tuple[str, ...] = ("birth_date", "sex", "postcode")
 SENSITIVE: str = "diagnosis"
@@ -60,6 +62,7 @@ def _people_core(n: int, rng: np.random.Generator) -> pd.DataFrame:
     )
 
 
+@recorded  # a grader replays the answer key's results (course.properties.recorded)
 def make_people(n: int = 1000, seed: int = 0) -> pd.DataFrame:
     """Return ``n`` invented people: identifiers, quasi-identifiers and sensitive columns.
 
@@ -105,6 +108,7 @@ RECORD_FEATURES: tuple[str, ...] = (
 )
 
 
+@recorded  # a grader replays the answer key's results (course.properties.recorded)
 def make_patient_records(n: int = 600, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """``n`` invented patients' standardised features and whether they were readmitted (0/1).
 
