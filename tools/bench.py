@@ -11,8 +11,9 @@ whole command <= 1.5x the floor and >= 3x faster than stock's equivalent. Gradin
 instructor waits for. Printed; nothing fails a build.
 
 The floor's key draws every hidden test's hypothesis examples afresh; `autograder grade` (with its judge)
-replays the examples the key canary recorded (`course.properties.ExampleBook`, README), so grading can come in
-below the floor: what the floor measures is the work a grader that draws for every submission would do.
+replays the examples the key canary recorded, and the results of the course's data set generators its hidden
+tests called (`course.properties.ExampleBook`, `recorded`, README), so grading can come in below the floor:
+what the floor measures is the work a grader that computes everything for every submission would do.
 """
 from __future__ import annotations
 
@@ -163,8 +164,9 @@ def race(console: Console, workers: int, one_kernel: bool = False, mistakes: int
     table.add_row(f"floor (warm key {unit:.2f} s x {n} / {cores})", f"{floor:.1f}", "", "", "")
     console.print(table)
     console.print(f"test cells: {tests:.2f} s of the warm key's {unit:.2f} s ({tests / unit:.0%}): the judge replays "
-                  "the key's hypothesis examples instead of drawing them; the rest (references, checks) is what a "
-                  "per-batch cache of the hidden tests' references could still save (not built)")
+                  "the key's hypothesis examples and its data set generators' results instead of computing them "
+                  "again; the rest (references, checks) is what a per-batch cache of the hidden tests' other "
+                  "references could still save (not built)")
     console.print(f"same gradebook scores as stock: {'yes' if same else 'NO'}")
 
 
