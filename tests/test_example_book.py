@@ -381,7 +381,8 @@ def test_a_recorded_function_computes_once_for_the_key_and_each_later_run_gets_a
     use_examples(learner)
     first, second = _table(5, seed=3), _table(5, seed=3)
     assert CALLS == [(5, 3)], "replayed, not computed again"
-    pd.testing.assert_frame_equal(first[0], made[0]) and np.testing.assert_array_equal(first[1], made[1])
+    pd.testing.assert_frame_equal(first[0], made[0])
+    np.testing.assert_array_equal(first[1], made[1])
     assert first[0] is not second[0] and first[1] is not second[1]
     first[0].loc[0, "x"] = 99.0
     assert second[0].loc[0, "x"] == made[0].loc[0, "x"], "each call gets its own copy, as from the function"

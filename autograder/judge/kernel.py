@@ -114,9 +114,10 @@ def use_examples(environ) -> object | None:
     written = []
 
     def keep(*_) -> None:
-        if written and written[-1] == book.stamp():
+        stamp = book.stamp()
+        if written and written[-1] == stamp:
             return  # nothing new since the last cell: a recorded book can be megabytes
-        written.append(book.stamp())
+        written.append(stamp)
         with open(path + ".part", "wb") as file:
             file.write(content())
         os.replace(path + ".part", path)

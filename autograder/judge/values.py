@@ -512,9 +512,7 @@ def _unpandas(tag: str, data, dec: "_Decoder", depth: int):
     if tag == "index":
         values, name = data
         values = _uncolumn(values, dec, depth)
-        name = dec(name, depth + 1)
-        return pd.Index(values, name=name) if type(values) is pd.Series else pd.Index(values, dtype=values.dtype,
-                                                                                     name=name)
+        return pd.Index(values, dtype=values.dtype, name=dec(name, depth + 1))
     raise Refused(f"unknown pandas tag {tag!r}")
 
 
